@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/client"
+)
+
+const usage = `hansei — incident response and learning
+
+Usage:
+  hansei serve [--addr ADDR] [--db DB] [--config FILE]   run the server
+  hansei migrate [--db DB]                                bring the database schema up to date
+  hansei users add NAME --role admin|responder|viewer     create a user; prints only its API token
+  hansei users list                                       list users
+  hansei scales [--lang ja]                               the severity and priority scales
+  hansei incident declare --severity SEV2 "title"         declare an incident
+  hansei incident list|show|note|severity|status|role|join|timeline …
+  hansei version
+
+Commands that talk to a server use HANSEI_URL (default http://127.0.0.1:8080)
+and HANSEI_TOKEN. Add --json for machine-readable output. "hansei COMMAND -h"
+explains a command.
+`
+
+// run is the whole program: main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageErrorf("no command given")
+	}
+	env := &cli{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	err := env.dispatch(args[0], args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func (env *cli) dispatch(cmd string, rest []string) error {
+	switch cmd {
+	case "serve":
+		return env.serve(rest)
+	case "migrate":
+		return env.migrate(rest)
+	case "users":
+		return env.users(rest)
+	case "scales":
+		return env.scales(rest)
+	case "incident", "incidents":
+		return env.incident(rest)
+	case "version":
+		fmt.Fprintln(env.stdout, "hansei", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(env.stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(env.stderr, usage)
+		return usageErrorf("unknown command %q", cmd)
+	}
+}
+
+const version = "0.1.0-dev"
+
+// cli carries the process's environment to the subcommands.
+type cli struct {
+	ctx            context.Context
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// usageError is a mistake in how the command was called; it exits with 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// errorLine renders an error as the one line the user sees.
+func errorLine(err error) string {
+	var ce *client.Error
+	if errors.As(err, &ce) {
+		return ce.Message
+	}
+	var he *hansei.Error
+	if errors.As(err, &he) {
+		return he.Message
+	}
+	return strings.ReplaceAll(err.Error(), "\n", " ")
+}
+
+// parse parses flags that may come before, between or after positional
+// arguments ("incident declare --severity SEV2 "title"" and
+// "incident declare "title" --severity SEV2" both work) and returns the
+// positional ones.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
+	fs.SetOutput(stderr)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageErrorf("%s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// wantArgs checks the number of positional arguments.
+func wantArgs(fs *flag.FlagSet, args []string, n int, what string) error {
+	if len(args) != n {
+		return usageErrorf("%s needs %s (got %d argument(s)); see hansei %s -h", fs.Name(), what, len(args), fs.Name())
+	}
+	return nil
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/config"
+	"github.com/hansei-dev/hansei/internal/sqldb"
+	"github.com/hansei-dev/hansei/internal/web"
+)
+
+// loadConfig reads the config file and environment, then applies the flags
+// that were set: flags win over HANSEI_* variables, which win over the file.
+func (env *cli) loadConfig(path, addr, db string) (config.Config, error) {
+	if path == "" {
+		path = env.getenv("HANSEI_CONFIG")
+	}
+	cfg, err := config.Load(path, env.getenv)
+	if err != nil {
+		return cfg, err
+	}
+	if addr != "" {
+		cfg.Addr = addr
+	}
+	if db != "" {
+		cfg.DB = db
+	}
+	return cfg, nil
+}
+
+// openDB opens and migrates the configured database.
+func (env *cli) openDB(cfg config.Config) (*sqldb.DB, error) {
+	db, err := sqldb.Open(env.ctx, cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", redact(cfg.DB), err)
+	}
+	db.Scales = cfg.Scales
+	if _, err := db.Migrate(env.ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate database %s: %w", redact(cfg.DB), err)
+	}
+	return db, nil
+}
+
+// redact hides a password in a database URL before it is printed.
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if at := strings.LastIndex(dsn, "@"); at > i {
+			if colon := strings.Index(dsn[i+3:at], ":"); colon >= 0 {
+				return dsn[:i+3+colon] + ":***" + dsn[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+func (env *cli) serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "", "listen address (HANSEI_ADDR; default 127.0.0.1:8080)")
+	dbFlag := fs.String("db", "", "database: a file path, sqlite:PATH or postgres://… (HANSEI_DB; default hansei.db)")
+	configPath := fs.String("config", "", "config file (HANSEI_CONFIG): scales, glossary")
+	if rest, err := parse(fs, args, env.stderr); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageErrorf("serve takes no arguments, got %q", rest)
+	}
+	cfg, err := env.loadConfig(*configPath, *addr, *dbFlag)
+	if err != nil {
+		return err
+	}
+	log := newLogger(env)
+	db, err := env.openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	firstToken, err := ensureAdmin(env.ctx, db)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w (another process may use it; choose another with --addr)", cfg.Addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	srv := &http.Server{
+		Handler:           web.New(db, cfg.Scales, log, db.Now).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(env.stdout, "hansei listening on %s (database %s)\n", url, redact(cfg.DB))
+	if firstToken != "" {
+		fmt.Fprintf(env.stdout, `
+First run: created the user "admin". Its API token, shown only this once:
+
+    %s
+
+Next: export HANSEI_URL=%s HANSEI_TOKEN=<the token above>
+      hansei incident declare --severity SEV3 "First test incident"
+Add teammates with: hansei users add NAME --role responder
+`, firstToken, url)
+	}
+
+	go expireKeys(env.ctx, db, log)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-env.ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(env.stdout, "hansei stopped")
+	return nil
+}
+
+// ensureAdmin creates the "admin" user on an empty database, so that a new
+// installation never locks its owner out. It returns the new token, or ""
+// if there were users already.
+func ensureAdmin(ctx context.Context, db *sqldb.DB) (string, error) {
+	n, err := db.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", err
+	}
+	_, token, err := db.CreateUser(ctx, hansei.User{Name: "admin", DisplayName: "Administrator", Role: hansei.RoleAdmin})
+	if hansei.ErrorCode(err) == hansei.EINVALID {
+		return "", nil // another instance created it first
+	}
+	return token, err
+}
+
+// expireKeys forgets old idempotency keys once an hour.
+func expireKeys(ctx context.Context, db *sqldb.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if _, err := db.ExpireIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("expiring idempotency keys", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func newLogger(env *cli) *slog.Logger {
+	level := slog.LevelInfo
+	if l := env.getenv("HANSEI_LOG_LEVEL"); l != "" {
+		level.UnmarshalText([]byte(l))
+	}
+	return slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+func (env *cli) migrate(args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	dbFlag := fs.String("db", "", "database (HANSEI_DB; default hansei.db)")
+	configPath := fs.String("config", "", "config file (HANSEI_CONFIG)")
+	if _, err := parse(fs, args, env.stderr); err != nil {
+		return err
+	}
+	cfg, err := env.loadConfig(*configPath, "", *dbFlag)
+	if err != nil {
+		return err
+	}
+	db, err := sqldb.Open(env.ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(env.ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(env.stdout, "the database schema is up to date")
+	}
+	for _, name := range applied {
+		fmt.Fprintln(env.stdout, "applied", name)
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package hansei
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The web layer maps each to an HTTP status; the CLI prints the
+// message. They are part of the API contract.
+const (
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EFORBIDDEN    = "forbidden"
+	EUNAUTHORIZED = "unauthorized"
+	EINTERNAL     = "internal"
+	// EUNPROCESSABLE: well-formed but not to be honoured as sent, such as an
+	// Idempotency-Key reused for a different request (HTTP 422).
+	EUNPROCESSABLE = "unprocessable"
+)
+
+// Error is a domain error whose message is safe to show to the user. Fields
+// names the request fields at fault, with what was wrong about each.
+type Error struct {
+	Code    string
+	Message string
+	Fields  map[string]string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Errorf returns an *Error with the given code and formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldError returns an EINVALID error that names the field at fault.
+func FieldError(field, format string, args ...any) *Error {
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Code: EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+}
+
+// ErrorCode returns the code of err, or EINTERNAL for errors that are not
+// domain errors (they are bugs or infrastructure failures).
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	}
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-safe message of err. Non-domain errors get a
+// generic message: their cause belongs in the log, not in a response.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	}
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error: the server logged the cause; try again, and tell an admin if it persists."
+}
+
+// ErrorFields returns the per-field details of err, if any.
+func ErrorFields(err error) map[string]string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+// Package sqldb implements hansei's services on database/sql, for SQLite
+// (the embedded default, through a pure-Go driver) and PostgreSQL (through
+// pgx). The SQL is written by hand; where the dialects differ, the
+// difference is spelt out next to the query.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+type dialect int
+
+const (
+	sqlite dialect = iota
+	postgres
+)
+
+// DB is a handle on hansei's database.
+type DB struct {
+	dialect dialect
+	// write takes every transaction that changes data. On SQLite it holds a
+	// single connection, so writers queue in Go instead of failing with
+	// SQLITE_BUSY; on PostgreSQL it is the same pool as read.
+	write *sql.DB
+	// read serves queries outside transactions.
+	read *sql.DB
+	// Now is the clock; tests replace it to move time.
+	Now func() time.Time
+	// Scales validate severities and priorities.
+	Scales hansei.Scales
+	// AfterCommit, if set, is called with the events of every committed
+	// transaction, in order. Live streams subscribe through it.
+	AfterCommit func([]hansei.Event)
+}
+
+// Open opens the database named by dsn: a file path or "sqlite:PATH" for
+// SQLite, "postgres://…" or "postgresql://…" for PostgreSQL. It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{Now: time.Now, Scales: hansei.DefaultScales()}
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db.dialect = postgres
+		if db.write, err = sql.Open("pgx", dsn); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.write.SetMaxOpenConns(32)
+		db.write.SetMaxIdleConns(32)
+		db.write.SetConnMaxIdleTime(5 * time.Minute)
+		db.read = db.write
+	default:
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, hansei.Errorf(hansei.EINVALID, "the database path is empty; give a file such as hansei.db or postgres://…")
+		}
+		db.dialect = sqlite
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		base := "file:" + (&url.URL{Path: path}).EscapedPath()
+		if db.write, err = sql.Open("sqlite", base+"?"+pragmas+"&_txlock=immediate"); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		db.write.SetMaxOpenConns(1)
+		db.write.SetMaxIdleConns(1)
+		db.write.SetConnMaxIdleTime(0)
+		db.write.SetConnMaxLifetime(0)
+		if db.read, err = sql.Open("sqlite", base+"?"+pragmas+"&_pragma=query_only(1)"); err != nil {
+			db.write.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		db.read.SetMaxOpenConns(8)
+		db.read.SetMaxIdleConns(8)
+		db.read.SetConnMaxIdleTime(0)
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Dialect names the database kind: "sqlite" or "postgres".
+func (db *DB) Dialect() string {
+	if db.dialect == postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// tx is one use case's transaction: the changes and the events they
+// produced, handed to AfterCommit once the transaction commits.
+type tx struct {
+	*sql.Tx
+	db     *DB
+	now    time.Time
+	events []hansei.Event
+}
+
+type txKey struct{}
+
+// update runs fn in a write transaction. If ctx already carries one (an
+// idempotent request wraps its use case in the transaction that records the
+// response), fn joins it and the outer caller commits.
+func (db *DB) update(ctx context.Context, fn func(*tx) error) error {
+	if outer, ok := ctx.Value(txKey{}).(*tx); ok {
+		return fn(outer)
+	}
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := &tx{Tx: sqlTx, db: db, now: db.Now().UTC()}
+	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if db.AfterCommit != nil && len(t.events) > 0 {
+		db.AfterCommit(t.events)
+	}
+	return nil
+}
+
+// reader returns the transaction carried by ctx, so a use case sees its own
+// writes, or the read pool.
+func (db *DB) reader(ctx context.Context) queryer {
+	if t, ok := ctx.Value(txKey{}).(*tx); ok {
+		return t
+	}
+	return db.read
+}
+
+// ts converts a time for a query argument: TIMESTAMPTZ on PostgreSQL, and
+// fixed-width UTC text on SQLite so that text order is time order.
+func (db *DB) ts(t time.Time) any {
+	if db.dialect == postgres {
+		return t.UTC()
+	}
+	return t.UTC().Format(sqliteTime)
+}
+
+const sqliteTime = "2006-01-02T15:04:05.000000Z"
+
+// timeValue scans a time from either dialect.
+type timeValue struct{ t *time.Time }
+
+func (v timeValue) Scan(src any) error {
+	switch s := src.(type) {
+	case time.Time:
+		*v.t = s.UTC()
+	case string:
+		return v.parse(s)
+	case []byte:
+		return v.parse(string(s))
+	default:
+		return fmt.Errorf("cannot scan %T into a time", src)
+	}
+	return nil
+}
+
+func (v timeValue) parse(s string) error {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return err
+	}
+	*v.t = t.UTC()
+	return nil
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "UNIQUE constraint failed")
+}

@@ -1,0 +1,325 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// Declare opens a new incident: it takes the next number, decides the
+// declaration's events and stores them with the projection in one
+// transaction.
+func (db *DB) Declare(ctx context.Context, actor hansei.User, cmd hansei.Declare) (hansei.Incident, error) {
+	var inc hansei.Incident
+	err := db.update(ctx, func(t *tx) error {
+		// Decide before taking a number, so a refused declaration leaves
+		// no gap; the number is filled in afterwards.
+		events, err := hansei.Decide(hansei.Incident{}, t.env(ctx, actor), cmd)
+		if err != nil {
+			return err
+		}
+		var number int64
+		err = t.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ('incident', 1)
+			ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`).Scan(&number)
+		if err != nil {
+			return fmt.Errorf("next incident number: %w", err)
+		}
+		for i := range events {
+			events[i].Incident = number
+		}
+		if inc, err = hansei.Project(events); err != nil {
+			return err
+		}
+		state, err := json.Marshal(inc)
+		if err != nil {
+			return err
+		}
+		_, err = t.ExecContext(ctx, `INSERT INTO incidents
+			(number, title, summary, severity, status, visibility, declared_at, updated_at, last_seq, state)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			inc.Number, inc.Title, inc.Summary, inc.Severity, inc.Status, inc.Visibility,
+			db.ts(inc.DeclaredAt), db.ts(inc.UpdatedAt), inc.LastSeq, string(state))
+		if err != nil {
+			return fmt.Errorf("insert incident: %w", err)
+		}
+		if db.dialect == sqlite {
+			_, err = t.ExecContext(ctx, `INSERT INTO incidents_search (rowid, title, summary) VALUES ($1, $2, $3)`,
+				inc.Number, inc.Title, inc.Summary)
+			if err != nil {
+				return fmt.Errorf("index incident: %w", err)
+			}
+		}
+		return t.appendEvents(ctx, inc, events)
+	})
+	return inc, err
+}
+
+// Execute applies a command to an existing incident.
+func (db *DB) Execute(ctx context.Context, actor hansei.User, number int64, cmd hansei.Command) (hansei.Incident, []hansei.Event, error) {
+	var (
+		inc    hansei.Incident
+		events []hansei.Event
+	)
+	err := db.update(ctx, func(t *tx) error {
+		var err error
+		if inc, err = t.lockIncident(ctx, number); err != nil {
+			return err
+		}
+		if !inc.CanRead(actor) {
+			return notFound(number)
+		}
+		if events, err = hansei.Decide(inc, t.env(ctx, actor), cmd); err != nil {
+			return err
+		}
+		for _, e := range events {
+			if inc, err = hansei.Apply(inc, e); err != nil {
+				return err
+			}
+		}
+		state, err := json.Marshal(inc)
+		if err != nil {
+			return err
+		}
+		_, err = t.ExecContext(ctx, `UPDATE incidents SET severity = $1, status = $2, updated_at = $3, last_seq = $4, state = $5
+			WHERE number = $6`, inc.Severity, inc.Status, db.ts(inc.UpdatedAt), inc.LastSeq, string(state), inc.Number)
+		if err != nil {
+			return fmt.Errorf("update incident: %w", err)
+		}
+		return t.appendEvents(ctx, inc, events)
+	})
+	return inc, events, err
+}
+
+// env is what hansei.Decide needs, with user look-ups inside the transaction.
+func (t *tx) env(ctx context.Context, actor hansei.User) hansei.Env {
+	return hansei.Env{
+		Now:    t.now,
+		Actor:  actor,
+		Scales: t.db.Scales,
+		Users:  func(name string) (hansei.User, error) { return userByName(ctx, t, name) },
+	}
+}
+
+// lockIncident reads an incident's projection for change. On PostgreSQL the
+// row lock serialises writers to one incident, so sequence numbers never
+// collide; SQLite has one writer at a time already.
+func (t *tx) lockIncident(ctx context.Context, number int64) (hansei.Incident, error) {
+	q := `SELECT state FROM incidents WHERE number = $1`
+	if t.db.dialect == postgres {
+		q += ` FOR UPDATE`
+	}
+	return scanIncident(t.QueryRowContext(ctx, q, number), number)
+}
+
+func scanIncident(row interface{ Scan(...any) error }, number int64) (hansei.Incident, error) {
+	var (
+		inc   hansei.Incident
+		state []byte
+	)
+	err := row.Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return inc, notFound(number)
+	} else if err != nil {
+		return inc, err
+	}
+	if err := json.Unmarshal(state, &inc); err != nil {
+		return inc, fmt.Errorf("decode incident %d: %w", number, err)
+	}
+	return inc, nil
+}
+
+func notFound(number int64) error {
+	return hansei.Errorf(hansei.ENOTFOUND, "there is no incident INC-%d, or you may not read it", number)
+}
+
+// appendEvents writes events to the timeline and records who became a member.
+func (t *tx) appendEvents(ctx context.Context, inc hansei.Incident, events []hansei.Event) error {
+	for _, e := range events {
+		_, err := t.ExecContext(ctx, `INSERT INTO events (incident, seq, type, actor, at, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+			e.Incident, e.Seq, e.Type, e.Actor, t.db.ts(e.At), string(e.Data))
+		if err != nil {
+			return fmt.Errorf("append event %d to INC-%d: %w", e.Seq, e.Incident, err)
+		}
+	}
+	for _, r := range inc.Responders {
+		_, err := t.ExecContext(ctx, `INSERT INTO incident_members (incident, user_name) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+			inc.Number, r.User)
+		if err != nil {
+			return fmt.Errorf("record member: %w", err)
+		}
+	}
+	t.events = append(t.events, events...)
+	return nil
+}
+
+// Incident reads one incident.
+func (db *DB) Incident(ctx context.Context, viewer hansei.User, number int64) (hansei.Incident, error) {
+	inc, err := scanIncident(db.reader(ctx).QueryRowContext(ctx, `SELECT state FROM incidents WHERE number = $1`, number), number)
+	if err != nil {
+		return inc, err
+	}
+	if !inc.CanRead(viewer) {
+		return hansei.Incident{}, notFound(number)
+	}
+	return inc, nil
+}
+
+// Incidents lists incidents newest first.
+func (db *DB) Incidents(ctx context.Context, viewer hansei.User, f hansei.IncidentFilter) ([]hansei.Incident, string, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Cursor != "" {
+		before, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		where = append(where, "i.number < "+arg(before))
+	}
+	if f.Status != "" {
+		where = append(where, "i.status = "+arg(f.Status))
+	}
+	if f.Severity != "" {
+		where = append(where, "i.severity = "+arg(f.Severity))
+	}
+	if words := searchWords(f.Q); len(words) > 0 {
+		if db.dialect == postgres {
+			terms := make([]string, len(words))
+			for i, w := range words {
+				terms[i] = "'" + strings.ReplaceAll(w, "'", "''") + "':*"
+			}
+			where = append(where, "i.search @@ to_tsquery('simple', "+arg(strings.Join(terms, " & "))+")")
+		} else {
+			terms := make([]string, len(words))
+			for i, w := range words {
+				terms[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"*`
+			}
+			where = append(where, "i.number IN (SELECT rowid FROM incidents_search WHERE incidents_search MATCH "+arg(strings.Join(terms, " "))+")")
+		}
+	}
+	if viewer.Role != hansei.RoleAdmin {
+		where = append(where, "(i.visibility <> 'restricted' OR EXISTS (SELECT 1 FROM incident_members m WHERE m.incident = i.number AND m.user_name = "+arg(viewer.Name)+"))")
+	}
+	q := `SELECT i.number, i.state FROM incidents i`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY i.number DESC LIMIT " + arg(limit+1)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list incidents: %w", err)
+	}
+	defer rows.Close()
+	out := []hansei.Incident{}
+	for rows.Next() {
+		var number int64
+		var state []byte
+		if err := rows.Scan(&number, &state); err != nil {
+			return nil, "", err
+		}
+		var inc hansei.Incident
+		if err := json.Unmarshal(state, &inc); err != nil {
+			return nil, "", fmt.Errorf("decode incident %d: %w", number, err)
+		}
+		out = append(out, inc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(out[limit-1].Number)
+	}
+	return out, next, nil
+}
+
+// searchWords splits a query into words of letters and digits; everything
+// else separates words, so no input can break the search syntax.
+func searchWords(q string) []string {
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) > 16 {
+		words = words[:16]
+	}
+	return words
+}
+
+func encodeCursor(number int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("n" + strconv.FormatInt(number, 10)))
+}
+
+func decodeCursor(c string) (int64, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil && len(raw) > 1 && raw[0] == 'n' {
+		if n, err := strconv.ParseInt(string(raw[1:]), 10, 64); err == nil && n > 0 {
+			return n, nil
+		}
+	}
+	return 0, hansei.FieldError("cursor", "cursor %q is not valid; pass the next_cursor of a previous page unchanged", c)
+}
+
+// Timeline returns up to limit events after the given seq.
+func (db *DB) Timeline(ctx context.Context, viewer hansei.User, number int64, after int64, limit int) ([]hansei.Event, error) {
+	if _, err := db.Incident(ctx, viewer, number); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT incident, seq, type, actor, at, data FROM events
+		WHERE incident = $1 AND seq > $2 ORDER BY seq LIMIT $3`, number, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read timeline: %w", err)
+	}
+	defer rows.Close()
+	out := []hansei.Event{}
+	for rows.Next() {
+		var e hansei.Event
+		var data []byte
+		if err := rows.Scan(&e.Incident, &e.Seq, &e.Type, &e.Actor, timeValue{&e.At}, &data); err != nil {
+			return nil, err
+		}
+		e.Data = json.RawMessage(data)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// OpenBySeverity counts incidents that are neither resolved nor closed.
+func (db *DB) OpenBySeverity(ctx context.Context) (map[string]int, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT severity, count(*) FROM incidents
+		WHERE status NOT IN ('resolved', 'closed') GROUP BY severity`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var sev string
+		var n int
+		if err := rows.Scan(&sev, &n); err != nil {
+			return nil, err
+		}
+		out[sev] = n
+	}
+	return out, rows.Err()
+}

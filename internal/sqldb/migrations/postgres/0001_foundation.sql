@@ -1,0 +1,83 @@
+-- Users and their API tokens. Tokens are stored as SHA-256 hashes: they are
+-- long random secrets, so a fast hash is enough and lookups stay cheap.
+CREATE TABLE users (
+    id           BIGSERIAL PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL DEFAULT '',
+    role         TEXT NOT NULL CHECK (role IN ('admin', 'responder', 'viewer')),
+    language     TEXT NOT NULL DEFAULT 'en',
+    time_zone    TEXT NOT NULL DEFAULT 'UTC',
+    created_at   TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE api_tokens (
+    id         BIGSERIAL PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TIMESTAMPTZ NOT NULL
+);
+
+-- Gap-free counters, such as incident numbers.
+CREATE TABLE counters (
+    name  TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
+);
+
+-- The projection of each incident's timeline. state holds the whole
+-- hansei.Incident as JSON; the other columns are copies kept for filtering.
+CREATE TABLE incidents (
+    number      BIGINT PRIMARY KEY,
+    title       TEXT NOT NULL,
+    summary     TEXT NOT NULL,
+    severity    TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    visibility  TEXT NOT NULL,
+    declared_at TIMESTAMPTZ NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL,
+    last_seq    BIGINT NOT NULL,
+    state       JSONB NOT NULL,
+    search      TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || summary)) STORED
+);
+CREATE INDEX incidents_status ON incidents (status, number);
+CREATE INDEX incidents_severity ON incidents (severity, number);
+CREATE INDEX incidents_search ON incidents USING GIN (search);
+
+-- Who takes or took part in an incident: they may read it when restricted.
+CREATE TABLE incident_members (
+    incident  BIGINT NOT NULL REFERENCES incidents (number),
+    user_name TEXT NOT NULL,
+    PRIMARY KEY (incident, user_name)
+);
+
+-- The append-only timeline: the source of truth.
+CREATE TABLE events (
+    incident BIGINT NOT NULL REFERENCES incidents (number),
+    seq      BIGINT NOT NULL,
+    type     TEXT NOT NULL,
+    actor    TEXT NOT NULL,
+    at       TIMESTAMPTZ NOT NULL,
+    data     JSONB NOT NULL,
+    PRIMARY KEY (incident, seq)
+);
+
+CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'timeline events are never edited or deleted; append a correction instead';
+END;
+$$;
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION events_append_only();
+
+-- Responses to mutating requests, kept per user and key so a repeat gets
+-- the first response.
+CREATE TABLE idempotency_keys (
+    user_id      BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    key          TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status       INTEGER NOT NULL DEFAULT 0,
+    content_type TEXT NOT NULL DEFAULT '',
+    body         BYTEA,
+    created_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (user_id, key)
+);
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);

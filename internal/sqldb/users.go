@@ -1,0 +1,130 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// tokenPrefix marks hansei API tokens so that secret scanners can find them.
+const tokenPrefix = "hsi_"
+
+func newToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return tokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateUser creates a user with a first API token.
+func (db *DB) CreateUser(ctx context.Context, u hansei.User) (hansei.User, string, error) {
+	if err := hansei.ValidateUserName(u.Name); err != nil {
+		return u, "", err
+	}
+	if _, err := hansei.ParseRole(string(u.Role)); err != nil {
+		return u, "", err
+	}
+	if u.Language == "" {
+		u.Language = "en"
+	}
+	if u.TimeZone == "" {
+		u.TimeZone = "UTC"
+	}
+	if _, err := time.LoadLocation(u.TimeZone); err != nil {
+		return u, "", hansei.FieldError("time_zone", "unknown time zone %q; use an IANA name such as Europe/Berlin or Asia/Tokyo", u.TimeZone)
+	}
+	if u.DisplayName == "" {
+		u.DisplayName = u.Name
+	}
+	token := newToken()
+	err := db.update(ctx, func(t *tx) error {
+		u.CreatedAt = t.now
+		err := t.QueryRowContext(ctx, `INSERT INTO users (name, display_name, role, language, time_zone, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			u.Name, u.DisplayName, u.Role, u.Language, u.TimeZone, db.ts(t.now)).Scan(&u.ID)
+		if isUniqueViolation(err) {
+			return hansei.FieldError("name", "a user named %q already exists; choose another name", u.Name)
+		} else if err != nil {
+			return fmt.Errorf("insert user: %w", err)
+		}
+		_, err = t.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)`,
+			u.ID, hashToken(token), db.ts(t.now))
+		return err
+	})
+	if err != nil {
+		return hansei.User{}, "", err
+	}
+	return u, token, nil
+}
+
+const userColumns = `u.id, u.name, u.display_name, u.role, u.language, u.time_zone, u.created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (hansei.User, error) {
+	var u hansei.User
+	err := row.Scan(&u.ID, &u.Name, &u.DisplayName, &u.Role, &u.Language, &u.TimeZone, timeValue{&u.CreatedAt})
+	return u, err
+}
+
+// UserByToken authenticates an API token.
+func (db *DB) UserByToken(ctx context.Context, token string) (hansei.User, error) {
+	if !strings.HasPrefix(token, tokenPrefix) {
+		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not valid; tokens start with %q and come from `hansei users add`", tokenPrefix)
+	}
+	u, err := scanUser(db.reader(ctx).QueryRowContext(ctx, `SELECT `+userColumns+`
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hashToken(token)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not known; ask an admin for a new one")
+	}
+	return u, err
+}
+
+// UserByName finds a user by name.
+func (db *DB) UserByName(ctx context.Context, name string) (hansei.User, error) {
+	return userByName(ctx, db.reader(ctx), name)
+}
+
+func userByName(ctx context.Context, q queryer, name string) (hansei.User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.name = $1`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, hansei.Errorf(hansei.ENOTFOUND, "there is no user named %q", name)
+	}
+	return u, err
+}
+
+// Users lists every user by name.
+func (db *DB) Users(ctx context.Context) ([]hansei.User, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []hansei.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CountUsers tells whether the database is new.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,33 @@
+package web
+
+import "net/http"
+
+// routes is the whole HTTP surface on one screen.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	// Operations: no authentication, no request logging noise.
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /readyz", s.page(s.readyz))
+	mux.Handle("GET /metrics", s.page(s.serveMetrics))
+	mux.Handle("GET /{$}", s.page(s.index))
+
+	// JSON API v1 (../shared/DESIGN.md §4).
+	mux.Handle("GET /api/v1/scales", s.api(s.getScales))
+	mux.Handle("GET /api/v1/me", s.api(s.getMe))
+
+	mux.Handle("POST /api/v1/incidents", s.api(s.declareIncident))
+	mux.Handle("GET /api/v1/incidents", s.api(s.listIncidents))
+	mux.Handle("GET /api/v1/incidents/{n}", s.api(s.getIncident))
+	mux.Handle("POST /api/v1/incidents/{n}/severity", s.api(s.changeSeverity))
+	mux.Handle("POST /api/v1/incidents/{n}/status", s.api(s.changeStatus))
+	mux.Handle("POST /api/v1/incidents/{n}/roles", s.api(s.assignRole))
+	mux.Handle("POST /api/v1/incidents/{n}/responders", s.api(s.joinIncident))
+	mux.Handle("POST /api/v1/incidents/{n}/notes", s.api(s.addNote))
+	mux.Handle("GET /api/v1/incidents/{n}/timeline", s.api(s.getTimeline))
+
+	// Anything else under the API gets a JSON 404, not an HTML one.
+	mux.Handle("/api/", s.api(s.apiNotFound))
+
+	return s.observe(mux)
+}

@@ -1,0 +1,152 @@
+package hansei
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Level is one step of a scale. Every level carries a concrete definition so
+// that responders from different organisations and languages mean the same
+// thing by it.
+type Level struct {
+	Key        string   `json:"key"`
+	Name       string   `json:"name"`
+	Definition string   `json:"definition"`
+	Criteria   []string `json:"criteria"`
+	// Response is what is expected of responders at this level.
+	Response string `json:"response"`
+	// Pages says who is paged.
+	Pages string `json:"pages"`
+	// OutOfHours says whether work continues outside working hours.
+	OutOfHours   bool                   `json:"out_of_hours"`
+	Examples     []string               `json:"examples"`
+	Translations map[string]Translation `json:"translations,omitempty"`
+}
+
+// Translation is a level's name and definition in one language.
+type Translation struct {
+	Name       string `json:"name"`
+	Definition string `json:"definition"`
+}
+
+// Localized returns the level's name and definition in lang, falling back to
+// the untranslated text when the language or the field is missing.
+func (l Level) Localized(lang string) (name, definition string) {
+	name, definition = l.Name, l.Definition
+	if t, ok := l.Translations[lang]; ok {
+		if t.Name != "" {
+			name = t.Name
+		}
+		if t.Definition != "" {
+			definition = t.Definition
+		}
+	}
+	return name, definition
+}
+
+// Scale is an ordered list of levels, most severe or most pressing first.
+type Scale struct {
+	// Kind is "severity" or "priority"; it names the field in errors.
+	Kind   string  `json:"kind"`
+	Levels []Level `json:"levels"`
+}
+
+// Level returns the level with the given key. An unknown key gets an
+// EINVALID error naming the field and listing every valid level with its
+// one-line meaning, so the caller learns the words instead of guessing.
+func (s Scale) Level(key string) (Level, error) {
+	for _, l := range s.Levels {
+		if l.Key == key {
+			return l, nil
+		}
+	}
+	var b strings.Builder
+	if key == "" {
+		fmt.Fprintf(&b, "%s is required; choose one of:", s.Kind)
+	} else {
+		fmt.Fprintf(&b, "unknown %s %q; choose one of:", s.Kind, key)
+	}
+	for i, l := range s.Levels {
+		if i > 0 {
+			b.WriteString(";")
+		}
+		fmt.Fprintf(&b, " %s (%s): %s", l.Key, l.Name, l.Definition)
+	}
+	return Level{}, FieldError(s.Kind, "%s", b.String())
+}
+
+// Rank returns the position of key in the scale (0 is the most severe), or -1.
+func (s Scale) Rank(key string) int {
+	for i, l := range s.Levels {
+		if l.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// Keys returns the level keys in order.
+func (s Scale) Keys() []string {
+	keys := make([]string, len(s.Levels))
+	for i, l := range s.Levels {
+		keys[i] = l.Key
+	}
+	return keys
+}
+
+// Term is a glossary entry: a word the organisation uses with a precise meaning.
+type Term struct {
+	Term         string                 `json:"term"`
+	Definition   string                 `json:"definition"`
+	Translations map[string]Translation `json:"translations,omitempty"`
+}
+
+// Scales holds the configured vocabulary: the severity and priority scales and
+// the glossary.
+type Scales struct {
+	Severity Scale  `json:"severity"`
+	Priority Scale  `json:"priority"`
+	Glossary []Term `json:"glossary"`
+}
+
+// Validate checks a scale for what would make it ambiguous: no levels, a
+// level without a key, name or definition, or a key used twice. It returns
+// messages keyed by the path of the field at fault (e.g. "levels[2].definition").
+func (s Scale) Validate() map[string]string {
+	problems := map[string]string{}
+	if len(s.Levels) == 0 {
+		problems["levels"] = "a scale needs at least one level"
+	}
+	seen := map[string]bool{}
+	for i, l := range s.Levels {
+		at := fmt.Sprintf("levels[%d]", i)
+		switch {
+		case strings.TrimSpace(l.Key) == "":
+			problems[at+".key"] = "every level needs a key, such as SEV1"
+		case !validLevelKey(l.Key):
+			problems[at+".key"] = fmt.Sprintf("key %q must be 1 to 20 letters, digits, '-' or '_'", l.Key)
+		case seen[l.Key]:
+			problems[at+".key"] = fmt.Sprintf("key %q is used by an earlier level; keys must be unique", l.Key)
+		}
+		seen[l.Key] = true
+		if strings.TrimSpace(l.Name) == "" {
+			problems[at+".name"] = "every level needs a name"
+		}
+		if strings.TrimSpace(l.Definition) == "" {
+			problems[at+".definition"] = "every level needs a definition: a level without one means different things to different people"
+		}
+	}
+	return problems
+}
+
+func validLevelKey(k string) bool {
+	if len(k) == 0 || len(k) > 20 {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
