@@ -98,7 +98,6 @@ func (env *cli) serve(args []string) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(env.stdout, "hansei listening on %s (database %s)\n", url, redact(cfg.DB))
 	if firstToken != "" {
 		fmt.Fprintf(env.stdout, `
 First run: created the user "admin". Its API token, shown only this once:
@@ -108,8 +107,11 @@ First run: created the user "admin". Its API token, shown only this once:
 Next: export HANSEI_URL=%s HANSEI_TOKEN=<the token above>
       hansei incident declare --severity SEV3 "First test incident"
 Add teammates with: hansei users add NAME --role responder
+
 `, firstToken, url)
 	}
+	// The listening line comes last: scripts wait for it.
+	fmt.Fprintf(env.stdout, "hansei listening on %s (database %s)\n", url, redact(cfg.DB))
 
 	go expireKeys(env.ctx, db, log)
 	errc := make(chan error, 1)
