@@ -249,6 +249,9 @@ func Decide(inc Incident, env Env, cmd Command) ([]Event, error) {
 		return nil, err
 	}
 	d := decider{inc: inc, env: env}
+	if _, ok := cmd.(Declare); !ok && inc.LastSeq == 0 {
+		return nil, Errorf(ENOTFOUND, "%s has not been declared", inc.Ref())
+	}
 	if _, ok := cmd.(Declare); !ok && inc.Status == StatusClosed {
 		return nil, Errorf(ECONFLICT, "%s is closed: its postmortem is published and it no longer changes", inc.Ref())
 	}
@@ -328,6 +331,9 @@ func (d *decider) declare(c Declare) error {
 	}
 	if c.DetectedAt != nil {
 		detected = c.DetectedAt.UTC()
+		if c.StartedAt == nil {
+			started = detected // impact began no later than it was seen
+		}
 	}
 	if started.After(now) {
 		return FieldError("started_at", "started_at %s is in the future; give the time the impact began", started.Format(time.RFC3339))
@@ -368,6 +374,9 @@ func (d *decider) changeSeverity(c ChangeSeverity) error {
 }
 
 func (d *decider) changeStatus(c ChangeStatus) error {
+	if _, err := ParseStatus("status", string(c.Status)); err != nil {
+		return err
+	}
 	if err := limitText("message", c.Message, MaxText); err != nil {
 		return err
 	}
