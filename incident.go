@@ -100,6 +100,8 @@ type Incident struct {
 	ResolvedAt     *time.Time        `json:"resolved_at"`
 	UpdatedAt      time.Time         `json:"updated_at"`
 	LastSeq        int64             `json:"last_seq"`
+	// Intents holds every statement of intent, live or decided.
+	Intents []Intent `json:"intents"`
 }
 
 // Ref is the incident's name in text: INC-42.
@@ -137,6 +139,9 @@ type Event struct {
 	Actor    string          `json:"actor"`
 	At       time.Time       `json:"at"`
 	Data     json.RawMessage `json:"data"`
+	// Pos is the event's place among the events of all incidents, in
+	// commit order; the stream of all incidents resumes from it.
+	Pos int64 `json:"pos,omitempty"`
 }
 
 // Event types.
@@ -231,6 +236,9 @@ type Env struct {
 	Scales Scales
 	// Users finds a user by name; it returns ENOTFOUND for unknown names.
 	Users func(name string) (User, error)
+	// IntentWindow is the default objection window (DefaultIntentWindow
+	// when zero).
+	IntentWindow time.Duration
 }
 
 // Limits on free text, in characters.
@@ -269,6 +277,18 @@ func Decide(inc Incident, env Env, cmd Command) ([]Event, error) {
 		err = d.join(c)
 	case AddNote:
 		err = d.addNote(c)
+	case StateIntent:
+		err = d.stateIntent(c)
+	case AcknowledgeIntent:
+		err = d.acknowledgeIntent(c)
+	case ObjectIntent:
+		err = d.objectIntent(c)
+	case LiftObjection:
+		err = d.liftObjection(c)
+	case WithdrawIntent:
+		err = d.withdrawIntent(c)
+	case ExpireIntent:
+		err = d.expireIntent(c)
 	default:
 		err = Errorf(EINTERNAL, "unknown command %T", cmd)
 	}
@@ -532,6 +552,7 @@ func Apply(inc Incident, e Event) (Incident, error) {
 			inc.DeclaredBy = e.Actor
 			inc.Roles = map[string]string{}
 			inc.Responders = []Responder{}
+			inc.Intents = []Intent{}
 		}
 	case EventSeverityChanged:
 		var p SeverityChangedData
@@ -571,6 +592,17 @@ func Apply(inc Incident, e Event) (Incident, error) {
 		if err = json.Unmarshal(e.Data, &p); err == nil {
 			inc.Responders = upsertResponder(inc.Responders, Responder{User: p.User, State: ResponderActive, JoinedAt: e.At})
 		}
+	case EventResponderStoodDown:
+		var p StoodDownData
+		if err = json.Unmarshal(e.Data, &p); err == nil {
+			if r, ok := inc.Responder(p.User); ok {
+				at := e.At
+				r.State, r.StoodDownAt = ResponderStoodDown, &at
+				inc.Responders = upsertResponder(inc.Responders, r)
+			}
+		}
+	case EventIntentStated, EventIntentAcked, EventIntentObjected, EventObjectionLifted, EventIntentWithdrawn, EventIntentExpired:
+		inc, err = applyIntent(inc, e, func(v any) error { return json.Unmarshal(e.Data, v) })
 	case EventNoteAdded:
 		// Notes live only on the timeline.
 	default:

@@ -386,7 +386,7 @@ func TestDeclareDefaults(t *testing.T) {
 		Roles:      map[string]string{RoleCommander: "alice"},
 		Responders: []Responder{{User: "alice", State: ResponderActive, JoinedAt: t0}},
 		DeclaredBy: "alice", StartedAt: t0, DetectedAt: t0, DeclaredAt: t0,
-		AcknowledgedAt: ptr(t0), UpdatedAt: t0, LastSeq: 3,
+		AcknowledgedAt: ptr(t0), UpdatedAt: t0, LastSeq: 3, Intents: []Intent{},
 	}
 	if !reflect.DeepEqual(inc, want) {
 		t.Errorf("projection =\n%+v\nwant\n%+v", inc, want)

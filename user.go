@@ -66,6 +66,9 @@ func ValidateUserName(name string) error {
 			ok = false
 		}
 	}
+	if name == SystemActor {
+		return FieldError("name", "the name %q is reserved for hansei's own events; choose another", name)
+	}
 	if !ok {
 		return FieldError("name", "user name %q is not valid: use 1 to 32 lower-case letters, digits, '.', '_' or '-', starting with a letter", name)
 	}

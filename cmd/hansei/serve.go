@@ -13,6 +13,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/config"
+	"github.com/hansei-dev/hansei/internal/scheduler"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/web"
 )
@@ -43,6 +44,10 @@ func (env *cli) openDB(cfg config.Config) (*sqldb.DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", redact(cfg.DB), err)
 	}
 	db.Scales = cfg.Scales
+	db.IntentWindow = cfg.IntentWindow
+	if now := clockFrom(env.ctx); now != nil {
+		db.Now = now
+	}
 	if _, err := db.Migrate(env.ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", redact(cfg.DB), err)
@@ -92,8 +97,13 @@ func (env *cli) serve(args []string) error {
 		return fmt.Errorf("cannot listen on %s: %w (another process may use it; choose another with --addr)", cfg.Addr, err)
 	}
 	url := "http://" + ln.Addr().String()
+	app := web.New(db, cfg.Scales, log, db.Now)
+	db.AfterCommit = func([]hansei.Event) { app.Wake() }
+	go app.Run(env.ctx)
+	go db.Listen(env.ctx, app.Wake, log)
+	go scheduler.New(db, db.Now, log).Run(env.ctx)
 	srv := &http.Server{
-		Handler:           web.New(db, cfg.Scales, log, db.Now).Handler(),
+		Handler:           app.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -197,4 +207,13 @@ func (env *cli) migrate(args []string) error {
 		fmt.Fprintln(env.stdout, "applied", name)
 	}
 	return nil
+}
+
+// clockKey carries a replacement clock in the context given to run. Only
+// tests set it, to move time through intent windows without sleeping.
+type clockKey struct{}
+
+func clockFrom(ctx context.Context) func() time.Time {
+	now, _ := ctx.Value(clockKey{}).(func() time.Time)
+	return now
 }

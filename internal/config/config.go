@@ -36,6 +36,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	hansei "github.com/hansei-dev/hansei"
 	"go.yaml.in/yaml/v3"
@@ -52,6 +53,9 @@ type Config struct {
 	Scales hansei.Scales
 	// Path is the config file that was read, if any.
 	Path string
+	// IntentWindow is the objection window of a statement of intent when
+	// its author gives none (1s to 24h; default 5m).
+	IntentWindow time.Duration
 }
 
 // Defaults, used when neither the file, the environment nor a flag sets a
@@ -63,7 +67,7 @@ const (
 
 // Default returns the built-in configuration.
 func Default() Config {
-	return Config{Addr: DefaultAddr, DB: DefaultDB, Scales: hansei.DefaultScales()}
+	return Config{Addr: DefaultAddr, DB: DefaultDB, Scales: hansei.DefaultScales(), IntentWindow: hansei.DefaultIntentWindow}
 }
 
 // Load reads the YAML file at path (if path != "") over the defaults, then
@@ -292,7 +296,17 @@ func (d *decoder) decode(data []byte, c *Config) {
 		"severity": func(k, v *yaml.Node, p string) { c.Scales.Severity = d.scale(v, p) },
 		"priority": func(k, v *yaml.Node, p string) { c.Scales.Priority = d.scale(v, p) },
 		"glossary": func(k, v *yaml.Node, p string) { c.Scales.Glossary = d.glossary(v, p) },
-	}, []string{"addr", "db", "severity", "priority", "glossary"})
+		"intent_window": func(k, v *yaml.Node, p string) {
+			var raw string
+			d.text(v, p, &raw)
+			w, err := time.ParseDuration(raw)
+			if raw == "" || err != nil || w < hansei.MinIntentWindow || w > hansei.MaxIntentWindow {
+				d.errorf(v, p, "intent_window must be a duration from 1s to 24h, such as 5m or 90s, not %q", raw)
+				return
+			}
+			c.IntentWindow = w
+		},
+	}, []string{"addr", "db", "severity", "priority", "glossary", "intent_window"})
 }
 
 // parseYAML parses exactly one YAML document. The parser's own panics, which

@@ -159,10 +159,10 @@ func TestParseInvalid(t *testing.T) {
 	}{
 		{"unknown top-level field",
 			"addr: :8080\n\nseverty: []\n",
-			`hansei.yaml:3: field "severty" is not known; known fields: addr, db, severity, priority, glossary (did you mean "severity"?)`, 1},
+			`hansei.yaml:3: field "severty" is not known; known fields: addr, db, severity, priority, glossary, intent_window (did you mean "severity"?)`, 1},
 		{"unknown field without a suggestion",
 			"integrations: {}\n",
-			`hansei.yaml:1: field "integrations" is not known; known fields: addr, db, severity, priority, glossary`, 1},
+			`hansei.yaml:1: field "integrations" is not known; known fields: addr, db, severity, priority, glossary, intent_window`, 1},
 		{"missing definition",
 			"severity:\n  - key: SEV1\n" + level + "  - key: SEV2\n    name: Major\n",
 			"hansei.yaml:5: severity[1].definition: every level needs a definition: a level without one means different things to different people", 1},
@@ -427,5 +427,21 @@ func TestExampleConfig(t *testing.T) {
 	}
 	if !terms["freeze"] || !terms["incident commander"] {
 		t.Errorf("glossary = %v", terms)
+	}
+}
+
+func TestIntentWindow(t *testing.T) {
+	c, err := Parse("hansei.yaml", []byte("intent_window: 90s\n"))
+	if err != nil || c.IntentWindow.Seconds() != 90 {
+		t.Fatalf("intent_window 90s: %v %v", c.IntentWindow, err)
+	}
+	if c, _ := Parse("hansei.yaml", nil); c.IntentWindow.Minutes() != 5 {
+		t.Fatalf("default intent window %v, want 5m", c.IntentWindow)
+	}
+	for _, bad := range []string{"0s", "25h", "soon", "300"} {
+		_, err := Parse("hansei.yaml", []byte("\nintent_window: "+bad+"\n"))
+		if err == nil || !strings.Contains(err.Error(), "hansei.yaml:2: intent_window") {
+			t.Errorf("intent_window %s: %v", bad, err)
+		}
 	}
 }

@@ -28,6 +28,7 @@ const (
 // DB is a handle on hansei's database.
 type DB struct {
 	dialect dialect
+	dsn     string
 	// write takes every transaction that changes data. On SQLite it holds a
 	// single connection, so writers queue in Go instead of failing with
 	// SQLITE_BUSY; on PostgreSQL it is the same pool as read.
@@ -38,6 +39,8 @@ type DB struct {
 	Now func() time.Time
 	// Scales validate severities and priorities.
 	Scales hansei.Scales
+	// IntentWindow is the default objection window of intents.
+	IntentWindow time.Duration
 	// AfterCommit, if set, is called with the events of every committed
 	// transaction, in order. Live streams subscribe through it.
 	AfterCommit func([]hansei.Event)
@@ -47,7 +50,7 @@ type DB struct {
 // SQLite, "postgres://…" or "postgresql://…" for PostgreSQL. It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	db := &DB{Now: time.Now, Scales: hansei.DefaultScales()}
+	db := &DB{dsn: dsn, Now: time.Now, Scales: hansei.DefaultScales()}
 	var err error
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):

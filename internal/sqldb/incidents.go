@@ -76,6 +76,12 @@ func (db *DB) Execute(ctx context.Context, actor hansei.User, number int64, cmd 
 		if !inc.CanRead(actor) {
 			return notFound(number)
 		}
+		if c, ok := cmd.(hansei.StateIntent); ok {
+			if c.ID, err = t.nextIntentID(ctx); err != nil {
+				return fmt.Errorf("next intent id: %w", err)
+			}
+			cmd = c
+		}
 		if events, err = hansei.Decide(inc, t.env(ctx, actor), cmd); err != nil {
 			return err
 		}
@@ -105,6 +111,8 @@ func (t *tx) env(ctx context.Context, actor hansei.User) hansei.Env {
 		Actor:  actor,
 		Scales: t.db.Scales,
 		Users:  func(name string) (hansei.User, error) { return userByName(ctx, t, name) },
+
+		IntentWindow: t.db.IntentWindow,
 	}
 }
 
@@ -140,13 +148,33 @@ func notFound(number int64) error {
 	return hansei.Errorf(hansei.ENOTFOUND, "there is no incident INC-%d, or you may not read it", number)
 }
 
-// appendEvents writes events to the timeline and records who became a member.
+// appendEvents writes events to the timeline, keeps the intents table in
+// step, and records who became a member. Events get their global positions
+// from the 'event' counter, whose row stays locked until commit.
 func (t *tx) appendEvents(ctx context.Context, inc hansei.Incident, events []hansei.Event) error {
-	for _, e := range events {
-		_, err := t.ExecContext(ctx, `INSERT INTO events (incident, seq, type, actor, at, data) VALUES ($1, $2, $3, $4, $5, $6)`,
-			e.Incident, e.Seq, e.Type, e.Actor, t.db.ts(e.At), string(e.Data))
+	var last int64
+	err := t.QueryRowContext(ctx, `UPDATE counters SET value = value + $1 WHERE name = 'event' RETURNING value`, len(events)).Scan(&last)
+	if err != nil {
+		return fmt.Errorf("event positions: %w", err)
+	}
+	for i := range events {
+		e := &events[i]
+		e.Pos = last - int64(len(events)) + int64(i) + 1
+		_, err := t.ExecContext(ctx, `INSERT INTO events (incident, seq, type, actor, at, data, pos) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			e.Incident, e.Seq, e.Type, e.Actor, t.db.ts(e.At), string(e.Data), e.Pos)
 		if err != nil {
 			return fmt.Errorf("append event %d to INC-%d: %w", e.Seq, e.Incident, err)
+		}
+		if strings.HasPrefix(e.Type, "intent.") {
+			if err := t.syncIntent(ctx, inc, e.Data); err != nil {
+				return err
+			}
+		}
+	}
+	if t.db.dialect == postgres {
+		// Delivered at commit, to every instance's listener.
+		if _, err := t.ExecContext(ctx, `SELECT pg_notify('hansei_events', $1)`, strconv.FormatInt(last, 10)); err != nil {
+			return fmt.Errorf("notify: %w", err)
 		}
 	}
 	for _, r := range inc.Responders {
@@ -285,17 +313,23 @@ func (db *DB) Timeline(ctx context.Context, viewer hansei.User, number int64, af
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT incident, seq, type, actor, at, data FROM events
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+eventColumns+` FROM events
 		WHERE incident = $1 AND seq > $2 ORDER BY seq LIMIT $3`, number, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read timeline: %w", err)
 	}
+	return scanEvents(rows)
+}
+
+const eventColumns = `incident, seq, type, actor, at, data, COALESCE(pos, 0)`
+
+func scanEvents(rows *sql.Rows) ([]hansei.Event, error) {
 	defer rows.Close()
 	out := []hansei.Event{}
 	for rows.Next() {
 		var e hansei.Event
 		var data []byte
-		if err := rows.Scan(&e.Incident, &e.Seq, &e.Type, &e.Actor, timeValue{&e.At}, &data); err != nil {
+		if err := rows.Scan(&e.Incident, &e.Seq, &e.Type, &e.Actor, timeValue{&e.At}, &data, &e.Pos); err != nil {
 			return nil, err
 		}
 		e.Data = json.RawMessage(data)

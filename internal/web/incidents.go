@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -213,3 +214,7 @@ func (s *Server) getTimeline(w http.ResponseWriter, r *http.Request, u hansei.Us
 	}
 	return writeJSON(w, http.StatusOK, listResponse[hansei.Event]{Items: events, NextCursor: next})
 }
+
+// decodeData reads an event's payload; payloads are written by this
+// program, so a failure is a bug and leaves v as it was.
+func decodeData(e hansei.Event, v any) { json.Unmarshal(e.Data, v) }

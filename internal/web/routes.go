@@ -25,6 +25,15 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/v1/incidents/{n}/responders", s.api(s.joinIncident))
 	mux.Handle("POST /api/v1/incidents/{n}/notes", s.api(s.addNote))
 	mux.Handle("GET /api/v1/incidents/{n}/timeline", s.api(s.getTimeline))
+	mux.Handle("GET /api/v1/incidents/{n}/stream", s.api(s.streamIncident))
+	mux.Handle("GET /api/v1/stream", s.api(s.streamAll))
+
+	mux.Handle("POST /api/v1/incidents/{n}/intents", s.api(s.stateIntent))
+	mux.Handle("GET /api/v1/incidents/{n}/intents", s.api(s.listIntents))
+	mux.Handle("POST /api/v1/intents/{id}/acknowledge", s.api(s.intentAction(s.acknowledgeIntent)))
+	mux.Handle("POST /api/v1/intents/{id}/object", s.api(s.intentAction(s.objectIntent)))
+	mux.Handle("POST /api/v1/intents/{id}/lift-objection", s.api(s.intentAction(s.liftObjection)))
+	mux.Handle("POST /api/v1/intents/{id}/withdraw", s.api(s.intentAction(s.withdrawIntent)))
 
 	// Anything else under the API gets a JSON 404, not an HTML one.
 	mux.Handle("/api/", s.api(s.apiNotFound))

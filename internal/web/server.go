@@ -17,6 +17,8 @@ import (
 type Store interface {
 	hansei.IncidentService
 	hansei.UserService
+	EventSource
+	IntentIncident(ctx context.Context, id int64) (int64, error)
 	Idempotent(ctx context.Context, user hansei.User, key, requestHash string, fn func(context.Context) (sqldb.Response, error)) (sqldb.Response, bool, error)
 	Ping(ctx context.Context) error
 }
@@ -29,6 +31,7 @@ type Server struct {
 	metrics   *metrics
 	now       func() time.Time
 	handler   http.Handler
+	hub       *Hub
 	indexTmpl *template.Template
 }
 
@@ -36,9 +39,17 @@ type Server struct {
 func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Time) *Server {
 	s := &Server{store: store, scales: scales, log: log, metrics: newMetrics(), now: now,
 		indexTmpl: template.Must(template.New("index").Parse(indexHTML))}
+	s.hub = NewHub(store, log)
 	s.handler = s.routes()
 	return s
 }
+
+// Run follows committed events for the live streams until ctx ends.
+func (s *Server) Run(ctx context.Context) { s.hub.Run(ctx, time.Second) }
+
+// Wake tells the live streams that events were committed; wire it to the
+// store's AfterCommit and to PostgreSQL's notifications.
+func (s *Server) Wake() { s.hub.Wake() }
 
 // Handler returns the HTTP handler with every route.
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -1,0 +1,95 @@
+// Package scheduler runs hansei's periodic jobs: today, expiring intents
+// whose objection window ended unacknowledged. Each job holds a lease in
+// the database, so when several instances share one database a job runs
+// on one of them at a time; the domain rules make a repeat harmless anyway
+// (an intent expires once: the second attempt is refused).
+package scheduler
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// Store is what the jobs need from storage.
+type Store interface {
+	DueIntents(ctx context.Context, now time.Time, limit int) ([]hansei.IntentRef, error)
+	Execute(ctx context.Context, actor hansei.User, number int64, cmd hansei.Command) (hansei.Incident, []hansei.Event, error)
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+}
+
+// Scheduler runs the jobs on a clock that tests can replace.
+type Scheduler struct {
+	store  Store
+	now    func() time.Time
+	log    *slog.Logger
+	holder string
+	// Interval is the time between runs; it bounds how late an intent
+	// expires after its window ends.
+	Interval time.Duration
+}
+
+// New returns a scheduler with a random holder name for its leases.
+func New(store Store, now func() time.Time, log *slog.Logger) *Scheduler {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return &Scheduler{store: store, now: now, log: log, holder: hex.EncodeToString(b), Interval: 250 * time.Millisecond}
+}
+
+// system is the actor of events hansei records by itself.
+func system() hansei.User {
+	return hansei.User{Name: hansei.SystemActor, Role: hansei.RoleAdmin}
+}
+
+// Run runs the jobs at once (so that intents whose window ended while the
+// server was down expire on start) and then every Interval until ctx ends.
+func (s *Scheduler) Run(ctx context.Context) {
+	t := time.NewTicker(s.Interval)
+	defer t.Stop()
+	for {
+		if _, err := s.ExpireIntents(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("scheduler: expiring intents", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// ExpireIntents expires every live intent whose window has ended and
+// returns how many it expired.
+func (s *Scheduler) ExpireIntents(ctx context.Context) (int, error) {
+	held, err := s.store.AcquireLease(ctx, "expire-intents", s.holder, 10*time.Second)
+	if err != nil || !held {
+		return 0, err
+	}
+	expired := 0
+	for {
+		due, err := s.store.DueIntents(ctx, s.now(), 100)
+		if err != nil || len(due) == 0 {
+			return expired, err
+		}
+		progress := false
+		for _, in := range due {
+			_, _, err := s.store.Execute(ctx, system(), in.Incident, hansei.ExpireIntent{ID: in.ID})
+			switch hansei.ErrorCode(err) {
+			case "":
+				expired++
+				progress = true
+			case hansei.ECONFLICT:
+				// Decided meanwhile, or by another instance.
+			default:
+				return expired, err
+			}
+		}
+		if !progress {
+			return expired, nil
+		}
+	}
+}

@@ -1,0 +1,166 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// EventSource is where the hub reads committed events from, in commit order.
+type EventSource interface {
+	EventsAfter(ctx context.Context, pos int64, limit int) ([]hansei.Event, error)
+	LastEventPos(ctx context.Context) (int64, error)
+}
+
+// Hub fans committed events out to live subscribers. It follows the events
+// table by position rather than trusting in-process hand-offs, so events
+// written by another instance (woken by PostgreSQL NOTIFY) and events whose
+// notification was lost (caught up by the periodic poll) reach subscribers
+// the same way, in order.
+type Hub struct {
+	source EventSource
+	log    *slog.Logger
+	wake   chan struct{}
+
+	mu     sync.Mutex
+	subs   map[*Subscription]struct{}
+	pos    int64 // the last position published
+	closed bool
+}
+
+// Subscription receives the events of one incident, or of all when
+// Incident is zero. If it falls behind by more than its buffer it is cut
+// off: C is closed and Dropped reports true, and the client resumes from
+// its last event id.
+type Subscription struct {
+	Incident int64
+	C        chan hansei.Event
+	hub      *Hub
+	dropped  bool
+}
+
+// Dropped reports whether the hub cut this subscription off for being slow.
+func (s *Subscription) Dropped() bool {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return s.dropped
+}
+
+// Close ends the subscription.
+func (s *Subscription) Close() {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	if _, ok := s.hub.subs[s]; ok {
+		delete(s.hub.subs, s)
+		close(s.C)
+	}
+}
+
+// SubscriberBuffer is how many events a subscriber may fall behind before it
+// is cut off.
+const SubscriberBuffer = 64
+
+// NewHub returns a hub that reads from source; Run makes it follow.
+func NewHub(source EventSource, log *slog.Logger) *Hub {
+	return &Hub{source: source, log: log, wake: make(chan struct{}, 1), subs: map[*Subscription]struct{}{}}
+}
+
+// Wake tells the hub that new events may have been committed. It never
+// blocks, so writers are never held up by readers.
+func (h *Hub) Wake() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Subscribe starts a subscription to one incident (or all, with 0).
+func (h *Hub) Subscribe(incident int64) *Subscription {
+	s := &Subscription{Incident: incident, C: make(chan hansei.Event, SubscriberBuffer), hub: h}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		close(s.C)
+		return s
+	}
+	h.subs[s] = struct{}{}
+	return s
+}
+
+// Subscribers counts live subscriptions.
+func (h *Hub) Subscribers() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
+// Run follows the event source until ctx ends, publishing new events when
+// woken and at least every poll interval.
+func (h *Hub) Run(ctx context.Context, poll time.Duration) {
+	pos, err := h.source.LastEventPos(ctx)
+	if err != nil && ctx.Err() == nil {
+		h.log.Warn("live events: reading the last position", "err", err)
+	}
+	h.mu.Lock()
+	h.pos = pos
+	h.mu.Unlock()
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	defer h.shutdown()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-h.wake:
+		case <-t.C:
+		}
+		for {
+			events, err := h.source.EventsAfter(ctx, pos, 500)
+			if err != nil {
+				if ctx.Err() == nil {
+					h.log.Warn("live events: reading new events", "err", err)
+				}
+				break
+			}
+			if len(events) == 0 {
+				break
+			}
+			h.publish(events)
+			pos = events[len(events)-1].Pos
+		}
+	}
+}
+
+func (h *Hub) publish(events []hansei.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, e := range events {
+		for s := range h.subs {
+			if s.Incident != 0 && s.Incident != e.Incident {
+				continue
+			}
+			select {
+			case s.C <- e:
+			default:
+				// Too slow: cut it off rather than hold up everyone else.
+				s.dropped = true
+				delete(h.subs, s)
+				close(s.C)
+			}
+		}
+		h.pos = e.Pos
+	}
+}
+
+func (h *Hub) shutdown() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for s := range h.subs {
+		delete(h.subs, s)
+		close(s.C)
+	}
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// HeartbeatInterval is how often an idle stream sends a comment, so that
+// proxies keep it open and clients notice a dead connection.
+const HeartbeatInterval = 15 * time.Second
+
+// sse writes Server-Sent Events and flushes each one.
+type sse struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func startSSE(w http.ResponseWriter) (*sse, error) {
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-cache, no-transform")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	h.Set("Connection", "keep-alive")
+	w.WriteHeader(http.StatusOK)
+	s := &sse{w: w, rc: http.NewResponseController(w)}
+	// Reconnect after two seconds; the client sends Last-Event-ID.
+	fmt.Fprint(w, "retry: 2000\n\n")
+	return s, s.rc.Flush()
+}
+
+func (s *sse) event(id int64, e hansei.Event) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.w, "id: %d\nevent: %s\ndata: %s\n\n", id, e.Type, data)
+	return s.rc.Flush()
+}
+
+func (s *sse) heartbeat() error {
+	fmt.Fprint(s.w, ": heartbeat\n\n")
+	return s.rc.Flush()
+}
+
+// lastEventID reads where a client resumes: the Last-Event-ID header that
+// browsers send on reconnecting, or ?after= for a first connection.
+func lastEventID(r *http.Request) (int64, error) {
+	raw := strings.TrimSpace(r.Header.Get("Last-Event-ID"))
+	field := "Last-Event-ID"
+	if raw == "" {
+		raw, field = r.URL.Query().Get("after"), "after"
+	}
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 0 {
+		return 0, hansei.FieldError(field, "%s must be the id of an event received before (a non-negative number), not %q", field, raw)
+	}
+	return n, nil
+}
+
+// streamIncident sends the incident's timeline events as they are
+// committed, with id = seq. A client that reconnects with Last-Event-ID
+// gets exactly the events after it: first from the table, then live.
+func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	n, err := incidentNumber(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.Incident(r.Context(), u, n); err != nil {
+		return err
+	}
+	last, err := lastEventID(r)
+	if err != nil {
+		return err
+	}
+	sub := s.hub.Subscribe(n)
+	defer sub.Close()
+	out, err := startSSE(w)
+	if err != nil {
+		return nil
+	}
+	catchUp := func() error {
+		for {
+			events, err := s.store.Timeline(r.Context(), u, n, last, 500)
+			if err != nil {
+				return err
+			}
+			for _, e := range events {
+				if err := out.event(e.Seq, e); err != nil {
+					return err
+				}
+				last = e.Seq
+			}
+			if len(events) < 500 {
+				return nil
+			}
+		}
+	}
+	if err := catchUp(); err != nil {
+		return nil
+	}
+	beat := time.NewTicker(HeartbeatInterval)
+	defer beat.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-beat.C:
+			if out.heartbeat() != nil {
+				return nil
+			}
+		case e, ok := <-sub.C:
+			if !ok {
+				return nil // cut off as slow, or shutting down: the client resumes
+			}
+			switch {
+			case e.Seq <= last:
+			case e.Seq == last+1:
+				if out.event(e.Seq, e) != nil {
+					return nil
+				}
+				last = e.Seq
+			default:
+				if catchUp() != nil {
+					return nil
+				}
+			}
+		}
+	}
+}
+
+// streamAll sends the events of every incident the user may read, with
+// id = the event's global position.
+func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	last, err := lastEventID(r)
+	if err != nil {
+		return err
+	}
+	sub := s.hub.Subscribe(0)
+	defer sub.Close()
+	out, err := startSSE(w)
+	if err != nil {
+		return nil
+	}
+	readable := map[int64]bool{}
+	canRead := func(n int64) bool {
+		ok, seen := readable[n]
+		if !seen {
+			_, err := s.store.Incident(r.Context(), u, n)
+			ok = err == nil
+			readable[n] = ok
+		}
+		return ok
+	}
+	send := func(e hansei.Event) error {
+		last = e.Pos
+		if !canRead(e.Incident) {
+			return nil
+		}
+		return out.event(e.Pos, e)
+	}
+	catchUp := func() error {
+		for {
+			events, err := s.store.EventsAfter(r.Context(), last, 500)
+			if err != nil {
+				return err
+			}
+			for _, e := range events {
+				if err := send(e); err != nil {
+					return err
+				}
+			}
+			if len(events) < 500 {
+				return nil
+			}
+		}
+	}
+	if catchUp() != nil {
+		return nil
+	}
+	beat := time.NewTicker(HeartbeatInterval)
+	defer beat.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-beat.C:
+			if out.heartbeat() != nil {
+				return nil
+			}
+		case e, ok := <-sub.C:
+			if !ok {
+				return nil
+			}
+			if e.Pos <= last {
+				continue
+			}
+			if send(e) != nil {
+				return nil
+			}
+		}
+	}
+}
