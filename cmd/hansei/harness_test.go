@@ -22,6 +22,8 @@ type server struct {
 	DSN        string
 	AdminToken string
 	stderr     *syncBuffer
+	cancel     context.CancelFunc
+	stopped    chan struct{}
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -58,15 +60,49 @@ func eachDB(t *testing.T, test func(t *testing.T, dsn string)) {
 // server stops when the test ends, and must stop cleanly.
 func startServer(t *testing.T, dsn string, args ...string) *server {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	return startServerAt(t, nil, dsn, args...)
+}
+
+// testClock is a clock the test moves by hand.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock { return &testClock{now: time.Now().UTC()} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// stop ends the server as SIGTERM would and waits for it.
+func (s *server) stop() { s.cancel(); <-s.stopped }
+
+// startServerAt is startServer with the server's clock replaced by clock.
+func startServerAt(t *testing.T, clock *testClock, dsn string, args ...string) *server {
+	t.Helper()
+	base := context.Background()
+	if clock != nil {
+		base = context.WithValue(base, clockKey{}, clock.Now)
+	}
+	ctx, cancel := context.WithCancel(base)
 	pr, pw := io.Pipe()
-	srv := &server{DSN: dsn, stderr: &syncBuffer{}}
+	srv := &server{DSN: dsn, stderr: &syncBuffer{}, cancel: cancel, stopped: make(chan struct{})}
 	done := make(chan error, 1)
 	go func() {
 		argv := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, args...)
 		err := run(ctx, argv, envFunc(nil), strings.NewReader(""), pw, srv.stderr)
 		pw.CloseWithError(io.EOF)
 		done <- err
+		close(srv.stopped)
 	}()
 	lines := bufio.NewScanner(pr)
 	ready := make(chan error, 1)
@@ -101,6 +137,11 @@ func startServer(t *testing.T, dsn string, args ...string) *server {
 	}
 	t.Cleanup(func() {
 		cancel()
+		select {
+		case <-srv.stopped:
+			return
+		default:
+		}
 		select {
 		case err := <-done:
 			if err != nil && !errors.Is(err, context.Canceled) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
@@ -218,6 +219,11 @@ func (env *cli) incidentShow(args []string) error {
 	fmt.Fprintf(w, "  acknowledged  %s\n", env.formatTimePtr(inc.AcknowledgedAt))
 	fmt.Fprintf(w, "  mitigated     %s\n", env.formatTimePtr(inc.MitigatedAt))
 	fmt.Fprintf(w, "  resolved      %s\n", env.formatTimePtr(inc.ResolvedAt))
+	for _, in := range inc.Intents {
+		if in.Live() {
+			env.printIntent(w, client.Intent{Intent: in, Pending: inc.PendingAcks(in)}, time.Now())
+		}
+	}
 	after := inc.LastSeq - 20
 	if after < 0 {
 		after = 0
@@ -306,6 +312,31 @@ func describeEvent(e hansei.Event) string {
 			return d.User + " rejoined"
 		}
 		return d.User + " joined"
+	case hansei.EventIntentStated:
+		var d hansei.IntentStatedData
+		json.Unmarshal(e.Data, &d)
+		return fmt.Sprintf("statement of intent %d (%s, ack from %s): %q", d.ID, d.Kind, d.AckFrom, d.Text)
+	case hansei.EventIntentAcked:
+		var d hansei.IntentAckedData
+		json.Unmarshal(e.Data, &d)
+		if d.Complete {
+			return fmt.Sprintf("acknowledged intent %d", d.ID)
+		}
+		return fmt.Sprintf("acknowledged intent %d (more acknowledgements needed)", d.ID)
+	case hansei.EventIntentObjected:
+		var d hansei.IntentObjectedData
+		json.Unmarshal(e.Data, &d)
+		return fmt.Sprintf("objected to intent %d: %q", d.ID, d.Reason)
+	case hansei.EventObjectionLifted, hansei.EventIntentWithdrawn, hansei.EventIntentExpired:
+		var d hansei.IntentRefData
+		json.Unmarshal(e.Data, &d)
+		verb := map[string]string{hansei.EventObjectionLifted: "lifted the objection to", hansei.EventIntentWithdrawn: "withdrew",
+			hansei.EventIntentExpired: "expired unacknowledged:"}[e.Type]
+		return fmt.Sprintf("%s intent %d", verb, d.ID)
+	case hansei.EventResponderStoodDown:
+		var d hansei.StoodDownData
+		json.Unmarshal(e.Data, &d)
+		return d.User + " stood down"
 	case hansei.EventNoteAdded:
 		var d hansei.NoteAddedData
 		json.Unmarshal(e.Data, &d)

@@ -22,6 +22,9 @@ Usage:
   hansei scales [--lang ja]                               the severity and priority scales
   hansei incident declare --severity SEV2 "title"         declare an incident
   hansei incident list|show|note|severity|status|role|join|timeline …
+  hansei intent N --stand-down|--action|--info "text" [--ack-from all] [--window 10m]
+  hansei ack ID · object ID --reason "…" · lift ID · withdraw ID
+  hansei watch N                                          follow an incident live
   hansei version
 
 Commands that talk to a server use HANSEI_URL (default http://127.0.0.1:8080)
@@ -55,6 +58,12 @@ func (env *cli) dispatch(cmd string, rest []string) error {
 		return env.scales(rest)
 	case "incident", "incidents":
 		return env.incident(rest)
+	case "intent":
+		return env.intent(rest)
+	case "ack", "object", "lift", "withdraw":
+		return env.intentCommand(cmd, rest)
+	case "watch":
+		return env.watch(rest)
 	case "version":
 		fmt.Fprintln(env.stdout, "hansei", version)
 		return nil
