@@ -260,7 +260,8 @@ func Decide(inc Incident, env Env, cmd Command) ([]Event, error) {
 	if _, ok := cmd.(Declare); !ok && inc.LastSeq == 0 {
 		return nil, Errorf(ENOTFOUND, "%s has not been declared", inc.Ref())
 	}
-	if _, ok := cmd.(Declare); !ok && inc.Status == StatusClosed {
+	_, expiry := cmd.(ExpireIntent) // silence is not consent, even after closing
+	if _, ok := cmd.(Declare); !ok && !expiry && inc.Status == StatusClosed {
 		return nil, Errorf(ECONFLICT, "%s is closed: its postmortem is published and it no longer changes", inc.Ref())
 	}
 	var err error
