@@ -177,9 +177,16 @@ func (t *tx) appendEvents(ctx context.Context, inc hansei.Incident, events []han
 			return fmt.Errorf("notify: %w", err)
 		}
 	}
-	for _, r := range inc.Responders {
+	for _, e := range events {
+		if e.Type != hansei.EventResponderJoined {
+			continue // membership changes only when someone joins
+		}
+		var joined hansei.ResponderJoinedData
+		if err := json.Unmarshal(e.Data, &joined); err != nil {
+			return err
+		}
 		_, err := t.ExecContext(ctx, `INSERT INTO incident_members (incident, user_name) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-			inc.Number, r.User)
+			inc.Number, joined.User)
 		if err != nil {
 			return fmt.Errorf("record member: %w", err)
 		}
