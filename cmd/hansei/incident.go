@@ -41,6 +41,20 @@ func (l *stringList) Set(v string) error {
 	return nil
 }
 
+// incidentArg reads a command's one positional argument, an incident
+// number, and returns it with a client for the server.
+func (env *cli) incidentArg(fs *flag.FlagSet, rest []string) (int64, *client.Client, error) {
+	if err := wantArgs(fs, rest, 1, "an incident NUMBER"); err != nil {
+		return 0, nil, err
+	}
+	n, err := parseNumber(rest[0])
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err := env.apiClient()
+	return n, c, err
+}
+
 func parseNumber(s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(s), "INC-"), 10, 64)
 	if err != nil || n <= 0 {
@@ -170,14 +184,7 @@ func (env *cli) incidentShow(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(fs, rest, 1, "an incident NUMBER"); err != nil {
-		return err
-	}
-	n, err := parseNumber(rest[0])
-	if err != nil {
-		return err
-	}
-	c, err := env.apiClient()
+	n, c, err := env.incidentArg(fs, rest)
 	if err != nil {
 		return err
 	}
@@ -246,14 +253,7 @@ func (env *cli) incidentTimeline(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(fs, rest, 1, "an incident NUMBER"); err != nil {
-		return err
-	}
-	n, err := parseNumber(rest[0])
-	if err != nil {
-		return err
-	}
-	c, err := env.apiClient()
+	n, c, err := env.incidentArg(fs, rest)
 	if err != nil {
 		return err
 	}

@@ -147,14 +147,7 @@ func (env *cli) watch(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(fs, rest, 1, "an incident NUMBER"); err != nil {
-		return err
-	}
-	n, err := parseNumber(rest[0])
-	if err != nil {
-		return err
-	}
-	c, err := env.apiClient()
+	n, c, err := env.incidentArg(fs, rest)
 	if err != nil {
 		return err
 	}

@@ -107,31 +107,38 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 	if err := catchUp(); err != nil {
 		return nil
 	}
+	pump(r, out, sub, func(e hansei.Event) error {
+		switch {
+		case e.Seq <= last:
+			return nil
+		case e.Seq == last+1:
+			last = e.Seq
+			return out.event(e.Seq, e)
+		default:
+			return catchUp()
+		}
+	})
+	return nil
+}
+
+// pump hands the subscription's events to handle and keeps the stream
+// alive with heartbeats, until the client leaves, handle fails, or the
+// hub ends the subscription (cut off as slow, or shutting down: the client
+// resumes with Last-Event-ID).
+func pump(r *http.Request, out *sse, sub *Subscription, handle func(hansei.Event) error) {
 	beat := time.NewTicker(HeartbeatInterval)
 	defer beat.Stop()
 	for {
 		select {
 		case <-r.Context().Done():
-			return nil
+			return
 		case <-beat.C:
 			if out.heartbeat() != nil {
-				return nil
+				return
 			}
 		case e, ok := <-sub.C:
-			if !ok {
-				return nil // cut off as slow, or shutting down: the client resumes
-			}
-			switch {
-			case e.Seq <= last:
-			case e.Seq == last+1:
-				if out.event(e.Seq, e) != nil {
-					return nil
-				}
-				last = e.Seq
-			default:
-				if catchUp() != nil {
-					return nil
-				}
+			if !ok || handle(e) != nil {
+				return
 			}
 		}
 	}
@@ -186,26 +193,11 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 	if catchUp() != nil {
 		return nil
 	}
-	beat := time.NewTicker(HeartbeatInterval)
-	defer beat.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
+	pump(r, out, sub, func(e hansei.Event) error {
+		if e.Pos <= last {
 			return nil
-		case <-beat.C:
-			if out.heartbeat() != nil {
-				return nil
-			}
-		case e, ok := <-sub.C:
-			if !ok {
-				return nil
-			}
-			if e.Pos <= last {
-				continue
-			}
-			if send(e) != nil {
-				return nil
-			}
 		}
-	}
+		return send(e)
+	})
+	return nil
 }
