@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"sync"
 	"time"
@@ -31,13 +32,20 @@ type Hub struct {
 	closed bool
 }
 
+// LiveEvent is a committed event with its JSON, encoded once by the hub
+// for every subscriber.
+type LiveEvent struct {
+	hansei.Event
+	JSON []byte
+}
+
 // Subscription receives the events of one incident, or of all when
 // Incident is zero. If it falls behind by more than its buffer it is cut
 // off: C is closed and Dropped reports true, and the client resumes from
 // its last event id.
 type Subscription struct {
 	Incident int64
-	C        chan hansei.Event
+	C        chan *LiveEvent
 	hub      *Hub
 	dropped  bool
 }
@@ -60,8 +68,8 @@ func (s *Subscription) Close() {
 }
 
 // SubscriberBuffer is how many events a subscriber may fall behind before it
-// is cut off.
-const SubscriberBuffer = 64
+// is cut off. A slot is a pointer, so a generous buffer costs little.
+const SubscriberBuffer = 256
 
 // NewHub returns a hub that reads from source; Run makes it follow.
 func NewHub(source EventSource, log *slog.Logger) *Hub {
@@ -79,7 +87,7 @@ func (h *Hub) Wake() {
 
 // Subscribe starts a subscription to one incident (or all, with 0).
 func (h *Hub) Subscribe(incident int64) *Subscription {
-	s := &Subscription{Incident: incident, C: make(chan hansei.Event, SubscriberBuffer), hub: h}
+	s := &Subscription{Incident: incident, C: make(chan *LiveEvent, SubscriberBuffer), hub: h}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -135,9 +143,18 @@ func (h *Hub) Run(ctx context.Context, poll time.Duration) {
 }
 
 func (h *Hub) publish(events []hansei.Event) {
+	live := make([]*LiveEvent, len(events))
+	for i, e := range events {
+		data, err := json.Marshal(e)
+		if err != nil {
+			h.log.Error("live events: encoding", "err", err)
+			return
+		}
+		live[i] = &LiveEvent{Event: e, JSON: data}
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, e := range events {
+	for _, e := range live {
 		for s := range h.subs {
 			if s.Incident != 0 && s.Incident != e.Incident {
 				continue

@@ -34,13 +34,21 @@ func startSSE(w http.ResponseWriter) (*sse, error) {
 	return s, s.rc.Flush()
 }
 
-func (s *sse) event(id int64, e hansei.Event) error {
+// event writes one event, unflushed; data is the event's JSON.
+func (s *sse) event(id int64, typ string, data []byte) error {
+	_, err := fmt.Fprintf(s.w, "id: %d\nevent: %s\ndata: %s\n\n", id, typ, data)
+	return err
+}
+
+func (s *sse) flush() error { return s.rc.Flush() }
+
+// stored writes an event read from the table (catching up), encoding it here.
+func (s *sse) stored(id int64, e hansei.Event) error {
 	data, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.w, "id: %d\nevent: %s\ndata: %s\n\n", id, e.Type, data)
-	return s.rc.Flush()
+	return s.event(id, e.Type, data)
 }
 
 func (s *sse) heartbeat() error {
@@ -94,10 +102,13 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 				return err
 			}
 			for _, e := range events {
-				if err := out.event(e.Seq, e); err != nil {
+				if err := out.stored(e.Seq, e); err != nil {
 					return err
 				}
 				last = e.Seq
+			}
+			if err := out.flush(); err != nil {
+				return err
 			}
 			if len(events) < 500 {
 				return nil
@@ -107,13 +118,13 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 	if err := catchUp(); err != nil {
 		return nil
 	}
-	pump(r, out, sub, func(e hansei.Event) error {
+	pump(r, out, sub, func(e *LiveEvent) error {
 		switch {
 		case e.Seq <= last:
 			return nil
 		case e.Seq == last+1:
 			last = e.Seq
-			return out.event(e.Seq, e)
+			return out.event(e.Seq, e.Type, e.JSON)
 		default:
 			return catchUp()
 		}
@@ -125,7 +136,7 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 // alive with heartbeats, until the client leaves, handle fails, or the
 // hub ends the subscription (cut off as slow, or shutting down: the client
 // resumes with Last-Event-ID).
-func pump(r *http.Request, out *sse, sub *Subscription, handle func(hansei.Event) error) {
+func pump(r *http.Request, out *sse, sub *Subscription, handle func(*LiveEvent) error) {
 	beat := time.NewTicker(HeartbeatInterval)
 	defer beat.Stop()
 	for {
@@ -138,6 +149,22 @@ func pump(r *http.Request, out *sse, sub *Subscription, handle func(hansei.Event
 			}
 		case e, ok := <-sub.C:
 			if !ok || handle(e) != nil {
+				return
+			}
+			// Write whatever else is queued before flushing: under load
+			// one write carries many events.
+		drain:
+			for {
+				select {
+				case e, ok := <-sub.C:
+					if !ok || handle(e) != nil {
+						return
+					}
+				default:
+					break drain
+				}
+			}
+			if out.flush() != nil {
 				return
 			}
 		}
@@ -167,12 +194,9 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 		}
 		return ok
 	}
-	send := func(e hansei.Event) error {
+	visible := func(e hansei.Event) bool {
 		last = e.Pos
-		if !canRead(e.Incident) {
-			return nil
-		}
-		return out.event(e.Pos, e)
+		return canRead(e.Incident)
 	}
 	catchUp := func() error {
 		for {
@@ -181,9 +205,14 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 				return err
 			}
 			for _, e := range events {
-				if err := send(e); err != nil {
-					return err
+				if visible(e) {
+					if err := out.stored(e.Pos, e); err != nil {
+						return err
+					}
 				}
+			}
+			if err := out.flush(); err != nil {
+				return err
 			}
 			if len(events) < 500 {
 				return nil
@@ -193,11 +222,11 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 	if catchUp() != nil {
 		return nil
 	}
-	pump(r, out, sub, func(e hansei.Event) error {
-		if e.Pos <= last {
+	pump(r, out, sub, func(e *LiveEvent) error {
+		if e.Pos <= last || !visible(e.Event) {
 			return nil
 		}
-		return send(e)
+		return out.event(e.Pos, e.Type, e.JSON)
 	})
 	return nil
 }
