@@ -80,12 +80,14 @@ func (db *DB) BulkLoad(ctx context.Context, incidents, eventsPerIncident int, au
 		return err
 	}
 	// Numbers and event positions carry on from the counters.
-	var last, lastPos int64
-	for name, v := range map[string]*int64{"incident": &last, "event": &lastPos} {
-		err := db.write.QueryRowContext(ctx, `SELECT value FROM counters WHERE name = $1`, name).Scan(v)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("bulk load: read the %s counter: %w", name, err)
-		}
+	var last int64
+	err = db.write.QueryRowContext(ctx, `SELECT value FROM counters WHERE name = 'incident'`).Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("bulk load: read the incident counter: %w", err)
+	}
+	lastPos, err := db.LastEventPos(ctx)
+	if err != nil {
+		return fmt.Errorf("bulk load: read the last event position: %w", err)
 	}
 
 	// One goroutine decides and encodes while this one writes: both are
@@ -258,7 +260,11 @@ func (db *DB) bulkWrite(ctx context.Context, rows []bulkRow) error {
 			}
 		}
 	}
-	for name, v := range map[string]int64{"incident": top, "event": topPos} {
+	counters := map[string]int64{"incident": top}
+	if db.dialect == postgres { // SQLite takes positions from the events table
+		counters["event"] = topPos
+	}
+	for name, v := range counters {
 		if _, err := sqlTx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
 			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, v); err != nil {
 			return fmt.Errorf("bulk load: set the %s counter: %w", name, err)

@@ -35,6 +35,8 @@ type DB struct {
 	write *sql.DB
 	// read serves queries outside transactions.
 	read *sql.DB
+	// stmts holds the writer's prepared statements (SQLite only).
+	stmts stmtCache
 	// Now is the clock; tests replace it to move time.
 	Now func() time.Time
 	// Scales validate severities and priorities.
@@ -110,6 +112,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -142,16 +145,15 @@ func (db *DB) update(ctx context.Context, fn func(*tx) error) error {
 	if outer, ok := ctx.Value(txKey{}).(*tx); ok {
 		return fn(outer)
 	}
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	t, err := db.beginWrite(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	t := &tx{Tx: sqlTx, db: db, now: db.Now().UTC()}
-	if err := fn(t); err != nil {
-		sqlTx.Rollback()
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := fn(t); err != nil {
+		t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if db.AfterCommit != nil && len(t.events) > 0 {

@@ -38,12 +38,11 @@ func (db *DB) Idempotent(ctx context.Context, user hansei.User, key, requestHash
 	if _, inTx := ctx.Value(txKey{}).(*tx); inTx {
 		return resp, false, errors.New("Idempotent called inside a transaction")
 	}
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	t, err := db.beginWrite(ctx)
 	if err != nil {
-		return resp, false, fmt.Errorf("begin: %w", err)
+		return resp, false, err
 	}
-	defer sqlTx.Rollback()
-	t := &tx{Tx: sqlTx, db: db, now: db.Now().UTC()}
+	defer t.Rollback()
 	res, err := t.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, created_at)
 		VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, user.ID, key, requestHash, db.ts(t.now))
 	if err != nil {
@@ -72,7 +71,7 @@ func (db *DB) Idempotent(ctx context.Context, user hansei.User, key, requestHash
 	if err != nil {
 		return resp, false, fmt.Errorf("record idempotent response: %w", err)
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := t.Commit(); err != nil {
 		return resp, false, fmt.Errorf("commit: %w", err)
 	}
 	if db.AfterCommit != nil && len(t.events) > 0 {

@@ -152,9 +152,16 @@ func notFound(number int64) error {
 // step, and records who became a member. Events get their global positions
 // from the 'event' counter, whose row stays locked until commit.
 func (t *tx) appendEvents(ctx context.Context, inc hansei.Incident, events []hansei.Event) error {
+	// On PostgreSQL positions come from the 'event' counter, whose row stays
+	// locked until commit, so they become visible in order. SQLite has one
+	// writer at a time: the next position is the largest so far plus one,
+	// read from the index without writing another page.
+	q := `UPDATE counters SET value = value + $1 WHERE name = 'event' RETURNING value`
+	if t.db.dialect == sqlite {
+		q = `SELECT COALESCE(MAX(pos), 0) + $1 FROM events`
+	}
 	var last int64
-	err := t.QueryRowContext(ctx, `UPDATE counters SET value = value + $1 WHERE name = 'event' RETURNING value`, len(events)).Scan(&last)
-	if err != nil {
+	if err := t.QueryRowContext(ctx, q, len(events)).Scan(&last); err != nil {
 		return fmt.Errorf("event positions: %w", err)
 	}
 	for i := range events {

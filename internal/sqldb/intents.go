@@ -79,7 +79,11 @@ func (db *DB) EventsAfter(ctx context.Context, pos int64, limit int) ([]hansei.E
 
 // LastEventPos returns the position of the newest event.
 func (db *DB) LastEventPos(ctx context.Context) (int64, error) {
+	q := `SELECT value FROM counters WHERE name = 'event'`
+	if db.dialect == sqlite {
+		q = `SELECT COALESCE(MAX(pos), 0) FROM events`
+	}
 	var pos int64
-	err := db.reader(ctx).QueryRowContext(ctx, `SELECT value FROM counters WHERE name = 'event'`).Scan(&pos)
+	err := db.reader(ctx).QueryRowContext(ctx, q).Scan(&pos)
 	return pos, err
 }

@@ -9,12 +9,10 @@ CREATE TABLE intents (
 CREATE INDEX intents_live ON intents (expires_at) WHERE state IN ('open', 'objected');
 
 -- A global, commit-ordered position for every event, so that live streams
--- of all incidents can resume from one number. Positions come from the
--- 'event' counter, whose row lock is held until commit: positions become
--- visible in order.
+-- of all incidents can resume from one number. SQLite has one writer at a
+-- time, so the next position is the largest so far plus one.
 ALTER TABLE events ADD COLUMN pos INTEGER;
 CREATE UNIQUE INDEX events_pos ON events (pos);
-INSERT INTO counters (name, value) VALUES ('event', 0) ON CONFLICT DO NOTHING;
 
 -- Leases make a periodic job run on one instance at a time.
 CREATE TABLE leases (
