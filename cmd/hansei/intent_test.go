@@ -206,3 +206,45 @@ func TestStreamResumesWithLastEventID(t *testing.T) {
 		}
 	})
 }
+
+// TestStreamOfAllIncidentsHidesRestricted: the dashboard stream carries
+// every incident's events with global positions, resumes by position, and
+// never shows a restricted incident to someone outside it.
+func TestStreamOfAllIncidentsHidesRestricted(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		srv := startServer(t, dsn)
+		admin := srv.client(srv.AdminToken)
+		bob := srv.client(srv.addUser(t, "bob", "responder"))
+		ctx := context.Background()
+		if _, err := admin.Declare(ctx, client.DeclareRequest{Title: "Public", Severity: "SEV3"}); err != nil {
+			t.Fatal(err)
+		}
+		all := &collector{}
+		sctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); bob.Stream(sctx, 0, 0, all.add) }()
+		defer func() { cancel(); <-done }()
+		if _, err := admin.Declare(ctx, client.DeclareRequest{Title: "Credential leak", Severity: "SEV1", Visibility: "restricted"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := admin.AddNote(ctx, 1, "public note"); err != nil {
+			t.Fatal(err)
+		}
+		all.waitFor(t, hansei.EventNoteAdded)
+		all.mu.Lock()
+		defer all.mu.Unlock()
+		var prev int64
+		for i, e := range all.events {
+			if e.Incident != 1 {
+				t.Fatalf("bob saw an event of restricted INC-%d: %+v", e.Incident, e)
+			}
+			if all.ids[i] != e.Pos || e.Pos <= prev {
+				t.Fatalf("ids %v are not increasing global positions", all.ids)
+			}
+			prev = e.Pos
+		}
+		if len(all.events) != 4 { // INC-1: declared, joined, commander, note
+			t.Fatalf("bob saw %d events of INC-1, want 4", len(all.events))
+		}
+	})
+}
