@@ -37,6 +37,9 @@ type DB struct {
 	read *sql.DB
 	// stmts holds the writer's prepared statements (SQLite only).
 	stmts stmtCache
+	// projections caches incidents as this process last committed them,
+	// so a change need not read its incident back first.
+	projections projectionCache
 	// Now is the clock; tests replace it to move time.
 	Now func() time.Time
 	// Scales validate severities and priorities.
@@ -134,6 +137,20 @@ type tx struct {
 	db     *DB
 	now    time.Time
 	events []hansei.Event
+	after  []func()
+}
+
+// onCommit runs fn once the transaction has committed, never if it rolls back.
+func (t *tx) onCommit(fn func()) { t.after = append(t.after, fn) }
+
+// committed runs what waited for the commit.
+func (t *tx) committed() {
+	for _, fn := range t.after {
+		fn()
+	}
+	if t.db.AfterCommit != nil && len(t.events) > 0 {
+		t.db.AfterCommit(t.events)
+	}
 }
 
 type txKey struct{}
@@ -156,9 +173,7 @@ func (db *DB) update(ctx context.Context, fn func(*tx) error) error {
 	if err := t.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	if db.AfterCommit != nil && len(t.events) > 0 {
-		db.AfterCommit(t.events)
-	}
+	t.committed()
 	return nil
 }
 

@@ -74,9 +74,7 @@ func (db *DB) Idempotent(ctx context.Context, user hansei.User, key, requestHash
 	if err := t.Commit(); err != nil {
 		return resp, false, fmt.Errorf("commit: %w", err)
 	}
-	if db.AfterCommit != nil && len(t.events) > 0 {
-		db.AfterCommit(t.events)
-	}
+	t.committed()
 	return resp, false, nil
 }
 

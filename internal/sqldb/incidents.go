@@ -57,7 +57,11 @@ func (db *DB) Declare(ctx context.Context, actor hansei.User, cmd hansei.Declare
 				return fmt.Errorf("index incident: %w", err)
 			}
 		}
-		return t.appendEvents(ctx, inc, events)
+		if err := t.appendEvents(ctx, inc, events); err != nil {
+			return err
+		}
+		t.onCommit(func() { db.projections.put(inc) })
+		return nil
 	})
 	return inc, err
 }
@@ -69,39 +73,74 @@ func (db *DB) Execute(ctx context.Context, actor hansei.User, number int64, cmd 
 		events []hansei.Event
 	)
 	err := db.update(ctx, func(t *tx) error {
-		var err error
-		if inc, err = t.lockIncident(ctx, number); err != nil {
-			return err
-		}
-		if !inc.CanRead(actor) {
-			return notFound(number)
-		}
-		if c, ok := cmd.(hansei.StateIntent); ok {
-			if c.ID, err = t.nextIntentID(ctx); err != nil {
-				return fmt.Errorf("next intent id: %w", err)
+		for {
+			current, cached := db.projections.get(number)
+			if !cached {
+				var err error
+				if current, err = t.lockIncident(ctx, number); err != nil {
+					return err
+				}
 			}
-			cmd = c
-		}
-		if events, err = hansei.Decide(inc, t.env(ctx, actor), cmd); err != nil {
-			return err
-		}
-		for _, e := range events {
-			if inc, err = hansei.Apply(inc, e); err != nil {
+			var (
+				ok  bool
+				err error
+			)
+			inc, events, ok, err = t.execute(ctx, actor, current, cmd)
+			if err != nil || ok {
 				return err
 			}
+			if !cached {
+				return fmt.Errorf("INC-%d changed under its row lock", number)
+			}
+			// Another writer moved the incident on since it was cached:
+			// read it afresh, under the lock.
+			db.projections.drop(number)
 		}
-		state, err := json.Marshal(inc)
-		if err != nil {
-			return err
-		}
-		_, err = t.ExecContext(ctx, `UPDATE incidents SET severity = $1, status = $2, updated_at = $3, last_seq = $4, state = $5
-			WHERE number = $6`, inc.Severity, inc.Status, db.ts(inc.UpdatedAt), inc.LastSeq, string(state), inc.Number)
-		if err != nil {
-			return fmt.Errorf("update incident: %w", err)
-		}
-		return t.appendEvents(ctx, inc, events)
 	})
 	return inc, events, err
+}
+
+// execute decides cmd against inc and writes the outcome. The projection's
+// update is guarded by the sequence number it was read at, so a stale
+// cached projection changes nothing and execute reports ok = false.
+func (t *tx) execute(ctx context.Context, actor hansei.User, inc hansei.Incident, cmd hansei.Command) (hansei.Incident, []hansei.Event, bool, error) {
+	if !inc.CanRead(actor) {
+		return inc, nil, false, notFound(inc.Number)
+	}
+	var err error
+	if c, ok := cmd.(hansei.StateIntent); ok {
+		if c.ID, err = t.nextIntentID(ctx); err != nil {
+			return inc, nil, false, fmt.Errorf("next intent id: %w", err)
+		}
+		cmd = c
+	}
+	events, err := hansei.Decide(inc, t.env(ctx, actor), cmd)
+	if err != nil {
+		return inc, nil, false, err
+	}
+	readAt := inc.LastSeq
+	for _, e := range events {
+		if inc, err = hansei.Apply(inc, e); err != nil {
+			return inc, nil, false, err
+		}
+	}
+	state, err := json.Marshal(inc)
+	if err != nil {
+		return inc, nil, false, err
+	}
+	res, err := t.ExecContext(ctx, `UPDATE incidents SET severity = $1, status = $2, updated_at = $3, last_seq = $4, state = $5
+		WHERE number = $6 AND last_seq = $7`, inc.Severity, inc.Status, t.db.ts(inc.UpdatedAt), inc.LastSeq, string(state), inc.Number, readAt)
+	if err != nil {
+		return inc, nil, false, fmt.Errorf("update incident: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return inc, nil, false, err
+	}
+	if err := t.appendEvents(ctx, inc, events); err != nil {
+		return inc, nil, false, err
+	}
+	t.onCommit(func() { t.db.projections.put(inc) })
+	return inc, events, true, nil
 }
 
 // env is what hansei.Decide needs, with user look-ups inside the transaction.

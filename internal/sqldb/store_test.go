@@ -404,3 +404,45 @@ func TestOpenBySeverity(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoHandlesNeverLoseAChange: two processes on one database each keep
+// their own cache of projections; a change through one must not be
+// overwritten by the other deciding from a stale copy.
+func TestTwoHandlesNeverLoseAChange(t *testing.T) {
+	for _, target := range sqldbtest.Targets(t) {
+		t.Run(target.Name, func(t *testing.T) {
+			a := newFixture(t, target.DSN)
+			b, err := sqldb.Open(context.Background(), target.DSN)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			ctx := context.Background()
+			inc := a.declare(t, "Shared", "SEV3")
+			steps := []struct {
+				db  *sqldb.DB
+				cmd hansei.Command
+			}{
+				{a.db, hansei.AddNote{Text: "a1"}},
+				{b, hansei.AddNote{Text: "b1"}},
+				{a.db, hansei.ChangeSeverity{Severity: "SEV2", Reason: "spreading"}}, // a's copy is stale
+				{b, hansei.AddNote{Text: "b2"}},                                      // so is b's
+			}
+			for i, s := range steps {
+				if _, _, err := s.db.Execute(ctx, a.alice, inc.Number, s.cmd); err != nil {
+					t.Fatalf("step %d: %v", i, err)
+				}
+			}
+			got, err := b.Incident(ctx, a.alice, inc.Number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			events, _ := b.Timeline(ctx, a.alice, inc.Number, 0, 100)
+			projected, _ := hansei.Project(events)
+			if got.Severity != "SEV2" || got.LastSeq != inc.LastSeq+4 || projected.LastSeq != got.LastSeq {
+				t.Fatalf("after both handles wrote: severity %s, last seq %d (timeline %d), want SEV2 and %d",
+					got.Severity, got.LastSeq, projected.LastSeq, inc.LastSeq+4)
+			}
+		})
+	}
+}
