@@ -72,6 +72,9 @@ func (db *DB) Execute(ctx context.Context, actor hansei.User, number int64, cmd 
 		inc    hansei.Incident
 		events []hansei.Event
 	)
+	if inc, events, ok, err := db.executeOneStatement(ctx, actor, number, cmd); ok || err != nil {
+		return inc, events, err
+	}
 	err := db.update(ctx, func(t *tx) error {
 		for {
 			current, cached := db.projections.get(number)
@@ -86,14 +89,15 @@ func (db *DB) Execute(ctx context.Context, actor hansei.User, number int64, cmd 
 				err error
 			)
 			inc, events, ok, err = t.execute(ctx, actor, current, cmd)
-			if err != nil || ok {
+			if ok || (err != nil && !cached) {
 				return err
 			}
 			if !cached {
 				return fmt.Errorf("INC-%d changed under its row lock", number)
 			}
-			// Another writer moved the incident on since it was cached:
-			// read it afresh, under the lock.
+			// The cached copy was stale (another writer moved the incident
+			// on), or it refused the change, which only the table may do:
+			// decide again from the table, under the lock.
 			db.projections.drop(number)
 		}
 	})

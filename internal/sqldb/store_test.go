@@ -427,6 +427,9 @@ func TestTwoHandlesNeverLoseAChange(t *testing.T) {
 				{b, hansei.AddNote{Text: "b1"}},
 				{a.db, hansei.ChangeSeverity{Severity: "SEV2", Reason: "spreading"}}, // a's copy is stale
 				{b, hansei.AddNote{Text: "b2"}},                                      // so is b's
+				{a.db, hansei.ChangeSeverity{Severity: "SEV3", Reason: "contained"}},
+				// b's copy says SEV2, which would refuse this as no change.
+				{b, hansei.ChangeSeverity{Severity: "SEV2", Reason: "spreading again"}},
 			}
 			for i, s := range steps {
 				if _, _, err := s.db.Execute(ctx, a.alice, inc.Number, s.cmd); err != nil {
@@ -439,9 +442,9 @@ func TestTwoHandlesNeverLoseAChange(t *testing.T) {
 			}
 			events, _ := b.Timeline(ctx, a.alice, inc.Number, 0, 100)
 			projected, _ := hansei.Project(events)
-			if got.Severity != "SEV2" || got.LastSeq != inc.LastSeq+4 || projected.LastSeq != got.LastSeq {
+			if got.Severity != "SEV2" || got.LastSeq != inc.LastSeq+6 || projected.LastSeq != got.LastSeq {
 				t.Fatalf("after both handles wrote: severity %s, last seq %d (timeline %d), want SEV2 and %d",
-					got.Severity, got.LastSeq, projected.LastSeq, inc.LastSeq+4)
+					got.Severity, got.LastSeq, projected.LastSeq, inc.LastSeq+6)
 			}
 		})
 	}

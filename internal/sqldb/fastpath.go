@@ -1,0 +1,117 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// executeOneStatement is PostgreSQL's path for a change to an incident this
+// process has cached: it decides against the cached projection and writes
+// everything (the guarded projection update, event positions, the events,
+// new members, the notification) in one statement, so the use case costs
+// one round trip and is one transaction by itself. It reports ok = false,
+// having changed nothing, when the cache is stale or the change needs more
+// than the statement does (intents); the caller then takes the transaction
+// path.
+func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number int64, cmd hansei.Command) (hansei.Incident, []hansei.Event, bool, error) {
+	if db.dialect != postgres {
+		return hansei.Incident{}, nil, false, nil
+	}
+	if _, inTx := ctx.Value(txKey{}).(*tx); inTx {
+		return hansei.Incident{}, nil, false, nil
+	}
+	if _, intent := cmd.(hansei.StateIntent); intent {
+		return hansei.Incident{}, nil, false, nil
+	}
+	inc, cached := db.projections.get(number)
+	if !cached {
+		return inc, nil, false, nil
+	}
+	// A refusal decided from the cache might come from a stale copy: only
+	// the transaction path, which reads the table, refuses.
+	if !inc.CanRead(actor) {
+		return inc, nil, false, nil
+	}
+	env := hansei.Env{
+		Now: db.Now().UTC(), Actor: actor, Scales: db.Scales, IntentWindow: db.IntentWindow,
+		Users: func(name string) (hansei.User, error) { return userByName(ctx, db.read, name) },
+	}
+	events, err := hansei.Decide(inc, env, cmd)
+	if err != nil {
+		return inc, nil, false, nil
+	}
+	type row struct {
+		Ord   int             `json:"ord"`
+		Seq   int64           `json:"seq"`
+		Type  string          `json:"type"`
+		Actor string          `json:"actor"`
+		At    string          `json:"at"`
+		Data  json.RawMessage `json:"data"`
+	}
+	rows := make([]row, len(events))
+	joined := []string{}
+	readAt := inc.LastSeq
+	for i, e := range events {
+		if strings.HasPrefix(e.Type, "intent.") {
+			return inc, nil, false, nil // the intents table needs the transaction path
+		}
+		if e.Type == hansei.EventResponderJoined {
+			var d hansei.ResponderJoinedData
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				return inc, nil, false, err
+			}
+			joined = append(joined, d.User)
+		}
+		rows[i] = row{Ord: i + 1, Seq: e.Seq, Type: e.Type, Actor: e.Actor, At: e.At.Format("2006-01-02T15:04:05.999999Z07:00"), Data: e.Data}
+		if inc, err = hansei.Apply(inc, e); err != nil {
+			return inc, nil, false, err
+		}
+	}
+	state, err := json.Marshal(inc)
+	if err != nil {
+		return inc, nil, false, err
+	}
+	payload, err := json.Marshal(rows)
+	if err != nil {
+		return inc, nil, false, err
+	}
+	var last int64
+	err = db.write.QueryRowContext(ctx, `WITH inc AS (
+			UPDATE incidents SET severity = $1, status = $2, updated_at = $3, last_seq = $4, state = $5
+			WHERE number = $6 AND last_seq = $7 RETURNING number
+		), pos AS (
+			UPDATE counters SET value = value + $8 WHERE name = 'event' AND EXISTS (SELECT 1 FROM inc) RETURNING value
+		), ev AS (
+			INSERT INTO events (incident, seq, type, actor, at, data, pos)
+			SELECT $6, e.seq, e.type, e.actor, e.at, e.data, pos.value - $8 + e.ord
+			FROM pos, jsonb_to_recordset($9::jsonb) AS e (ord bigint, seq bigint, type text, actor text, at timestamptz, data jsonb)
+		), mem AS (
+			INSERT INTO incident_members (incident, user_name)
+			SELECT $6, u FROM unnest($10::text[]) AS u WHERE EXISTS (SELECT 1 FROM inc)
+			ON CONFLICT DO NOTHING
+		)
+		SELECT value FROM pos, pg_notify('hansei_events', pos.value::text)`,
+		inc.Severity, inc.Status, inc.UpdatedAt, inc.LastSeq, string(state), number, readAt,
+		len(events), string(payload), joined).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		db.projections.drop(number) // another writer moved it on
+		return inc, nil, false, nil
+	}
+	if err != nil {
+		return inc, nil, false, fmt.Errorf("write INC-%d: %w", number, err)
+	}
+	for i := range events {
+		events[i].Pos = last - int64(len(events)) + int64(i) + 1
+	}
+	db.projections.put(inc)
+	if db.AfterCommit != nil {
+		db.AfterCommit(events)
+	}
+	return inc, events, true, nil
+}
