@@ -12,7 +12,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -163,11 +162,11 @@ func (db *DB) bulkProduce(ctx context.Context, incidents, eventsPerIncident int,
 			pos++
 			events[j].Pos = pos
 		}
-		state, err := json.Marshal(inc)
+		state, err := storedState(inc)
 		if err != nil {
 			return err
 		}
-		chunk = append(chunk, bulkRow{inc: inc, state: string(state), events: events})
+		chunk = append(chunk, bulkRow{inc: inc, state: state, events: events})
 		if len(chunk) == bulkChunk || i == incidents-1 {
 			select {
 			case out <- chunk:
@@ -229,7 +228,7 @@ func (db *DB) bulkWrite(ctx context.Context, rows []bulkRow) error {
 	}
 	defer sqlTx.Rollback()
 	incidents := db.newBulkInsert(sqlTx, `INSERT INTO incidents
-		(number, title, summary, severity, status, visibility, declared_at, updated_at, last_seq, state)`, 10)
+		(number, title, summary, severity, status, visibility, declared_at, state)`, 8)
 	search := db.newBulkInsert(sqlTx, `INSERT INTO incidents_search (rowid, title, summary)`, 3)
 	members := db.newBulkInsert(sqlTx, `INSERT INTO incident_members (incident, user_name)`, 2)
 	events := db.newBulkInsert(sqlTx, `INSERT INTO events (incident, seq, type, actor, at, data, pos)`, 7)
@@ -238,7 +237,7 @@ func (db *DB) bulkWrite(ctx context.Context, rows []bulkRow) error {
 		inc := r.inc
 		top = max(top, inc.Number)
 		incidents.add(inc.Number, inc.Title, inc.Summary, inc.Severity, inc.Status, inc.Visibility,
-			db.ts(inc.DeclaredAt), db.ts(inc.UpdatedAt), inc.LastSeq, r.state)
+			db.ts(inc.DeclaredAt), r.state)
 		if db.dialect == sqlite {
 			search.add(inc.Number, inc.Title, inc.Summary)
 		}

@@ -2,9 +2,7 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -56,7 +54,6 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 	}
 	rows := make([]row, len(events))
 	joined := []string{}
-	readAt := inc.LastSeq
 	for i, e := range events {
 		if strings.HasPrefix(e.Type, "intent.") {
 			return inc, nil, false, nil // the intents table needs the transaction path
@@ -73,7 +70,7 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 			return inc, nil, false, err
 		}
 	}
-	state, err := json.Marshal(inc)
+	state, err := storedState(inc)
 	if err != nil {
 		return inc, nil, false, err
 	}
@@ -81,25 +78,30 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 	if err != nil {
 		return inc, nil, false, err
 	}
+	// A stale copy numbers its events after a seq that is taken: the
+	// events' key refuses the whole statement, and the transaction path
+	// decides again from the table. A note leaves the projection as it is.
 	var last int64
-	err = db.write.QueryRowContext(ctx, `WITH inc AS (
-			UPDATE incidents SET severity = $1, status = $2, updated_at = $3, last_seq = $4, state = $5
-			WHERE number = $6 AND last_seq = $7 RETURNING number
-		), pos AS (
-			UPDATE counters SET value = value + $8 WHERE name = 'event' AND EXISTS (SELECT 1 FROM inc) RETURNING value
+	err = db.write.QueryRowContext(ctx, `WITH pos AS (
+			UPDATE counters SET value = value + $1 WHERE name = 'event' RETURNING value
 		), ev AS (
 			INSERT INTO events (incident, seq, type, actor, at, data, pos)
-			SELECT $6, e.seq, e.type, e.actor, e.at, e.data, pos.value - $8 + e.ord
-			FROM pos, jsonb_to_recordset($9::jsonb) AS e (ord bigint, seq bigint, type text, actor text, at timestamptz, data jsonb)
+			SELECT $2, e.seq, e.type, e.actor, e.at, e.data, pos.value - $1 + e.ord
+			FROM pos, jsonb_to_recordset($3::jsonb) AS e (ord bigint, seq bigint, type text, actor text, at timestamptz, data jsonb)
+			RETURNING seq
+		), inc AS (
+			-- Depending on ev orders the locks as every writer takes them:
+			-- the event counter first, then the incident.
+			UPDATE incidents SET severity = $4, status = $5, state = $6
+			WHERE number = $2 AND $7 AND EXISTS (SELECT 1 FROM ev)
 		), mem AS (
 			INSERT INTO incident_members (incident, user_name)
-			SELECT $6, u FROM unnest($10::text[]) AS u WHERE EXISTS (SELECT 1 FROM inc)
+			SELECT $2, u FROM unnest($8::text[]) AS u
 			ON CONFLICT DO NOTHING
 		)
 		SELECT value FROM pos, pg_notify('hansei_events', pos.value::text)`,
-		inc.Severity, inc.Status, inc.UpdatedAt, inc.LastSeq, string(state), number, readAt,
-		len(events), string(payload), joined).Scan(&last)
-	if errors.Is(err, sql.ErrNoRows) {
+		len(events), number, string(payload), inc.Severity, inc.Status, state, changesProjection(events), joined).Scan(&last)
+	if isUniqueViolation(err) {
 		db.projections.drop(number) // another writer moved it on
 		return inc, nil, false, nil
 	}

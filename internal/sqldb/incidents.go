@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	hansei "github.com/hansei-dev/hansei"
@@ -38,15 +39,15 @@ func (db *DB) Declare(ctx context.Context, actor hansei.User, cmd hansei.Declare
 		if inc, err = hansei.Project(events); err != nil {
 			return err
 		}
-		state, err := json.Marshal(inc)
+		state, err := storedState(inc)
 		if err != nil {
 			return err
 		}
 		_, err = t.ExecContext(ctx, `INSERT INTO incidents
-			(number, title, summary, severity, status, visibility, declared_at, updated_at, last_seq, state)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			(number, title, summary, severity, status, visibility, declared_at, state)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 			inc.Number, inc.Title, inc.Summary, inc.Severity, inc.Status, inc.Visibility,
-			db.ts(inc.DeclaredAt), db.ts(inc.UpdatedAt), inc.LastSeq, string(state))
+			db.ts(inc.DeclaredAt), state)
 		if err != nil {
 			return fmt.Errorf("insert incident: %w", err)
 		}
@@ -77,7 +78,18 @@ func (db *DB) Execute(ctx context.Context, actor hansei.User, number int64, cmd 
 	}
 	err := db.update(ctx, func(t *tx) error {
 		for {
+			// On PostgreSQL a failed statement aborts the transaction, so
+			// this path always starts from the locked row; its one-statement
+			// path above is where PostgreSQL uses the cache.
 			current, cached := db.projections.get(number)
+			cached = cached && db.dialect == sqlite
+			if db.dialect == postgres {
+				// Every writer takes the event counter before the incident
+				// row, as the one-statement path does: no deadlock.
+				if _, err := t.ExecContext(ctx, `SELECT value FROM counters WHERE name = 'event' FOR UPDATE`); err != nil {
+					return fmt.Errorf("lock event counter: %w", err)
+				}
+			}
 			if !cached {
 				var err error
 				if current, err = t.lockIncident(ctx, number); err != nil {
@@ -122,26 +134,30 @@ func (t *tx) execute(ctx context.Context, actor hansei.User, inc hansei.Incident
 	if err != nil {
 		return inc, nil, false, err
 	}
-	readAt := inc.LastSeq
 	for _, e := range events {
 		if inc, err = hansei.Apply(inc, e); err != nil {
 			return inc, nil, false, err
 		}
 	}
-	state, err := json.Marshal(inc)
-	if err != nil {
-		return inc, nil, false, err
-	}
-	res, err := t.ExecContext(ctx, `UPDATE incidents SET severity = $1, status = $2, updated_at = $3, last_seq = $4, state = $5
-		WHERE number = $6 AND last_seq = $7`, inc.Severity, inc.Status, t.db.ts(inc.UpdatedAt), inc.LastSeq, string(state), inc.Number, readAt)
-	if err != nil {
-		return inc, nil, false, fmt.Errorf("update incident: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return inc, nil, false, err
-	}
+	// The events go first: their key (incident, seq) is what guards a
+	// stale cached copy, which numbers its events after a seq that is
+	// already taken.
 	if err := t.appendEvents(ctx, inc, events); err != nil {
+		if isUniqueViolation(err) {
+			return inc, nil, false, nil
+		}
 		return inc, nil, false, err
+	}
+	if changesProjection(events) {
+		state, err := storedState(inc)
+		if err != nil {
+			return inc, nil, false, err
+		}
+		_, err = t.ExecContext(ctx, `UPDATE incidents SET severity = $1, status = $2, state = $3 WHERE number = $4`,
+			inc.Severity, inc.Status, state, inc.Number)
+		if err != nil {
+			return inc, nil, false, fmt.Errorf("update incident: %w", err)
+		}
 	}
 	t.onCommit(func() { t.db.projections.put(inc) })
 	return inc, events, true, nil
@@ -163,19 +179,27 @@ func (t *tx) env(ctx context.Context, actor hansei.User) hansei.Env {
 // row lock serialises writers to one incident, so sequence numbers never
 // collide; SQLite has one writer at a time already.
 func (t *tx) lockIncident(ctx context.Context, number int64) (hansei.Incident, error) {
-	q := `SELECT state FROM incidents WHERE number = $1`
+	q := `SELECT ` + incidentColumns + ` FROM incidents i WHERE i.number = $1`
 	if t.db.dialect == postgres {
-		q += ` FOR UPDATE`
+		q += ` FOR NO KEY UPDATE OF i`
 	}
 	return scanIncident(t.QueryRowContext(ctx, q, number), number)
 }
 
+// incidentColumns reads the stored projection and, from the newest event,
+// the sequence number and time that complete it.
+const incidentColumns = `i.state,
+	(SELECT e.seq FROM events e WHERE e.incident = i.number ORDER BY e.seq DESC LIMIT 1),
+	(SELECT e.at FROM events e WHERE e.incident = i.number ORDER BY e.seq DESC LIMIT 1)`
+
 func scanIncident(row interface{ Scan(...any) error }, number int64) (hansei.Incident, error) {
 	var (
-		inc   hansei.Incident
-		state []byte
+		inc     hansei.Incident
+		state   []byte
+		lastSeq int64
+		lastAt  time.Time
 	)
-	err := row.Scan(&state)
+	err := row.Scan(&state, &lastSeq, timeValue{&lastAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return inc, notFound(number)
 	} else if err != nil {
@@ -184,7 +208,26 @@ func scanIncident(row interface{ Scan(...any) error }, number int64) (hansei.Inc
 	if err := json.Unmarshal(state, &inc); err != nil {
 		return inc, fmt.Errorf("decode incident %d: %w", number, err)
 	}
+	inc.LastSeq, inc.UpdatedAt = lastSeq, lastAt
 	return inc, nil
+}
+
+// storedState encodes the projection without what the newest event gives.
+func storedState(inc hansei.Incident) (string, error) {
+	inc.LastSeq, inc.UpdatedAt = 0, time.Time{}
+	b, err := json.Marshal(inc)
+	return string(b), err
+}
+
+// changesProjection reports whether events change more than the timeline:
+// a note does not, so it writes only its event.
+func changesProjection(events []hansei.Event) bool {
+	for _, e := range events {
+		if e.Type != hansei.EventNoteAdded {
+			return true
+		}
+	}
+	return false
 }
 
 func notFound(number int64) error {
@@ -247,7 +290,7 @@ func (t *tx) appendEvents(ctx context.Context, inc hansei.Incident, events []han
 
 // Incident reads one incident.
 func (db *DB) Incident(ctx context.Context, viewer hansei.User, number int64) (hansei.Incident, error) {
-	inc, err := scanIncident(db.reader(ctx).QueryRowContext(ctx, `SELECT state FROM incidents WHERE number = $1`, number), number)
+	inc, err := scanIncident(db.reader(ctx).QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.number = $1`, number), number)
 	if err != nil {
 		return inc, err
 	}
@@ -302,7 +345,7 @@ func (db *DB) Incidents(ctx context.Context, viewer hansei.User, f hansei.Incide
 	if viewer.Role != hansei.RoleAdmin {
 		where = append(where, "(i.visibility <> 'restricted' OR EXISTS (SELECT 1 FROM incident_members m WHERE m.incident = i.number AND m.user_name = "+arg(viewer.Name)+"))")
 	}
-	q := `SELECT i.number, i.state FROM incidents i`
+	q := `SELECT ` + incidentColumns + `, i.number FROM incidents i`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -315,13 +358,9 @@ func (db *DB) Incidents(ctx context.Context, viewer hansei.User, f hansei.Incide
 	out := []hansei.Incident{}
 	for rows.Next() {
 		var number int64
-		var state []byte
-		if err := rows.Scan(&number, &state); err != nil {
+		inc, err := scanIncident(scanWithNumber{rows, &number}, 0)
+		if err != nil {
 			return nil, "", err
-		}
-		var inc hansei.Incident
-		if err := json.Unmarshal(state, &inc); err != nil {
-			return nil, "", fmt.Errorf("decode incident %d: %w", number, err)
 		}
 		out = append(out, inc)
 	}
@@ -413,4 +452,15 @@ func (db *DB) OpenBySeverity(ctx context.Context) (map[string]int, error) {
 		out[sev] = n
 	}
 	return out, rows.Err()
+}
+
+// scanWithNumber lets scanIncident read a list row, which ends with the
+// incident's number.
+type scanWithNumber struct {
+	rows   *sql.Rows
+	number *int64
+}
+
+func (s scanWithNumber) Scan(dest ...any) error {
+	return s.rows.Scan(append(dest, s.number)...)
 }

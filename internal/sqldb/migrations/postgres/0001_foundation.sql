@@ -24,7 +24,9 @@ CREATE TABLE counters (
 );
 
 -- The projection of each incident's timeline. state holds the whole
--- hansei.Incident as JSON; the other columns are copies kept for filtering.
+-- hansei.Incident as JSON, except last_seq and updated_at, which are read
+-- from the newest event: a note changes nothing else, so it writes only
+-- its event. The other columns are copies kept for filtering.
 CREATE TABLE incidents (
     number      BIGINT PRIMARY KEY,
     title       TEXT NOT NULL,
@@ -33,8 +35,6 @@ CREATE TABLE incidents (
     status      TEXT NOT NULL,
     visibility  TEXT NOT NULL,
     declared_at TIMESTAMPTZ NOT NULL,
-    updated_at  TIMESTAMPTZ NOT NULL,
-    last_seq    BIGINT NOT NULL,
     state       JSONB NOT NULL,
     search      TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || summary)) STORED
 );

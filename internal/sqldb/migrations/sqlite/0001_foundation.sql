@@ -24,7 +24,9 @@ CREATE TABLE counters (
 );
 
 -- The projection of each incident's timeline. state holds the whole
--- hansei.Incident as JSON; the other columns are copies kept for filtering.
+-- hansei.Incident as JSON, except last_seq and updated_at, which are read
+-- from the newest event: a note changes nothing else, so it writes only
+-- its event. The other columns are copies kept for filtering.
 CREATE TABLE incidents (
     number      INTEGER PRIMARY KEY,
     title       TEXT NOT NULL,
@@ -33,8 +35,6 @@ CREATE TABLE incidents (
     status      TEXT NOT NULL,
     visibility  TEXT NOT NULL,
     declared_at TEXT NOT NULL,
-    updated_at  TEXT NOT NULL,
-    last_seq    INTEGER NOT NULL,
     state       TEXT NOT NULL
 );
 CREATE INDEX incidents_status ON incidents (status, number);
