@@ -82,7 +82,17 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 	// events' key refuses the whole statement, and the transaction path
 	// decides again from the table. A note leaves the projection as it is.
 	var last int64
-	err = db.write.QueryRowContext(ctx, `WITH pos AS (
+	if len(events) == 1 && !changesProjection(events) {
+		// A note, the commonest change: one event and nothing else.
+		e := events[0]
+		err = db.write.QueryRowContext(ctx, `WITH pos AS (
+				UPDATE counters SET value = value + 1 WHERE name = 'event' RETURNING value
+			)
+			INSERT INTO events (incident, seq, type, actor, at, data, pos)
+			SELECT $1, $2, $3, $4, $5, $6, pos.value FROM pos, pg_notify('hansei_events', pos.value::text)
+			RETURNING pos`, number, e.Seq, e.Type, e.Actor, e.At, string(e.Data)).Scan(&last)
+	} else {
+		err = db.write.QueryRowContext(ctx, `WITH pos AS (
 			UPDATE counters SET value = value + $1 WHERE name = 'event' RETURNING value
 		), ev AS (
 			INSERT INTO events (incident, seq, type, actor, at, data, pos)
@@ -100,7 +110,8 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 			ON CONFLICT DO NOTHING
 		)
 		SELECT value FROM pos, pg_notify('hansei_events', pos.value::text)`,
-		len(events), number, string(payload), inc.Severity, inc.Status, state, changesProjection(events), joined).Scan(&last)
+			len(events), number, string(payload), inc.Severity, inc.Status, state, changesProjection(events), joined).Scan(&last)
+	}
 	if isUniqueViolation(err) {
 		db.projections.drop(number) // another writer moved it on
 		return inc, nil, false, nil
