@@ -9,18 +9,15 @@ import (
 	hansei "github.com/hansei-dev/hansei"
 )
 
-// executeOneStatement is PostgreSQL's path for a change to an incident this
-// process has cached: it decides against the cached projection and writes
-// everything (the guarded projection update, event positions, the events,
-// new members, the notification) in one statement, so the use case costs
-// one round trip and is one transaction by itself. It reports ok = false,
-// having changed nothing, when the cache is stale or the change needs more
-// than the statement does (intents); the caller then takes the transaction
-// path.
+// executeOneStatement is the path for a change to an incident this process
+// has cached: it decides against the cached projection and writes it in one
+// statement, which is a transaction by itself. On PostgreSQL that is any
+// change but intents (the event positions, the events, the projection, new
+// members and the notification in one statement: one round trip); on
+// SQLite, a note. It reports ok = false, having changed nothing, when the
+// cache is stale (the events' key refuses the statement) or the change needs
+// the transaction path.
 func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number int64, cmd hansei.Command) (hansei.Incident, []hansei.Event, bool, error) {
-	if db.dialect != postgres {
-		return hansei.Incident{}, nil, false, nil
-	}
 	if _, inTx := ctx.Value(txKey{}).(*tx); inTx {
 		return hansei.Incident{}, nil, false, nil
 	}
@@ -82,7 +79,23 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 	// events' key refuses the whole statement, and the transaction path
 	// decides again from the table. A note leaves the projection as it is.
 	var last int64
-	if len(events) == 1 && !changesProjection(events) {
+	if db.dialect == sqlite {
+		if len(events) != 1 || changesProjection(events) {
+			return inc, nil, false, nil // several tables: the transaction path
+		}
+		// A note on SQLite: one autocommit INSERT, its position the largest
+		// so far plus one (there is one writer at a time).
+		e := events[0]
+		q := `INSERT INTO events (incident, seq, type, actor, at, data, pos)
+			VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(pos), 0) + 1 FROM events)) RETURNING pos`
+		args := []any{number, e.Seq, e.Type, e.Actor, db.ts(e.At), string(e.Data)}
+		db.stmts.prepareWanted(ctx, db.write)
+		if st := db.stmts.lookup(q); st != nil {
+			err = st.QueryRowContext(ctx, args...).Scan(&last)
+		} else {
+			err = db.write.QueryRowContext(ctx, q, args...).Scan(&last)
+		}
+	} else if len(events) == 1 && !changesProjection(events) {
 		// A note, the commonest change: one event and nothing else.
 		e := events[0]
 		err = db.write.QueryRowContext(ctx, `WITH pos AS (
