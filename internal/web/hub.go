@@ -36,7 +36,18 @@ type Hub struct {
 // for every subscriber.
 type LiveEvent struct {
 	hansei.Event
-	JSON []byte
+	// BySeq and ByPos are the whole SSE frame, with id = seq (an
+	// incident's stream) or id = pos (the stream of all incidents): every
+	// subscriber writes the same bytes.
+	BySeq, ByPos []byte
+}
+
+func newLiveEvent(e hansei.Event) (*LiveEvent, error) {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	return &LiveEvent{Event: e, BySeq: sseFrame(e.Seq, e.Type, data), ByPos: sseFrame(e.Pos, e.Type, data)}, nil
 }
 
 // Subscription receives the events of one incident, or of all when
@@ -145,12 +156,12 @@ func (h *Hub) Run(ctx context.Context, poll time.Duration) {
 func (h *Hub) publish(events []hansei.Event) {
 	live := make([]*LiveEvent, len(events))
 	for i, e := range events {
-		data, err := json.Marshal(e)
+		le, err := newLiveEvent(e)
 		if err != nil {
 			h.log.Error("live events: encoding", "err", err)
 			return
 		}
-		live[i] = &LiveEvent{Event: e, JSON: data}
+		live[i] = le
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()

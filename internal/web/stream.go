@@ -34,9 +34,21 @@ func startSSE(w http.ResponseWriter) (*sse, error) {
 	return s, s.rc.Flush()
 }
 
-// event writes one event, unflushed; data is the event's JSON.
-func (s *sse) event(id int64, typ string, data []byte) error {
-	_, err := fmt.Fprintf(s.w, "id: %d\nevent: %s\ndata: %s\n\n", id, typ, data)
+// sseFrame is one event in the text/event-stream format.
+func sseFrame(id int64, typ string, data []byte) []byte {
+	b := make([]byte, 0, len(data)+len(typ)+40)
+	b = append(b, "id: "...)
+	b = strconv.AppendInt(b, id, 10)
+	b = append(b, "\nevent: "...)
+	b = append(b, typ...)
+	b = append(b, "\ndata: "...)
+	b = append(b, data...)
+	return append(b, "\n\n"...)
+}
+
+// frame writes an encoded event, unflushed.
+func (s *sse) frame(b []byte) error {
+	_, err := s.w.Write(b)
 	return err
 }
 
@@ -48,7 +60,7 @@ func (s *sse) stored(id int64, e hansei.Event) error {
 	if err != nil {
 		return err
 	}
-	return s.event(id, e.Type, data)
+	return s.frame(sseFrame(id, e.Type, data))
 }
 
 func (s *sse) heartbeat() error {
@@ -124,7 +136,7 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 			return nil
 		case e.Seq == last+1:
 			last = e.Seq
-			return out.event(e.Seq, e.Type, e.JSON)
+			return out.frame(e.BySeq)
 		default:
 			return catchUp()
 		}
@@ -226,7 +238,7 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 		if e.Pos <= last || !visible(e.Event) {
 			return nil
 		}
-		return out.event(e.Pos, e.Type, e.JSON)
+		return out.frame(e.ByPos)
 	})
 	return nil
 }
