@@ -26,6 +26,26 @@ const MaxBody = 1 << 20
 // contract.
 type apiHandler func(w http.ResponseWriter, r *http.Request, u hansei.User) error
 
+// stream adapts a streaming apiHandler: as api, but it authenticates on a
+// goroutine of its own (see shallow), and streams take no Idempotency-Key.
+func (s *Server) stream(h apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var (
+			u   hansei.User
+			err error
+		)
+		shallow(func() { u, err = s.authenticate(r) })
+		if err == nil {
+			err = h(w, r, u)
+		} else {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="hansei"`)
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
 // api adapts an apiHandler: it authenticates the caller, honours
 // Idempotency-Key on mutating requests and writes errors as JSON.
 func (s *Server) api(h apiHandler) http.Handler {

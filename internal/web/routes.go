@@ -25,8 +25,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/v1/incidents/{n}/responders", s.api(s.joinIncident))
 	mux.Handle("POST /api/v1/incidents/{n}/notes", s.api(s.addNote))
 	mux.Handle("GET /api/v1/incidents/{n}/timeline", s.api(s.getTimeline))
-	mux.Handle("GET /api/v1/incidents/{n}/stream", s.api(s.streamIncident))
-	mux.Handle("GET /api/v1/stream", s.api(s.streamAll))
+	mux.Handle("GET /api/v1/incidents/{n}/stream", s.stream(s.streamIncident))
+	mux.Handle("GET /api/v1/stream", s.stream(s.streamAll))
 
 	mux.Handle("POST /api/v1/incidents/{n}/intents", s.api(s.stateIntent))
 	mux.Handle("GET /api/v1/incidents/{n}/intents", s.api(s.listIntents))

@@ -94,7 +94,8 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.Incident(r.Context(), u, n); err != nil {
+	shallow(func() { _, err = s.store.Incident(r.Context(), u, n) })
+	if err != nil {
 		return err
 	}
 	last, err := lastEventID(r)
@@ -109,7 +110,9 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 	}
 	catchUp := func() error {
 		for {
-			events, err := s.store.Timeline(r.Context(), u, n, last, 500)
+			var events []hansei.Event
+			var err error
+			shallow(func() { events, err = s.store.Timeline(r.Context(), u, n, last, 500) })
 			if err != nil {
 				return err
 			}
@@ -200,7 +203,8 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 	canRead := func(n int64) bool {
 		ok, seen := readable[n]
 		if !seen {
-			_, err := s.store.Incident(r.Context(), u, n)
+			var err error
+			shallow(func() { _, err = s.store.Incident(r.Context(), u, n) })
 			ok = err == nil
 			readable[n] = ok
 		}
@@ -212,7 +216,9 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 	}
 	catchUp := func() error {
 		for {
-			events, err := s.store.EventsAfter(r.Context(), last, 500)
+			var events []hansei.Event
+			var err error
+			shallow(func() { events, err = s.store.EventsAfter(r.Context(), last, 500) })
 			if err != nil {
 				return err
 			}
@@ -241,4 +247,18 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 		return out.frame(e.ByPos)
 	})
 	return nil
+}
+
+// shallow runs fn on a goroutine of its own and waits for it. A stream's
+// handler goroutine lives as long as the stream, and a goroutine's stack
+// stays as deep as it once grew: the deep calls into the database
+// (authenticating, catching up) run on goroutines that end, which keeps a
+// thousand idle streams small.
+func shallow(fn func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	<-done
 }
