@@ -80,7 +80,7 @@ func (s *Subscription) Close() {
 
 // SubscriberBuffer is how many events a subscriber may fall behind before it
 // is cut off. A slot is a pointer, so a generous buffer costs little.
-const SubscriberBuffer = 256
+const SubscriberBuffer = 128
 
 // NewHub returns a hub that reads from source; Run makes it follow.
 func NewHub(source EventSource, log *slog.Logger) *Hub {

@@ -54,13 +54,28 @@ func (s *sse) frame(b []byte) error {
 
 func (s *sse) flush() error { return s.rc.Flush() }
 
-// stored writes an event read from the table (catching up), encoding it here.
-func (s *sse) stored(id int64, e hansei.Event) error {
-	data, err := json.Marshal(e)
-	if err != nil {
-		return err
+// frames writes encoded events and flushes them.
+func (s *sse) frames(frames [][]byte) error {
+	for _, f := range frames {
+		if err := s.frame(f); err != nil {
+			return err
+		}
 	}
-	return s.frame(sseFrame(id, e.Type, data))
+	return s.flush()
+}
+
+// encodeFrames encodes events read from the table (catching up), each with
+// the id that id gives.
+func encodeFrames(events []hansei.Event, id func(hansei.Event) int64) ([][]byte, error) {
+	out := make([][]byte, len(events))
+	for i, e := range events {
+		data, err := json.Marshal(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = sseFrame(id(e), e.Type, data)
+	}
+	return out, nil
 }
 
 func (s *sse) heartbeat() error {
@@ -110,20 +125,24 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 	}
 	catchUp := func() error {
 		for {
-			var events []hansei.Event
-			var err error
-			shallow(func() { events, err = s.store.Timeline(r.Context(), u, n, last, 500) })
+			var (
+				events []hansei.Event
+				frames [][]byte
+				err    error
+			)
+			shallow(func() {
+				if events, err = s.store.Timeline(r.Context(), u, n, last, 500); err == nil {
+					frames, err = encodeFrames(events, func(e hansei.Event) int64 { return e.Seq })
+				}
+			})
 			if err != nil {
 				return err
 			}
-			for _, e := range events {
-				if err := out.stored(e.Seq, e); err != nil {
-					return err
-				}
-				last = e.Seq
-			}
-			if err := out.flush(); err != nil {
+			if err := out.frames(frames); err != nil {
 				return err
+			}
+			if len(events) > 0 {
+				last = events[len(events)-1].Seq
 			}
 			if len(events) < 500 {
 				return nil
@@ -216,20 +235,26 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 	}
 	catchUp := func() error {
 		for {
-			var events []hansei.Event
-			var err error
-			shallow(func() { events, err = s.store.EventsAfter(r.Context(), last, 500) })
+			var (
+				events []hansei.Event
+				frames [][]byte
+				err    error
+			)
+			shallow(func() {
+				if events, err = s.store.EventsAfter(r.Context(), last, 500); err == nil {
+					shown := make([]hansei.Event, 0, len(events))
+					for _, e := range events {
+						if visible(e) {
+							shown = append(shown, e)
+						}
+					}
+					frames, err = encodeFrames(shown, func(e hansei.Event) int64 { return e.Pos })
+				}
+			})
 			if err != nil {
 				return err
 			}
-			for _, e := range events {
-				if visible(e) {
-					if err := out.stored(e.Pos, e); err != nil {
-						return err
-					}
-				}
-			}
-			if err := out.flush(); err != nil {
+			if err := out.frames(frames); err != nil {
 				return err
 			}
 			if len(events) < 500 {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -51,12 +52,17 @@ func benchSubscribers(b *testing.B) int {
 //
 // Metrics: p50-ms/p99-ms/max-ms are send-to-receive latencies over every
 // delivered event; append-p50-ms/append-p99-ms are the writer's db.Execute
-// time alone; KiB/sub is (HeapInuse+StackInuse) growth after N idle
-// subscribers connect, divided by N. The clients run in the same process, so
-// KiB/sub counts both ends of each connection; the null-sse sub-benchmark
-// measures the same clients against a handler that only holds the stream
-// open, so KiB/sub minus its KiB/conn is what hansei's stream handler and
-// hub add per subscriber on top of net/http.
+// time alone, the reference measured in the same run; KiB/sub is
+// (HeapInuse+StackInuse) growth after N idle subscribers connect, divided
+// by N. The clients run in the same process, so KiB/sub counts both ends of
+// each connection; they are made as cheap as a client can be (dialStream).
+// Two references in the same run split the figure:
+//   - hold: the same clients against a listener that only holds the
+//     connections: the client side. KiB/sub minus it is the server side.
+//   - null-sse: the same clients against a net/http handler that only holds
+//     an event stream open: KiB/conn minus hold is net/http's own cost per
+//     streaming connection, and KiB/sub minus null-sse is what hansei's
+//     stream handler and hub add to it.
 func BenchmarkStreamFanout(b *testing.B) {
 	n := benchSubscribers(b)
 	b.Run("sqlite", func(b *testing.B) {
@@ -77,6 +83,7 @@ func BenchmarkStreamFanout(b *testing.B) {
 		runFanout(b, n, pg.DSN, true)
 	})
 	b.Run("null-sse", func(b *testing.B) { runNullSSE(b, n) })
+	b.Run("hold", func(b *testing.B) { runHold(b, n) })
 }
 
 type instance struct {
@@ -159,10 +166,7 @@ func runFanout(b *testing.B, n int, dsn string, twoInstances bool) {
 
 	ts := httptest.NewServer(reader.server.Handler())
 	defer ts.Close()
-	tr := benchTransport(n)
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr}
-	url := fmt.Sprintf("%s/api/v1/incidents/%d/stream?after=%d", ts.URL, inc.Number, after)
+	path := fmt.Sprintf("/api/v1/incidents/%d/stream?after=%d", inc.Number, after)
 
 	subs := make([]*subscriber, n)
 	for i := range subs {
@@ -182,20 +186,12 @@ func runFanout(b *testing.B, n int, dsn string, twoInstances bool) {
 		go func() {
 			defer connWG.Done()
 			defer func() { <-sem }()
-			req, _ := http.NewRequestWithContext(clientCtx, "GET", url, nil)
-			req.Header.Set("Authorization", "Bearer "+token)
-			resp, err := client.Do(req)
+			body, err := dialStream(clientCtx, ts.Listener.Addr().String(), path, token)
 			if err != nil {
 				connErr.Store(err)
 				return
 			}
-			if resp.StatusCode != http.StatusOK {
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				connErr.Store(fmt.Errorf("status %d: %s", resp.StatusCode, body))
-				return
-			}
-			s.body = resp.Body
+			s.body = body
 			readWG.Add(1)
 			go func() {
 				defer readWG.Done()
@@ -346,9 +342,68 @@ func runNullSSE(b *testing.B, n int) {
 		<-r.Context().Done()
 	}))
 	defer ts.Close()
-	tr := benchTransport(n)
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr}
+	measureIdleClients(b, n, ts.Listener.Addr().String(), "KiB/conn")
+}
+
+// runHold is the floor of the memory figures: the same clients against a
+// listener that answers each connection with a stream's headers and then
+// only holds it, with no goroutine or buffer of its own. KiB/sub of a stream
+// minus this KiB/conn is what the server spends per subscriber.
+func runHold(b *testing.B, n int) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"+
+				"d\r\nretry: 2000\n\n\r\n")
+			held = append(held, c)
+		}
+	}()
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	measureIdleClients(b, n, ln.Addr().String(), "KiB/conn")
+}
+
+// dialStream opens an event stream the cheapest way a client can: one
+// connection, no transport goroutines, a small buffer. The benchmark's
+// memory figures count both ends, so the client side is kept minimal.
+func dialStream(ctx context.Context, addr, path, token string) (io.ReadCloser, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nAccept: text/event-stream\r\n\r\n", path, addr, token)
+	resp, err := http.ReadResponse(bufio.NewReaderSize(conn, 512), nil)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(resp.Body)
+		conn.Close()
+		return nil, fmt.Errorf("status %d: %s", resp.StatusCode, body)
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{resp.Body, conn}, nil
+}
+
+// measureIdleClients connects n streaming clients to addr, waits until they
+// idle, and reports the memory they took, per connection, both ends counted.
+func measureIdleClients(b *testing.B, n int, addr, unit string) {
 	subs := make([]*subscriber, n)
 	for i := range subs {
 		subs[i] = &subscriber{connected: make(chan struct{})}
@@ -357,16 +412,12 @@ func runNullSSE(b *testing.B, n int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 64)
 	for _, s := range subs {
-		sem <- struct{}{}
-		req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL, nil)
-		resp, err := client.Do(req)
-		<-sem
+		body, err := dialStream(ctx, addr, "/", "none")
 		if err != nil {
 			b.Fatal(err)
 		}
-		s.body = resp.Body
+		s.body = body
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -391,7 +442,7 @@ func runNullSSE(b *testing.B, n int) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(n), "subs")
-	b.ReportMetric((float64(idle)-float64(before))/float64(n)/1024, "KiB/conn")
+	b.ReportMetric((float64(idle)-float64(before))/float64(n)/1024, unit)
 }
 
 func pct(sorted []int64, p int) int64 {
