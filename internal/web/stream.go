@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,23 +16,57 @@ import (
 // proxies keep it open and clients notice a dead connection.
 const HeartbeatInterval = 15 * time.Second
 
-// sse writes Server-Sent Events and flushes each one.
+// sse writes Server-Sent Events.
 type sse struct {
 	w  http.ResponseWriter
 	rc *http.ResponseController
+	// conn is the connection, when the stream took it over from net/http:
+	// a stream lives long and only writes, and net/http keeps a read and a
+	// write buffer for every connection (about 10 KiB) that a stream does
+	// not need. Frames wait in pending and go out in one write per flush.
+	conn    net.Conn
+	pending net.Buffers
 }
 
+// streamWriteTimeout bounds how long one flush may block: a client that
+// stops reading is cut off, and resumes by Last-Event-ID.
+const streamWriteTimeout = 10 * time.Second
+
+// streamHead is the response head of a stream that took over its connection.
+const streamHead = "HTTP/1.1 200 OK\r\n" +
+	"Content-Type: text/event-stream; charset=utf-8\r\n" +
+	"Cache-Control: no-cache, no-transform\r\n" +
+	"X-Accel-Buffering: no\r\n" + // nginx: do not buffer the stream
+	"Connection: close\r\n\r\n"
+
+// startSSE begins an event stream. Where net/http lets it, the stream takes
+// the connection over (the body then runs until the connection closes, so
+// it needs no chunking); otherwise, as behind HTTP/2, it writes through the
+// ResponseWriter. Either way the client is told to reconnect after two
+// seconds, sending Last-Event-ID.
 func startSSE(w http.ResponseWriter) (*sse, error) {
+	s := &sse{w: w, rc: http.NewResponseController(w)}
+	if conn, _, err := s.rc.Hijack(); err == nil {
+		// Nothing is left to read: a stream is a GET without a body.
+		s.conn = conn
+		s.pending = append(s.pending, []byte(streamHead+"retry: 2000\n\n"))
+		return s, s.flush()
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-cache, no-transform")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	h.Set("Connection", "keep-alive")
 	w.WriteHeader(http.StatusOK)
-	s := &sse{w: w, rc: http.NewResponseController(w)}
-	// Reconnect after two seconds; the client sends Last-Event-ID.
 	fmt.Fprint(w, "retry: 2000\n\n")
 	return s, s.rc.Flush()
+}
+
+// close ends a stream that took its connection over.
+func (s *sse) close() {
+	if s.conn != nil {
+		s.conn.Close()
+	}
 }
 
 // sseFrame is one event in the text/event-stream format.
@@ -48,11 +83,24 @@ func sseFrame(id int64, typ string, data []byte) []byte {
 
 // frame writes an encoded event, unflushed.
 func (s *sse) frame(b []byte) error {
+	if s.conn != nil {
+		s.pending = append(s.pending, b)
+		return nil
+	}
 	_, err := s.w.Write(b)
 	return err
 }
 
-func (s *sse) flush() error { return s.rc.Flush() }
+func (s *sse) flush() error {
+	if s.conn == nil {
+		return s.rc.Flush()
+	}
+	s.conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+	out := s.pending
+	_, err := out.WriteTo(s.conn)
+	s.pending = s.pending[:0]
+	return err
+}
 
 // frames writes encoded events and flushes them.
 func (s *sse) frames(frames [][]byte) error {
@@ -79,8 +127,8 @@ func encodeFrames(events []hansei.Event, id func(hansei.Event) int64) ([][]byte,
 }
 
 func (s *sse) heartbeat() error {
-	fmt.Fprint(s.w, ": heartbeat\n\n")
-	return s.rc.Flush()
+	s.frame([]byte(": heartbeat\n\n"))
+	return s.flush()
 }
 
 // lastEventID reads where a client resumes: the Last-Event-ID header that
@@ -120,6 +168,7 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 	sub := s.hub.Subscribe(n)
 	defer sub.Close()
 	out, err := startSSE(w)
+	defer out.close()
 	if err != nil {
 		return nil
 	}
@@ -215,6 +264,7 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 	sub := s.hub.Subscribe(0)
 	defer sub.Close()
 	out, err := startSSE(w)
+	defer out.close()
 	if err != nil {
 		return nil
 	}
