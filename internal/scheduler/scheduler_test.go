@@ -39,39 +39,46 @@ func TestExpireIntentsOnceUnderALease(t *testing.T) {
 			if _, _, err := db.Execute(ctx, bob, 1, hansei.Join{}); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := db.Execute(ctx, bob, 1, hansei.StateIntent{Text: "delete old logs", Kind: hansei.IntentAction, Window: 5 * time.Second}); err != nil {
-				t.Fatal(err)
-			}
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			first := scheduler.New(db, clock, log)
 			second := scheduler.New(db, clock, log)
+			state := func(text string, window time.Duration) {
+				t.Helper()
+				if _, _, err := db.Execute(ctx, bob, 1, hansei.StateIntent{Text: text, Kind: hansei.IntentAction, Window: window}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			expire := func(s *scheduler.Scheduler, want int, why string) {
+				t.Helper()
+				if n, err := s.ExpireIntents(ctx); err != nil || n != want {
+					t.Fatalf("%s: expired %d, %v; want %d", why, n, err, want)
+				}
+			}
 
-			if n, err := first.ExpireIntents(ctx); err != nil || n != 0 {
-				t.Fatalf("inside the window: expired %d, %v", n, err)
-			}
-			now = now.Add(5 * time.Second) // the window ends; the first's 10s lease does not
-			if n, err := second.ExpireIntents(ctx); err != nil || n != 0 {
-				t.Fatalf("second scheduler ran while the first held the lease: expired %d, %v", n, err)
-			}
-			if n, err := first.ExpireIntents(ctx); err != nil || n != 1 {
-				t.Fatalf("at the window's end: expired %d, %v; want 1", n, err)
-			}
-			if n, err := first.ExpireIntents(ctx); err != nil || n != 0 {
-				t.Fatalf("second run: expired %d, %v; want 0", n, err)
-			}
+			state("delete old logs", 5*time.Second)
+			expire(first, 0, "inside the window")
+			now = now.Add(5 * time.Second)
+			expire(first, 1, "at the window's end") // and takes the lease for 10s
+			expire(first, 0, "a second run")
+
+			state("rotate the certificate", time.Second)
+			now = now.Add(time.Second)
+			expire(second, 0, "while the first holds the lease")
+			expire(first, 1, "the lease holder")
+
+			now = now.Add(20 * time.Second) // the first's lease has lapsed
+			state("restart the queue", time.Second)
+			now = now.Add(time.Second)
+			expire(second, 1, "after the first's lease lapsed")
+
 			inc, err := db.Incident(ctx, alice, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if in, _ := inc.Intent(1); in.State != hansei.IntentExpired {
-				t.Fatalf("intent is %s", in.State)
-			}
-			now = now.Add(time.Minute) // the first holder's lease has lapsed
-			if _, err := second.ExpireIntents(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if held, _ := db.AcquireLease(ctx, "expire-intents", "someone-else", time.Second); held {
-				t.Fatal("a third holder took a lease the second holds")
+			for _, in := range inc.Intents {
+				if in.State != hansei.IntentExpired {
+					t.Fatalf("intent %d is %s", in.ID, in.State)
+				}
 			}
 		})
 	}

@@ -48,6 +48,8 @@ CREATE TABLE incident_members (
     user_name TEXT NOT NULL,
     PRIMARY KEY (incident, user_name)
 ) WITHOUT ROWID;
+-- Lists filter restricted incidents by membership of the reader.
+CREATE INDEX incident_members_user ON incident_members (user_name, incident);
 
 -- The append-only timeline: the source of truth.
 CREATE TABLE events (
