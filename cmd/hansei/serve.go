@@ -99,7 +99,9 @@ func (env *cli) serve(args []string) error {
 	url := "http://" + ln.Addr().String()
 	app := web.New(db, cfg.Scales, log, db.Now)
 	db.AfterCommit = func([]hansei.Event) { app.Wake() }
-	go app.Run(env.ctx)
+	if err := app.Start(env.ctx); err != nil {
+		return err
+	}
 	go db.Listen(env.ctx, app.Wake, log)
 	go scheduler.New(db, db.Now, log).Run(env.ctx)
 	srv := &http.Server{

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -25,6 +26,8 @@ type Hub struct {
 	source EventSource
 	log    *slog.Logger
 	wake   chan struct{}
+
+	done chan struct{} // closed when following ends
 
 	mu     sync.Mutex
 	subs   map[*Subscription]struct{}
@@ -116,16 +119,28 @@ func (h *Hub) Subscribers() int {
 	return len(h.subs)
 }
 
-// Run follows the event source until ctx ends, publishing new events when
-// woken and at least every poll interval.
-func (h *Hub) Run(ctx context.Context, poll time.Duration) {
+// Start reads where the event source stands, so that every event committed
+// from now on is published, and then follows it in the background until
+// ctx ends, publishing new events when woken and at least every poll
+// interval. Call it before serving.
+func (h *Hub) Start(ctx context.Context, poll time.Duration) error {
 	pos, err := h.source.LastEventPos(ctx)
-	if err != nil && ctx.Err() == nil {
-		h.log.Warn("live events: reading the last position", "err", err)
+	if err != nil {
+		return fmt.Errorf("live events: reading the last position: %w", err)
 	}
 	h.mu.Lock()
 	h.pos = pos
 	h.mu.Unlock()
+	h.done = make(chan struct{})
+	go h.follow(ctx, poll, pos)
+	return nil
+}
+
+// Wait returns once the hub stopped following, after Start.
+func (h *Hub) Wait() { <-h.done }
+
+func (h *Hub) follow(ctx context.Context, poll time.Duration, pos int64) {
+	defer close(h.done)
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	defer h.shutdown()

@@ -44,8 +44,18 @@ func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Ti
 	return s
 }
 
-// Run follows committed events for the live streams until ctx ends.
-func (s *Server) Run(ctx context.Context) { s.hub.Run(ctx, time.Second) }
+// Start makes the live streams follow committed events until ctx ends. Call
+// it before serving, so that no event committed after it is missed.
+func (s *Server) Start(ctx context.Context) error { return s.hub.Start(ctx, time.Second) }
+
+// Run is Start, then waits until ctx ends and the streams are closed.
+func (s *Server) Run(ctx context.Context) error {
+	if err := s.Start(ctx); err != nil {
+		return err
+	}
+	s.hub.Wait()
+	return nil
+}
 
 // Wake tells the live streams that events were committed; wire it to the
 // store's AfterCommit and to PostgreSQL's notifications.
