@@ -9,6 +9,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
 )
 
 // collector gathers a live stream's events for assertions.
@@ -247,4 +248,34 @@ func TestStreamOfAllIncidentsHidesRestricted(t *testing.T) {
 			t.Fatalf("bob saw %d events of INC-1, want 4", len(all.events))
 		}
 	})
+}
+
+// TestShutdownEndsStreamsAndStops: SIGTERM (the context given to run
+// ending) stops the server cleanly even while streams are open; the streams
+// end, and their clients would resume elsewhere by Last-Event-ID.
+func TestShutdownEndsStreamsAndStops(t *testing.T) {
+	srv := startServer(t, sqldbtest.SQLite(t).DSN)
+	c := srv.client(srv.AdminToken)
+	if _, err := c.Declare(context.Background(), client.DeclareRequest{Title: "Open stream", Severity: "SEV4"}); err != nil {
+		t.Fatal(err)
+	}
+	ended := make(chan error, 1)
+	got := make(chan struct{}, 8)
+	go func() {
+		_, err := c.Stream(context.Background(), 1, 0, func(int64, hansei.Event) error { got <- struct{}{}; return nil })
+		ended <- err
+	}()
+	<-got // the stream is live
+	stopped := make(chan struct{})
+	go func() { srv.stop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not stop within 10s with a stream open")
+	}
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream did not end when the server stopped")
+	}
 }

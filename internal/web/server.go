@@ -25,13 +25,17 @@ type Store interface {
 
 // Server holds the dependencies of the handlers.
 type Server struct {
-	store     Store
-	scales    hansei.Scales
-	log       *slog.Logger
-	metrics   *metrics
-	now       func() time.Time
-	handler   http.Handler
-	hub       *Hub
+	store   Store
+	scales  hansei.Scales
+	log     *slog.Logger
+	metrics *metrics
+	now     func() time.Time
+	handler http.Handler
+	hub     *Hub
+
+	// Heartbeat is how often an idle stream sends a comment
+	// (HeartbeatInterval unless a test shortens it).
+	Heartbeat time.Duration
 	indexTmpl *template.Template
 }
 
@@ -40,6 +44,7 @@ func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Ti
 	s := &Server{store: store, scales: scales, log: log, metrics: newMetrics(), now: now,
 		indexTmpl: template.Must(template.New("index").Parse(indexHTML))}
 	s.hub = NewHub(store, log)
+	s.Heartbeat = HeartbeatInterval
 	s.handler = s.routes()
 	return s
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // HeartbeatInterval is how often an idle stream sends a comment, so that
-// proxies keep it open and clients notice a dead connection.
+// proxies keep it open and a client that went away is noticed.
 const HeartbeatInterval = 15 * time.Second
 
 // sse writes Server-Sent Events.
@@ -201,7 +201,7 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 	if err := catchUp(); err != nil {
 		return nil
 	}
-	pump(r, out, sub, func(e *LiveEvent) error {
+	s.pump(r, out, sub, func(e *LiveEvent) error {
 		switch {
 		case e.Seq <= last:
 			return nil
@@ -219,8 +219,8 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 // alive with heartbeats, until the client leaves, handle fails, or the
 // hub ends the subscription (cut off as slow, or shutting down: the client
 // resumes with Last-Event-ID).
-func pump(r *http.Request, out *sse, sub *Subscription, handle func(*LiveEvent) error) {
-	beat := time.NewTicker(HeartbeatInterval)
+func (s *Server) pump(r *http.Request, out *sse, sub *Subscription, handle func(*LiveEvent) error) {
+	beat := time.NewTicker(s.Heartbeat)
 	defer beat.Stop()
 	for {
 		select {
@@ -315,7 +315,7 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 	if catchUp() != nil {
 		return nil
 	}
-	pump(r, out, sub, func(e *LiveEvent) error {
+	s.pump(r, out, sub, func(e *LiveEvent) error {
 		if e.Pos <= last || !visible(e.Event) {
 			return nil
 		}
