@@ -290,6 +290,12 @@ func Decide(inc Incident, env Env, cmd Command) ([]Event, error) {
 		err = d.withdrawIntent(c)
 	case ExpireIntent:
 		err = d.expireIntent(c)
+	case CloseIncident:
+		if d.inc.Status != StatusResolved {
+			return nil, Errorf(ECONFLICT, "%s is %s; only a resolved incident is closed by its postmortem", d.inc.Ref(), d.inc.Status)
+		}
+		d.emit(EventStatusChanged, StatusChangedData{From: d.inc.Status, To: StatusClosed,
+			Message: fmt.Sprintf("postmortem published (revision %d)", c.Revision)})
 	default:
 		err = Errorf(EINTERNAL, "unknown command %T", cmd)
 	}

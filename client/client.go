@@ -136,14 +136,7 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 		return err
 	}
 	if resp.Status >= 400 {
-		var eb struct {
-			Error *Error `json:"error"`
-		}
-		if json.Unmarshal(resp.Body, &eb) != nil || eb.Error == nil {
-			return &Error{Status: resp.Status, Code: "http", Message: fmt.Sprintf("%s %s: HTTP %d: %s", method, path, resp.Status, strings.TrimSpace(string(resp.Body)))}
-		}
-		eb.Error.Status = resp.Status
-		return eb.Error
+		return errorFrom(method, path, resp)
 	}
 	if out == nil {
 		return nil
@@ -288,4 +281,16 @@ func (c *Client) Timeline(ctx context.Context, n, after int64, limit int) (List[
 	var l List[hansei.Event]
 	err := c.call(ctx, http.MethodGet, incidentPath(n, "/timeline?"+v.Encode()), nil, &l)
 	return l, err
+}
+
+// errorFrom reads the API's error contract from a failed response.
+func errorFrom(method, path string, resp Response) error {
+	var eb struct {
+		Error *Error `json:"error"`
+	}
+	if json.Unmarshal(resp.Body, &eb) != nil || eb.Error == nil {
+		return &Error{Status: resp.Status, Code: "http", Message: fmt.Sprintf("%s %s: HTTP %d: %s", method, path, resp.Status, strings.TrimSpace(string(resp.Body)))}
+	}
+	eb.Error.Status = resp.Status
+	return eb.Error
 }

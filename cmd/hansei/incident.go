@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -275,74 +274,8 @@ func (env *cli) incidentTimeline(args []string) error {
 
 func (env *cli) printEvents(w io.Writer, events []hansei.Event) {
 	for _, e := range events {
-		fmt.Fprintf(w, "  #%-4d %s  %-10s %s\n", e.Seq, env.formatTime(e.At), e.Actor, describeEvent(e))
+		fmt.Fprintf(w, "  #%-4d %s  %-10s %s\n", e.Seq, env.formatTime(e.At), e.Actor, hansei.DescribeEvent(e))
 	}
-}
-
-// describeEvent renders an event as one line of text.
-func describeEvent(e hansei.Event) string {
-	switch e.Type {
-	case hansei.EventDeclared:
-		var d hansei.DeclaredData
-		json.Unmarshal(e.Data, &d)
-		return fmt.Sprintf("declared %q at %s", d.Title, d.Severity)
-	case hansei.EventSeverityChanged:
-		var d hansei.SeverityChangedData
-		json.Unmarshal(e.Data, &d)
-		return fmt.Sprintf("severity %s → %s: %s", d.From, d.To, d.Reason)
-	case hansei.EventStatusChanged:
-		var d hansei.StatusChangedData
-		json.Unmarshal(e.Data, &d)
-		s := fmt.Sprintf("status %s → %s", d.From, d.To)
-		if d.Message != "" {
-			s += ": " + d.Message
-		}
-		return s
-	case hansei.EventRoleAssigned:
-		var d hansei.RoleAssignedData
-		json.Unmarshal(e.Data, &d)
-		if d.Previous != "" {
-			return fmt.Sprintf("%s handed over from %s to %s", d.Role, d.Previous, d.User)
-		}
-		return fmt.Sprintf("%s is now %s", d.User, d.Role)
-	case hansei.EventResponderJoined:
-		var d hansei.ResponderJoinedData
-		json.Unmarshal(e.Data, &d)
-		if d.Rejoined {
-			return d.User + " rejoined"
-		}
-		return d.User + " joined"
-	case hansei.EventIntentStated:
-		var d hansei.IntentStatedData
-		json.Unmarshal(e.Data, &d)
-		return fmt.Sprintf("statement of intent %d (%s, ack from %s): %q", d.ID, d.Kind, d.AckFrom, d.Text)
-	case hansei.EventIntentAcked:
-		var d hansei.IntentAckedData
-		json.Unmarshal(e.Data, &d)
-		if d.Complete {
-			return fmt.Sprintf("acknowledged intent %d", d.ID)
-		}
-		return fmt.Sprintf("acknowledged intent %d (more acknowledgements needed)", d.ID)
-	case hansei.EventIntentObjected:
-		var d hansei.IntentObjectedData
-		json.Unmarshal(e.Data, &d)
-		return fmt.Sprintf("objected to intent %d: %q", d.ID, d.Reason)
-	case hansei.EventObjectionLifted, hansei.EventIntentWithdrawn, hansei.EventIntentExpired:
-		var d hansei.IntentRefData
-		json.Unmarshal(e.Data, &d)
-		verb := map[string]string{hansei.EventObjectionLifted: "lifted the objection to", hansei.EventIntentWithdrawn: "withdrew",
-			hansei.EventIntentExpired: "expired unacknowledged:"}[e.Type]
-		return fmt.Sprintf("%s intent %d", verb, d.ID)
-	case hansei.EventResponderStoodDown:
-		var d hansei.StoodDownData
-		json.Unmarshal(e.Data, &d)
-		return d.User + " stood down"
-	case hansei.EventNoteAdded:
-		var d hansei.NoteAddedData
-		json.Unmarshal(e.Data, &d)
-		return "note: " + d.Text
-	}
-	return e.Type + " " + string(e.Data)
 }
 
 // incidentChange runs the commands that change an incident:
@@ -403,7 +336,7 @@ func (env *cli) incidentChange(sub string, args []string) error {
 		return printJSON(env.stdout, inc)
 	}
 	for _, e := range inc.Events {
-		fmt.Fprintf(env.stdout, "%s #%d %s\n", inc.Ref, e.Seq, describeEvent(e))
+		fmt.Fprintf(env.stdout, "%s #%d %s\n", inc.Ref, e.Seq, hansei.DescribeEvent(e))
 	}
 	return nil
 }

@@ -174,7 +174,7 @@ func (env *cli) watch(args []string) error {
 	showIntents()
 	for {
 		last, err = c.Stream(env.ctx, n, last, func(id int64, e hansei.Event) error {
-			fmt.Fprintf(env.stdout, "  #%-4d %s  %-10s %s\n", e.Seq, env.formatTime(e.At), e.Actor, describeEvent(e))
+			fmt.Fprintf(env.stdout, "  #%-4d %s  %-10s %s\n", e.Seq, env.formatTime(e.At), e.Actor, hansei.DescribeEvent(e))
 			if strings.HasPrefix(e.Type, "intent.") {
 				showIntents()
 			}

@@ -25,6 +25,8 @@ Usage:
   hansei intent N --stand-down|--action|--info "text" [--ack-from all] [--window 10m]
   hansei ack ID · object ID --reason "…" · lift ID · withdraw ID
   hansei watch N                                          follow an incident live
+  hansei postmortem N [create|edit|set|reviewers|highlight|lint|submit|approve|publish|amend|export]
+  hansei why N [--parent ID] [--factor CATEGORY] "question" "answer"
   hansei version
 
 Commands that talk to a server use HANSEI_URL (default http://127.0.0.1:8080)
@@ -64,6 +66,10 @@ func (env *cli) dispatch(cmd string, rest []string) error {
 		return env.intentCommand(cmd, rest)
 	case "watch":
 		return env.watch(rest)
+	case "postmortem":
+		return env.postmortem(rest)
+	case "why":
+		return env.why(rest)
 	case "version":
 		fmt.Fprintln(env.stdout, "hansei", version)
 		return nil

@@ -35,6 +35,19 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/v1/intents/{id}/lift-objection", s.api(s.intentAction(s.liftObjection)))
 	mux.Handle("POST /api/v1/intents/{id}/withdraw", s.api(s.intentAction(s.withdrawIntent)))
 
+	mux.Handle("POST /api/v1/incidents/{n}/postmortem", s.api(s.createPostmortem))
+	mux.Handle("GET /api/v1/incidents/{n}/postmortem", s.api(s.getPostmortem))
+	mux.Handle("PATCH /api/v1/incidents/{n}/postmortem", s.api(s.patchPostmortem))
+	mux.Handle("POST /api/v1/incidents/{n}/postmortem/whys", s.api(s.addWhy))
+	mux.Handle("PATCH /api/v1/incidents/{n}/postmortem/whys/{id}", s.api(s.updateWhy))
+	mux.Handle("DELETE /api/v1/incidents/{n}/postmortem/whys/{id}", s.api(s.deleteWhy))
+	mux.Handle("POST /api/v1/incidents/{n}/postmortem/submit", s.api(s.submitPostmortem))
+	mux.Handle("POST /api/v1/incidents/{n}/postmortem/approve", s.api(s.approvePostmortem))
+	mux.Handle("POST /api/v1/incidents/{n}/postmortem/publish", s.api(s.publishPostmortem))
+	mux.Handle("POST /api/v1/incidents/{n}/postmortem/amend", s.api(s.amendPostmortem))
+	mux.Handle("GET /api/v1/incidents/{n}/postmortem/lint", s.api(s.lintPostmortem))
+	mux.Handle("GET /api/v1/incidents/{n}/postmortem.md", s.api(s.exportPostmortem))
+
 	// Anything else under the API gets a JSON 404, not an HTML one.
 	mux.Handle("/api/", s.api(s.apiNotFound))
 

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/client"
+)
+
+// postmortem runs `hansei postmortem N [ACTION …]`.
+func (env *cli) postmortem(args []string) error {
+	fs := flag.NewFlagSet("postmortem", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	override := fs.String("override", "", "publish: why to publish over blocking lint findings")
+	reason := fs.String("reason", "", "amend: why the published postmortem is revised")
+	rest, err := parse(fs, args, env.stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		return usageErrorf("postmortem needs an incident NUMBER, then one of: create, edit, set, reviewers, highlight, lint, submit, approve, publish, amend, export")
+	}
+	n, err := parseNumber(rest[0])
+	if err != nil {
+		return err
+	}
+	c, err := env.apiClient()
+	if err != nil {
+		return err
+	}
+	action, params := "show", rest[1:]
+	if len(params) > 0 {
+		action, params = params[0], params[1:]
+	}
+	var pm client.Postmortem
+	switch action {
+	case "show":
+		pm, err = c.Postmortem(env.ctx, n)
+	case "create":
+		pm, err = c.CreatePostmortem(env.ctx, n)
+	case "edit":
+		pm, err = env.editPostmortem(c, n)
+	case "set":
+		if len(params) != 2 {
+			return usageErrorf("postmortem N set needs a SECTION (%s) and its \"TEXT\"", strings.Join(hansei.SectionKeys(), ", "))
+		}
+		pm, err = c.PatchPostmortem(env.ctx, n, map[string]any{params[0]: params[1]})
+	case "reviewers", "highlight":
+		if len(params) != 1 {
+			return usageErrorf("postmortem N %s needs a comma-separated list", action)
+		}
+		var list stringList
+		list.Set(params[0])
+		if action == "reviewers" {
+			pm, err = c.PatchPostmortem(env.ctx, n, map[string]any{"reviewers": []string(list)})
+			break
+		}
+		seqs := make([]int64, 0, len(list))
+		for _, s := range list {
+			seq, perr := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
+			if perr != nil {
+				return usageErrorf("%q is not a timeline seq; use the numbers `hansei incident timeline %d` shows", s, n)
+			}
+			seqs = append(seqs, seq)
+		}
+		pm, err = c.PatchPostmortem(env.ctx, n, map[string]any{"highlights": seqs})
+	case "lint":
+		return env.printLint(c, n, *asJSON)
+	case "submit", "approve":
+		pm, err = c.PostmortemAction(env.ctx, n, action, nil)
+	case "publish":
+		pm, err = c.PostmortemAction(env.ctx, n, action, map[string]string{"override": *override})
+	case "amend":
+		if *reason == "" {
+			return usageErrorf("postmortem N amend needs --reason: say why the published postmortem is revised")
+		}
+		pm, err = c.PostmortemAction(env.ctx, n, action, map[string]string{"reason": *reason})
+	case "export":
+		md, err := c.ExportPostmortem(env.ctx, n)
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(env.stdout, md)
+		return err
+	default:
+		return usageErrorf("unknown postmortem action %q; use create, edit, set, reviewers, highlight, lint, submit, approve, publish, amend or export", action)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(env.stdout, pm)
+	}
+	env.printPostmortem(pm)
+	return nil
+}
+
+func (env *cli) printPostmortem(pm client.Postmortem) {
+	w := env.stdout
+	fmt.Fprintf(w, "Postmortem of INC-%d: %s\n", pm.Incident, pm.Title)
+	fmt.Fprintf(w, "Status: %s, version %d", pm.Status, pm.Version)
+	if pm.Revision > 0 {
+		fmt.Fprintf(w, ", revision %d", pm.Revision)
+	}
+	fmt.Fprintln(w)
+	if len(pm.Reviewers) > 0 {
+		var names []string
+		for _, r := range pm.Reviewers {
+			names = append(names, r.User)
+		}
+		fmt.Fprintf(w, "Reviewers: %s", strings.Join(names, ", "))
+		if len(pm.PendingApprovals) > 0 {
+			fmt.Fprintf(w, " (waiting for %s)", strings.Join(pm.PendingApprovals, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+	sections := map[string]string{"summary": pm.Summary, "impact": pm.Impact, "detection": pm.Detection, "response": pm.Response,
+		"recovery": pm.Recovery, "went_well": pm.WentWell, "went_poorly": pm.WentPoorly, "lucky": pm.Lucky, "lessons": pm.Lessons}
+	for _, k := range hansei.SectionKeys() {
+		text := strings.TrimSpace(sections[k])
+		if text == "" {
+			text = "(not written)"
+		}
+		fmt.Fprintf(w, "\n%s:\n  %s\n", hansei.SectionTitle(k), strings.ReplaceAll(text, "\n", "\n  "))
+	}
+	fmt.Fprintln(w, "\nWhy-tree:")
+	if len(pm.Whys) == 0 {
+		fmt.Fprintf(w, "  (empty: hansei why %d \"Why …?\" \"Because …\")\n", pm.Incident)
+	}
+	var walk func([]client.WhyTreeNode, int)
+	walk = func(nodes []client.WhyTreeNode, depth int) {
+		for _, n := range nodes {
+			factor := ""
+			if n.Factor != "" {
+				factor = " [factor: " + n.Factor + "]"
+			}
+			fmt.Fprintf(w, "%s#%d %s %s%s\n", strings.Repeat("  ", depth+1), n.ID, n.Question, n.Answer, factor)
+			walk(n.Children, depth+1)
+		}
+	}
+	walk(pm.Whys, 0)
+}
+
+func (env *cli) printLint(c *client.Client, n int64, asJSON bool) error {
+	findings, err := c.LintPostmortem(env.ctx, n)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printJSON(env.stdout, map[string]any{"findings": findings})
+	}
+	if len(findings) == 0 {
+		fmt.Fprintln(env.stdout, "no findings: the postmortem reads blameless and precise")
+		return nil
+	}
+	for _, f := range findings {
+		block := ""
+		if f.Blocking {
+			block = " (blocks publishing)"
+		}
+		where := f.Section
+		if f.Text != "" {
+			where += fmt.Sprintf(" %q", f.Text)
+		}
+		fmt.Fprintf(env.stdout, "%s: %s%s\n  %s\n  suggestion: %s\n", f.Rule, where, block, f.Message, f.Suggestion)
+	}
+	return nil
+}
+
+// editPostmortem opens $EDITOR on the sections as Markdown and saves what
+// changed, refused if someone else saved first.
+func (env *cli) editPostmortem(c *client.Client, n int64) (client.Postmortem, error) {
+	editor := env.getenv("EDITOR")
+	if editor == "" {
+		return client.Postmortem{}, usageErrorf("set EDITOR to edit the postmortem (or use: hansei postmortem %d set SECTION \"text\")", n)
+	}
+	pm, err := c.Postmortem(env.ctx, n)
+	if err != nil {
+		return pm, err
+	}
+	before := map[string]string{"summary": pm.Summary, "impact": pm.Impact, "detection": pm.Detection, "response": pm.Response,
+		"recovery": pm.Recovery, "went_well": pm.WentWell, "went_poorly": pm.WentPoorly, "lucky": pm.Lucky, "lessons": pm.Lessons}
+	dir, err := os.MkdirTemp("", "hansei-postmortem-")
+	if err != nil {
+		return pm, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, fmt.Sprintf("INC-%d-postmortem.md", n))
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!-- INC-%d postmortem, version %d. Write under each \"## key\" heading; keep the headings. -->\n", n, pm.Version)
+	for _, k := range hansei.SectionKeys() {
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n", k, strings.TrimSpace(before[k]))
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		return pm, err
+	}
+	cmd := exec.CommandContext(env.ctx, "sh", "-c", editor+` "$1"`, "editor", path)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.stdin, env.stdout, env.stderr
+	if err := cmd.Run(); err != nil {
+		return pm, fmt.Errorf("the editor (%s) failed: %w; nothing was saved", editor, err)
+	}
+	after, err := readSections(path)
+	if err != nil {
+		return pm, err
+	}
+	patch := map[string]any{"version": pm.Version}
+	for k, v := range after {
+		if strings.TrimSpace(v) != strings.TrimSpace(before[k]) {
+			patch[k] = v
+		}
+	}
+	if len(patch) == 1 {
+		fmt.Fprintln(env.stderr, "hansei: nothing changed")
+		return pm, nil
+	}
+	return c.PatchPostmortem(env.ctx, n, patch)
+}
+
+// readSections reads "## key" sections back from the edited file.
+func readSections(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]string{}
+	key := ""
+	var text strings.Builder
+	flush := func() {
+		if key != "" {
+			out[key] = strings.TrimSpace(text.String())
+		}
+		text.Reset()
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if h, ok := strings.CutPrefix(line, "## "); ok && slices.Contains(hansei.SectionKeys(), strings.TrimSpace(h)) {
+			flush()
+			key = strings.TrimSpace(h)
+			continue
+		}
+		if key != "" {
+			text.WriteString(line + "\n")
+		}
+	}
+	flush()
+	return out, sc.Err()
+}
+
+// why adds a node to the why-tree: hansei why N [--parent ID] "question" "answer".
+func (env *cli) why(args []string) error {
+	fs := flag.NewFlagSet("why", flag.ContinueOnError)
+	parent := fs.Int64("parent", 0, "the node this answers under (default: a new root)")
+	factor := fs.String("factor", "", "mark it a contributing factor: "+strings.Join(hansei.FactorCategories(), ", "))
+	asJSON := fs.Bool("json", false, "print JSON")
+	rest, err := parse(fs, args, env.stderr)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, rest, 3, `an incident NUMBER, a "QUESTION" and an "ANSWER"`); err != nil {
+		return err
+	}
+	n, err := parseNumber(rest[0])
+	if err != nil {
+		return err
+	}
+	c, err := env.apiClient()
+	if err != nil {
+		return err
+	}
+	req := client.WhyRequest{Parent: *parent, Question: rest[1], Answer: rest[2]}
+	if *factor != "" {
+		req.Factor = factor
+	}
+	pm, err := c.AddWhy(env.ctx, n, req)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(env.stdout, pm)
+	}
+	env.printPostmortem(pm)
+	return nil
+}

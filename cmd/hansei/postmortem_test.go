@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/client"
+)
+
+// TestPostmortemStory runs the seed's path through the binary: a resolved
+// incident with a stand-down intent → a draft drawn from its record → a
+// branching why-tree → lint flags blaming words → edits that cross are
+// refused → review → publication, which closes the incident → the
+// Markdown export → an amendment.
+func TestPostmortemStory(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		srv := startServer(t, dsn)
+		admin := srv.AdminToken
+		bob := srv.addUser(t, "bob", "responder")
+		carla := srv.addUser(t, "carla", "responder")
+		ctx := context.Background()
+		srv.mustCLI(t, admin, "incident", "declare", "--severity", "SEV2", "--summary", "Card payments timed out for 40 minutes", "Checkout failing")
+		srv.mustCLI(t, bob, "incident", "join", "1")
+		srv.mustCLI(t, bob, "intent", "1", "--stand-down", "travel to a medical appointment")
+		srv.mustCLI(t, admin, "ack", "1")
+		srv.mustCLI(t, admin, "incident", "note", "1", "Payments pool at 100% since 09:02 UTC")
+		srv.mustCLI(t, admin, "incident", "declare", "--severity", "SEV4", "Still open")
+
+		if r := srv.cli(t, admin, "postmortem", "2", "create"); r.err == nil || !strings.Contains(errorLine(r.err), "resolve it before") {
+			t.Fatalf("postmortem of an open incident: %v", r.err)
+		}
+		if r := srv.cli(t, admin, "postmortem", "1"); r.err == nil || !strings.Contains(errorLine(r.err), "no postmortem yet") {
+			t.Fatalf("postmortem before create: %v", r.err)
+		}
+		srv.mustCLI(t, admin, "incident", "status", "1", "resolved")
+		out := srv.mustCLI(t, admin, "postmortem", "1", "create")
+		if !strings.Contains(out, "Status: draft") || !strings.Contains(out, "Card payments timed out") {
+			t.Fatalf("create:\n%s", out)
+		}
+		c := srv.client(admin)
+		pm, err := c.Postmortem(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pm.Record.Intents) != 1 || !strings.Contains(pm.Record.Intents[0].Text, "stand-down") ||
+			!strings.Contains(pm.Record.Intents[0].Text, "acknowledged by admin") {
+			t.Fatalf("the draft lacks the stand-down intent: %+v", pm.Record.Intents)
+		}
+		if len(pm.Record.Candidates) != 1 || pm.Record.KeyTimes[5].At == nil {
+			t.Fatalf("record: %+v", pm.Record)
+		}
+		if r := srv.cli(t, admin, "postmortem", "1", "create"); r.err == nil || !strings.Contains(errorLine(r.err), "already has a postmortem") {
+			t.Fatalf("second create: %v", r.err)
+		}
+
+		// A branching why-tree.
+		srv.mustCLI(t, admin, "why", "1", "Why did checkout fail?", "The payments connection pool was exhausted.")
+		srv.mustCLI(t, admin, "why", "1", "--parent", "1", "--factor", "capacity", "Why was the pool exhausted?", "Client retries multiplied the load.")
+		out = srv.mustCLI(t, carla, "why", "1", "--parent", "1", "--factor", "detection", "Why was it not seen sooner?", "The saturation alert went to a dashboard only.")
+		if !strings.Contains(out, "    #2 Why was the pool exhausted?") || !strings.Contains(out, "    #3 Why was it not seen sooner?") {
+			t.Fatalf("why-tree:\n%s", out)
+		}
+		if r := srv.cli(t, admin, "why", "1", "--parent", "9", "q", "a"); r.err == nil || !strings.Contains(errorLine(r.err), "no why 9") {
+			t.Fatalf("why under a missing parent: %v", r.err)
+		}
+
+		// Lint flags blaming and imprecise words.
+		srv.mustCLI(t, bob, "postmortem", "1", "set", "response",
+			"Bob failed to check the replica lag. Human error; he should have been more careful. Fix ASAP.")
+		findings, err := c.LintPostmortem(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules := map[string]bool{}
+		blocking := false
+		for _, f := range findings {
+			rules[f.Rule] = true
+			blocking = blocking || f.Blocking
+			if f.Section == "response" && f.Text != "" {
+				text := []rune("Bob failed to check the replica lag. Human error; he should have been more careful. Fix ASAP.")
+				if string(text[f.Start:f.End]) != f.Text {
+					t.Errorf("finding %s: span %d-%d is %q, text %q", f.Rule, f.Start, f.End, string(text[f.Start:f.End]), f.Text)
+				}
+			}
+		}
+		for _, want := range []string{"blame-phrase", "blame-person", "imprecise-priority", "missing-section"} {
+			if !rules[want] {
+				t.Errorf("lint did not report %s: %+v", want, findings)
+			}
+		}
+		if !blocking {
+			t.Error("no blocking finding for blaming words")
+		}
+		if out := srv.mustCLI(t, admin, "postmortem", "1", "lint"); !strings.Contains(out, "suggestion:") {
+			t.Errorf("lint output:\n%s", out)
+		}
+
+		// Two authors never silently overwrite each other.
+		stale := pm.Version
+		if _, err := c.PatchPostmortem(ctx, 1, map[string]any{"impact": "x", "version": stale}); client.ErrorStatus(err) != 409 {
+			t.Fatalf("stale version: %v, want 409", err)
+		}
+
+		// Neutral words, every required section, a reviewer.
+		for k, v := range map[string]string{
+			"response":  "The replica-lag check was not part of the failover runbook, so it was not run before the failover.",
+			"impact":    "About 40% of card payments failed for 40 minutes.",
+			"detection": "Customers reported failures 12 minutes before the saturation alert was seen.",
+			"recovery":  "Responders disabled client retries and the pool drained within 3 minutes.",
+			"lessons":   "Saturation alerts page on-call; retries back off.",
+		} {
+			srv.mustCLI(t, admin, "postmortem", "1", "set", k, v)
+		}
+		srv.mustCLI(t, admin, "postmortem", "1", "highlight", "5,8")
+		if r := srv.cli(t, admin, "postmortem", "1", "submit"); r.err == nil || !strings.Contains(errorLine(r.err), "reviewer") {
+			t.Fatalf("submit without reviewers: %v", r.err)
+		}
+		srv.mustCLI(t, admin, "postmortem", "1", "reviewers", "carla")
+		srv.mustCLI(t, admin, "postmortem", "1", "submit")
+		if r := srv.cli(t, bob, "postmortem", "1", "approve"); r.err == nil || !strings.Contains(errorLine(r.err), "not a reviewer") {
+			t.Fatalf("approval by a non-reviewer: %v", r.err)
+		}
+		if r := srv.cli(t, admin, "postmortem", "1", "publish"); r.err == nil || !strings.Contains(errorLine(r.err), "waiting for the approval of carla") {
+			t.Fatalf("publish before approval: %v", r.err)
+		}
+		srv.mustCLI(t, carla, "postmortem", "1", "approve")
+		// The contributing factors have no remediations yet: that blocks.
+		if r := srv.cli(t, admin, "postmortem", "1", "publish"); r.err == nil || !strings.Contains(errorLine(r.err), "blocking lint finding") {
+			t.Fatalf("publish over blocking findings: %v", r.err)
+		}
+		out = srv.mustCLI(t, admin, "postmortem", "1", "publish", "--override", "remediations are tracked in PAY-231 until hansei tracks them")
+		if !strings.Contains(out, "Status: published, version") || !strings.Contains(out, "revision 1") {
+			t.Fatalf("publish:\n%s", out)
+		}
+		inc, err := c.Incident(ctx, 1)
+		if err != nil || inc.Status != hansei.StatusClosed {
+			t.Fatalf("publishing did not close the incident: %s %v", inc.Status, err)
+		}
+
+		md, err := c.ExportPostmortem(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"# INC-1: Checkout failing — postmortem", "| resolved | 20", "## Timeline highlights",
+			"- **Why did checkout fail?** The payments connection pool was exhausted.",
+			"  - **Why was the pool exhausted?** Client retries multiplied the load. _(contributing factor: capacity)_",
+			"## Contributing factors", "Published over blocking lint findings: remediations are tracked in PAY-231"} {
+			if !strings.Contains(md, want) {
+				t.Errorf("export lacks %q:\n%s", want, md)
+			}
+		}
+
+		// Published: edits need an amendment with a reason.
+		if r := srv.cli(t, admin, "postmortem", "1", "set", "lucky", "x"); r.err == nil || !strings.Contains(errorLine(r.err), "amend") {
+			t.Fatalf("edit after publishing: %v", r.err)
+		}
+		var amended client.Postmortem
+		if err := json.Unmarshal([]byte(srv.mustCLI(t, admin, "postmortem", "1", "amend", "--reason", "the replica-lag check was found in another runbook", "--json")), &amended); err != nil {
+			t.Fatal(err)
+		}
+		if amended.Status != hansei.PostmortemDraft || amended.Revision != 1 || len(amended.PendingApprovals) != 1 {
+			t.Fatalf("amended: %+v", amended)
+		}
+	})
+}
+
+// TestPostmortemEditor: `hansei postmortem N edit` opens $EDITOR on the
+// sections and saves what changed.
+func TestPostmortemEditor(t *testing.T) {
+	srv := startServer(t, "sqlite:"+t.TempDir()+"/h.db")
+	admin := srv.AdminToken
+	srv.mustCLI(t, admin, "incident", "declare", "--severity", "SEV3", "Queue backlog")
+	srv.mustCLI(t, admin, "incident", "status", "1", "resolved")
+	srv.mustCLI(t, admin, "postmortem", "1", "create")
+	var stdout, stderr strings.Builder
+	env := envFunc(map[string]string{"HANSEI_URL": srv.URL, "HANSEI_TOKEN": admin,
+		"EDITOR": `sed -i 's/^## lucky$/## lucky\nThe backlog peaked outside business hours./'`})
+	if err := run(context.Background(), []string{"postmortem", "1", "edit"}, env, strings.NewReader(""), &stdout, &stderr); err != nil {
+		t.Fatalf("edit: %v\n%s", err, stderr.String())
+	}
+	pm, err := srv.client(admin).Postmortem(context.Background(), 1)
+	if err != nil || pm.Lucky != "The backlog peaked outside business hours." || pm.Version != 2 {
+		t.Fatalf("after editing: lucky %q, version %d, %v", pm.Lucky, pm.Version, err)
+	}
+}

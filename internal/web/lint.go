@@ -1,0 +1,24 @@
+package web
+
+import (
+	"context"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// lint runs the blameless and precise-words rules over a postmortem, with
+// every user's name as a person the blame rules look for.
+func (s *Server) lint(ctx context.Context, pm hansei.Postmortem) ([]hansei.Finding, error) {
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var people []string
+	for _, u := range users {
+		people = append(people, u.Name)
+		if u.DisplayName != "" && u.DisplayName != u.Name {
+			people = append(people, u.DisplayName)
+		}
+	}
+	return hansei.Lint(pm.LintDoc(people), hansei.DefaultLintRules()), nil
+}

@@ -1,0 +1,299 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/sqldb"
+)
+
+// whyTreeNode is a why-tree node with its children, as the API nests them.
+type whyTreeNode struct {
+	hansei.WhyNode
+	Children []whyTreeNode `json:"children"`
+}
+
+func whyTree(nodes []hansei.WhyNode, parent int64) []whyTreeNode {
+	out := []whyTreeNode{}
+	for _, n := range nodes {
+		if n.Parent == parent {
+			out = append(out, whyTreeNode{WhyNode: n, Children: whyTree(nodes, n.ID)})
+		}
+	}
+	return out
+}
+
+// postmortemJSON is a postmortem as the API returns it: the sections at the
+// top level (as PATCH takes them), the why-tree nested, and who still has
+// to approve.
+func postmortemJSON(pm hansei.Postmortem) map[string]any {
+	out := map[string]any{
+		"incident": pm.Incident, "title": pm.Title, "severity": pm.Severity, "status": pm.Status,
+		"version": pm.Version, "revision": pm.Revision, "highlights": pm.Highlights, "reviewers": pm.Reviewers,
+		"authors": pm.Authors, "whys": whyTree(pm.Whys, 0), "record": pm.Record,
+		"created_at": pm.CreatedAt, "updated_at": pm.UpdatedAt, "published_at": pm.PublishedAt,
+		"pending_approvals": nonNil(pm.Pending()),
+	}
+	if pm.Override != "" {
+		out["override"] = pm.Override
+	}
+	if pm.Amendment != "" {
+		out["amendment"] = pm.Amendment
+	}
+	for _, k := range hansei.SectionKeys() {
+		out[k] = pm.Sections[k]
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (s *Server) createPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	n, err := incidentNumber(r)
+	if err != nil {
+		return err
+	}
+	pm, err := s.store.CreatePostmortem(r.Context(), u, n)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, postmortemJSON(pm))
+}
+
+func (s *Server) getPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	n, err := incidentNumber(r)
+	if err != nil {
+		return err
+	}
+	pm, err := s.store.Postmortem(r.Context(), u, n)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(pm.Version, 10)))
+	return writeJSON(w, http.StatusOK, postmortemJSON(pm))
+}
+
+// changePostmortem runs one change and answers with the postmortem.
+func (s *Server) changePostmortem(w http.ResponseWriter, r *http.Request, u hansei.User, action string, change sqldb.PostmortemChange) error {
+	n, err := incidentNumber(r)
+	if err != nil {
+		return err
+	}
+	pm, err := s.store.ChangePostmortem(r.Context(), u, n, action, change)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(pm.Version, 10)))
+	return writeJSON(w, http.StatusOK, postmortemJSON(pm))
+}
+
+func (s *Server) patchPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	var raw map[string]json.RawMessage
+	if err := decodeJSON(w, r, &raw, false); err != nil {
+		return err
+	}
+	var p hansei.PostmortemPatch
+	p.Sections = map[string]string{}
+	for k, v := range raw {
+		var err error
+		switch k {
+		case "highlights":
+			var hs []int64
+			err = json.Unmarshal(v, &hs)
+			p.Highlights = &hs
+		case "reviewers":
+			var rs []string
+			err = json.Unmarshal(v, &rs)
+			p.Reviewers = &rs
+		case "version":
+			var ver int64
+			err = json.Unmarshal(v, &ver)
+			p.Version = &ver
+		default:
+			var text string
+			err = json.Unmarshal(v, &text)
+			p.Sections[k] = text
+		}
+		if err != nil {
+			return hansei.FieldError(k, "%s has the wrong type: sections are strings, highlights a list of timeline seqs, reviewers a list of user names, version a number", k)
+		}
+	}
+	if p.Version == nil {
+		if tag := strings.Trim(r.Header.Get("If-Match"), `"W/`); tag != "" {
+			ver, err := strconv.ParseInt(tag, 10, 64)
+			if err != nil {
+				return hansei.FieldError("If-Match", "If-Match must be the postmortem's version (its ETag), not %q", r.Header.Get("If-Match"))
+			}
+			p.Version = &ver
+		}
+	}
+	return s.changePostmortem(w, r, u, "edit", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
+		out, err := pm.Patch(p, env)
+		fields := make([]string, 0, len(raw))
+		for k := range raw {
+			if k != "version" {
+				fields = append(fields, k)
+			}
+		}
+		return out, map[string]any{"fields": fields}, err
+	})
+}
+
+type whyBody struct {
+	Parent   int64   `json:"parent"`
+	Question string  `json:"question"`
+	Answer   string  `json:"answer"`
+	Factor   *string `json:"factor"`
+}
+
+func (s *Server) addWhy(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	var in whyBody
+	if err := decodeJSON(w, r, &in, false); err != nil {
+		return err
+	}
+	return s.changePostmortem(w, r, u, "why.add", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
+		out, node, err := pm.AddWhy(hansei.WhyInput{Parent: in.Parent, Question: in.Question, Answer: in.Answer, Factor: in.Factor}, env)
+		return out, node, err
+	})
+}
+
+func whyID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, hansei.FieldError("id", "why id %q is not valid; use the number shown with the why", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+func (s *Server) updateWhy(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	id, err := whyID(r)
+	if err != nil {
+		return err
+	}
+	var in whyBody
+	if err := decodeJSON(w, r, &in, false); err != nil {
+		return err
+	}
+	return s.changePostmortem(w, r, u, "why.edit", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
+		out, err := pm.UpdateWhy(id, hansei.WhyInput{Question: in.Question, Answer: in.Answer, Factor: in.Factor}, env)
+		return out, map[string]int64{"id": id}, err
+	})
+}
+
+func (s *Server) deleteWhy(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	id, err := whyID(r)
+	if err != nil {
+		return err
+	}
+	cascade := r.URL.Query().Get("cascade") == "true"
+	return s.changePostmortem(w, r, u, "why.delete", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
+		out, err := pm.DeleteWhy(id, cascade, env)
+		return out, map[string]any{"id": id, "cascade": cascade}, err
+	})
+}
+
+func (s *Server) submitPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	if err := decodeJSON(w, r, &struct{}{}, true); err != nil {
+		return err
+	}
+	return s.changePostmortem(w, r, u, "submit", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
+		out, err := pm.Submit(env)
+		return out, nil, err
+	})
+}
+
+func (s *Server) approvePostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	if err := decodeJSON(w, r, &struct{}{}, true); err != nil {
+		return err
+	}
+	return s.changePostmortem(w, r, u, "approve", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
+		out, err := pm.Approve(env)
+		return out, map[string]int64{"version": pm.Version}, err
+	})
+}
+
+func (s *Server) publishPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	var in struct {
+		Override string `json:"override"`
+	}
+	if err := decodeJSON(w, r, &in, true); err != nil {
+		return err
+	}
+	return s.changePostmortem(w, r, u, "publish", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
+		findings, err := s.lint(r.Context(), pm)
+		if err != nil {
+			return pm, nil, err
+		}
+		var blocking []string
+		for _, f := range findings {
+			if f.Blocking {
+				blocking = append(blocking, f.Message+" ("+f.Section+")")
+			}
+		}
+		out, err := pm.Publish(blocking, in.Override, env)
+		return out, map[string]any{"override": in.Override, "blocking_findings": len(blocking)}, err
+	})
+}
+
+func (s *Server) amendPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(w, r, &in, false); err != nil {
+		return err
+	}
+	return s.changePostmortem(w, r, u, "amend", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
+		out, err := pm.Amend(in.Reason, env)
+		return out, map[string]string{"reason": in.Reason}, err
+	})
+}
+
+func (s *Server) lintPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	n, err := incidentNumber(r)
+	if err != nil {
+		return err
+	}
+	pm, err := s.store.Postmortem(r.Context(), u, n)
+	if err != nil {
+		return err
+	}
+	findings, err := s.lint(r.Context(), pm)
+	if err != nil {
+		return err
+	}
+	if findings == nil {
+		findings = []hansei.Finding{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"findings": findings})
+}
+
+func (s *Server) exportPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	n, err := incidentNumber(r)
+	if err != nil {
+		return err
+	}
+	pm, err := s.store.Postmortem(r.Context(), u, n)
+	if err != nil {
+		return err
+	}
+	var highlights []hansei.Event
+	for _, seq := range pm.Highlights {
+		events, err := s.store.Timeline(r.Context(), u, n, seq-1, 1)
+		if err != nil {
+			return err
+		}
+		highlights = append(highlights, events...)
+	}
+	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+	w.Header().Set("Content-Disposition", `inline; filename="INC-`+strconv.FormatInt(n, 10)+`-postmortem.md"`)
+	_, err = w.Write([]byte(pm.Markdown(highlights)))
+	return err
+}

@@ -1,0 +1,116 @@
+package hansei
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SectionTitle is a section's heading.
+func SectionTitle(key string) string {
+	switch key {
+	case "went_well":
+		return "What went well"
+	case "went_poorly":
+		return "What went poorly"
+	case "lucky":
+		return "Where we got lucky"
+	}
+	return strings.ToUpper(key[:1]) + key[1:]
+}
+
+// Markdown renders the postmortem as one Markdown document: sections, key
+// times in UTC, the timeline highlights (the events given), the why-tree as
+// a nested list and the contributing factors.
+func (pm Postmortem) Markdown(highlights []Event) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# INC-%d: %s — postmortem\n\n", pm.Incident, oneLine(pm.Title))
+	status := string(pm.Status)
+	if pm.PublishedAt != nil {
+		status = fmt.Sprintf("published %s (revision %d)", pm.PublishedAt.UTC().Format("2006-01-02"), pm.Revision)
+	}
+	fmt.Fprintf(&b, "Severity: %s · Status: %s · Authors: %s\n\n", pm.Severity, status, strings.Join(pm.Authors, ", "))
+	if pm.Override != "" {
+		fmt.Fprintf(&b, "> Published over blocking lint findings: %s\n\n", oneLine(pm.Override))
+	}
+	for _, k := range SectionKeys() {
+		fmt.Fprintf(&b, "## %s\n\n", SectionTitle(k))
+		if text := strings.TrimSpace(pm.Sections[k]); text != "" {
+			b.WriteString(text + "\n\n")
+		} else {
+			b.WriteString("_Not written._\n\n")
+		}
+	}
+
+	b.WriteString("## Key times (UTC)\n\n| Key time | UTC |\n|---|---|\n")
+	for _, kt := range pm.Record.KeyTimes {
+		at := "—"
+		if kt.At != nil {
+			at = kt.At.UTC().Format("2006-01-02 15:04:05")
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", kt.Name, at)
+	}
+	if len(pm.Record.Durations) > 0 {
+		b.WriteString("\n| From | To | Duration |\n|---|---|---|\n")
+		for _, d := range pm.Record.Durations {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", d.From, d.To, time.Duration(d.Seconds)*time.Second)
+		}
+	}
+	b.WriteString("\n## Timeline highlights\n\n")
+	if len(highlights) == 0 {
+		b.WriteString("_None picked._\n")
+	}
+	for _, e := range highlights {
+		fmt.Fprintf(&b, "- `%s UTC` %s — %s\n", e.At.UTC().Format("2006-01-02 15:04:05"), e.Actor, oneLine(DescribeEvent(e)))
+	}
+
+	b.WriteString("\n## Why-tree\n\n")
+	if len(pm.Whys) == 0 {
+		b.WriteString("_No whys asked._\n")
+	}
+	var walk func(parent int64, depth int)
+	walk = func(parent int64, depth int) {
+		for _, n := range pm.Whys {
+			if n.Parent != parent {
+				continue
+			}
+			fmt.Fprintf(&b, "%s- **%s** %s", strings.Repeat("  ", depth), oneLine(n.Question), oneLine(n.Answer))
+			if n.Factor != "" {
+				fmt.Fprintf(&b, " _(contributing factor: %s)_", n.Factor)
+			}
+			b.WriteString("\n")
+			walk(n.ID, depth+1)
+		}
+	}
+	walk(0, 0)
+
+	b.WriteString("\n## Contributing factors\n\n")
+	factors := 0
+	for _, n := range pm.Whys {
+		if n.Factor != "" {
+			fmt.Fprintf(&b, "- **%s**: %s\n", n.Factor, oneLine(n.Answer))
+			factors++
+		}
+	}
+	if factors == 0 {
+		b.WriteString("_None marked._\n")
+	}
+	if len(pm.Reviewers) > 0 {
+		b.WriteString("\n## Reviewers\n\n")
+		for _, r := range pm.Reviewers {
+			state := "not approved"
+			if r.ApprovedAt != nil {
+				state = "approved " + r.ApprovedAt.UTC().Format("2006-01-02 15:04 UTC")
+			}
+			fmt.Fprintf(&b, "- %s: %s\n", r.User, state)
+		}
+	}
+	return b.String()
+}
+
+// oneLine keeps text that goes into a list item or a table cell on one line
+// and from breaking the table.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.ReplaceAll(s, "|", `\|`)
+}

@@ -1,0 +1,509 @@
+package hansei
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// PostmortemStatus is where a postmortem stands in its review.
+type PostmortemStatus string
+
+const (
+	PostmortemDraft     PostmortemStatus = "draft"
+	PostmortemInReview  PostmortemStatus = "in_review"
+	PostmortemPublished PostmortemStatus = "published"
+)
+
+// SectionKeys lists a postmortem's sections in the order they are read.
+func SectionKeys() []string {
+	return []string{"summary", "impact", "detection", "response", "recovery", "went_well", "went_poorly", "lucky", "lessons"}
+}
+
+// RequiredSections must be written before a postmortem is published.
+func RequiredSections() []string {
+	return []string{"summary", "impact", "detection", "response", "recovery", "lessons"}
+}
+
+// Contributing-factor categories a why-tree leaf may be marked with.
+func FactorCategories() []string {
+	return []string{"detection", "tooling", "change_management", "communication", "capacity", "dependency", "process", "knowledge", "other"}
+}
+
+// Reviewer is a named approver of a postmortem. An approval holds for the
+// version it was given on: a later edit asks for it again.
+type Reviewer struct {
+	User            string     `json:"user"`
+	ApprovedAt      *time.Time `json:"approved_at,omitempty"`
+	ApprovedVersion int64      `json:"approved_version,omitempty"`
+}
+
+// WhyNode is one question and answer of the why-tree. Parent 0 is a root.
+// A node marked with a Factor category is a contributing factor.
+type WhyNode struct {
+	ID           int64   `json:"id"`
+	Parent       int64   `json:"parent"`
+	Question     string  `json:"question"`
+	Answer       string  `json:"answer"`
+	Factor       string  `json:"factor,omitempty"`
+	Remediations []int64 `json:"remediations"`
+}
+
+// KeyTime is one of an incident's key times, from its record.
+type KeyTime struct {
+	Name string     `json:"name"`
+	At   *time.Time `json:"at"`
+}
+
+// Duration is the time between two key times.
+type Duration struct {
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Seconds int64  `json:"seconds"`
+}
+
+// RecordEntry is one thing the timeline recorded that a postmortem draws on.
+type RecordEntry struct {
+	Seq   int64     `json:"seq"`
+	At    time.Time `json:"at"`
+	Actor string    `json:"actor"`
+	Kind  string    `json:"kind"` // severity, role, intent, note
+	Text  string    `json:"text"`
+}
+
+// Record is what the draft was prefilled from: the incident's key times
+// and the durations between them, severity changes with their reasons,
+// roles and handovers, intents and their outcomes, and notes as candidate
+// timeline highlights.
+type Record struct {
+	KeyTimes   []KeyTime     `json:"key_times"`
+	Durations  []Duration    `json:"durations"`
+	Severity   []RecordEntry `json:"severity_changes"`
+	Roles      []RecordEntry `json:"roles"`
+	Intents    []RecordEntry `json:"intents"`
+	Candidates []RecordEntry `json:"candidate_highlights"`
+}
+
+// Postmortem is the write-up of one incident.
+type Postmortem struct {
+	Incident   int64             `json:"incident"`
+	Title      string            `json:"title"`
+	Severity   string            `json:"severity"`
+	Status     PostmortemStatus  `json:"status"`
+	Version    int64             `json:"version"`
+	Revision   int               `json:"revision"`
+	Sections   map[string]string `json:"sections"`
+	Highlights []int64           `json:"highlights"`
+	Reviewers  []Reviewer        `json:"reviewers"`
+	Authors    []string          `json:"authors"`
+	Whys       []WhyNode         `json:"whys"`
+	NextWhyID  int64             `json:"next_why_id"`
+	Record     Record            `json:"record"`
+	// Override records why a postmortem was published over blocking
+	// lint findings.
+	Override string `json:"override,omitempty"`
+	// Amendment is why the published postmortem is being revised.
+	Amendment   string     `json:"amendment,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+}
+
+// NewDraft starts a postmortem for a resolved incident, prefilled from its
+// record.
+func NewDraft(inc Incident, events []Event, author string, now time.Time) (Postmortem, error) {
+	if inc.Status != StatusResolved {
+		return Postmortem{}, Errorf(ECONFLICT, "%s is %s; resolve it before writing its postmortem: hansei incident status %d resolved", inc.Ref(), inc.Status, inc.Number)
+	}
+	pm := Postmortem{
+		Incident: inc.Number, Title: inc.Title, Severity: inc.Severity, Status: PostmortemDraft, Version: 1,
+		Sections: map[string]string{}, Highlights: []int64{}, Reviewers: []Reviewer{}, Authors: []string{author},
+		Whys: []WhyNode{}, NextWhyID: 1, Record: recordOf(inc, events), CreatedAt: now, UpdatedAt: now,
+	}
+	for _, k := range SectionKeys() {
+		pm.Sections[k] = ""
+	}
+	pm.Sections["summary"] = inc.Summary
+	return pm, nil
+}
+
+func recordOf(inc Incident, events []Event) Record {
+	r := Record{Severity: []RecordEntry{}, Roles: []RecordEntry{}, Intents: []RecordEntry{}, Candidates: []RecordEntry{}}
+	started, detected, declared := inc.StartedAt, inc.DetectedAt, inc.DeclaredAt
+	r.KeyTimes = []KeyTime{
+		{"started", &started}, {"detected", &detected}, {"declared", &declared},
+		{"acknowledged", inc.AcknowledgedAt}, {"mitigated", inc.MitigatedAt}, {"resolved", inc.ResolvedAt},
+	}
+	for i := 1; i < len(r.KeyTimes); i++ {
+		a, b := r.KeyTimes[0], r.KeyTimes[i]
+		if i > 1 {
+			a = r.KeyTimes[i-1]
+		}
+		if a.At != nil && b.At != nil {
+			r.Durations = append(r.Durations, Duration{From: a.Name, To: b.Name, Seconds: int64(b.At.Sub(*a.At) / time.Second)})
+		}
+	}
+	if s, e := r.KeyTimes[0].At, inc.ResolvedAt; s != nil && e != nil {
+		r.Durations = append(r.Durations, Duration{From: "started", To: "resolved", Seconds: int64(e.Sub(*s) / time.Second)})
+	}
+	for _, e := range events {
+		entry := RecordEntry{Seq: e.Seq, At: e.At, Actor: e.Actor}
+		switch e.Type {
+		case EventSeverityChanged:
+			var d SeverityChangedData
+			decodeEvent(e, &d)
+			entry.Kind, entry.Text = "severity", fmt.Sprintf("%s → %s: %s", d.From, d.To, d.Reason)
+			r.Severity = append(r.Severity, entry)
+		case EventRoleAssigned:
+			var d RoleAssignedData
+			decodeEvent(e, &d)
+			entry.Kind, entry.Text = "role", fmt.Sprintf("%s: %s", d.Role, d.User)
+			if d.Previous != "" {
+				entry.Text = fmt.Sprintf("%s handed over from %s to %s", d.Role, d.Previous, d.User)
+			}
+			r.Roles = append(r.Roles, entry)
+		case EventIntentStated:
+			var d IntentStatedData
+			decodeEvent(e, &d)
+			state := ""
+			if in, ok := inc.Intent(d.ID); ok {
+				state = string(in.State)
+				if len(in.AcknowledgedBy) > 0 {
+					state += " by " + strings.Join(in.AcknowledgedBy, ", ")
+				}
+			}
+			entry.Kind, entry.Text = "intent", fmt.Sprintf("%s (%s): %q, %s", strings.ReplaceAll(string(d.Kind), "_", "-"), e.Actor, d.Text, state)
+			r.Intents = append(r.Intents, entry)
+		case EventNoteAdded:
+			var d NoteAddedData
+			decodeEvent(e, &d)
+			entry.Kind, entry.Text = "note", d.Text
+			r.Candidates = append(r.Candidates, entry)
+		}
+	}
+	return r
+}
+
+// PostmortemPatch changes sections, highlights and reviewers. Nil fields
+// are left as they are.
+type PostmortemPatch struct {
+	Sections   map[string]string
+	Highlights *[]int64
+	Reviewers  *[]string
+	// Version, when given, must be the current one: two authors never
+	// silently overwrite each other.
+	Version *int64
+}
+
+// PostmortemEnv is what postmortem changes need besides the postmortem.
+type PostmortemEnv struct {
+	Now   time.Time
+	Actor User
+	// LastSeq bounds the timeline seqs a highlight may name.
+	LastSeq int64
+	Users   func(name string) (User, error)
+}
+
+func (pm *Postmortem) requireEditable(env PostmortemEnv) error {
+	if err := env.Actor.RequireActor(); err != nil {
+		return err
+	}
+	if pm.Status == PostmortemPublished {
+		return Errorf(ECONFLICT, "the postmortem of INC-%d is published; amend it with a new revision and a reason: hansei postmortem %d amend --reason \"…\"", pm.Incident, pm.Incident)
+	}
+	return nil
+}
+
+// touch records an edit: a new version, its author, and approvals that no
+// longer hold.
+func (pm *Postmortem) touch(env PostmortemEnv) {
+	pm.Version++
+	pm.UpdatedAt = env.Now
+	if !slices.Contains(pm.Authors, env.Actor.Name) {
+		pm.Authors = append(pm.Authors, env.Actor.Name)
+	}
+}
+
+// Patch applies an edit.
+func (pm Postmortem) Patch(p PostmortemPatch, env PostmortemEnv) (Postmortem, error) {
+	if err := pm.requireEditable(env); err != nil {
+		return pm, err
+	}
+	if p.Version != nil && *p.Version != pm.Version {
+		return pm, &Error{Code: ECONFLICT, Message: fmt.Sprintf("the postmortem changed since version %d; it is at version %d now: reload, merge your edit and send it with that version", *p.Version, pm.Version),
+			Fields: map[string]string{"version": fmt.Sprint(pm.Version)}}
+	}
+	pm.Sections = cloneSections(pm.Sections)
+	for k, v := range p.Sections {
+		if !slices.Contains(SectionKeys(), k) {
+			return pm, FieldError(k, "unknown section %q; the sections are %s", k, strings.Join(SectionKeys(), ", "))
+		}
+		if err := limitText(k, v, MaxText*5); err != nil {
+			return pm, err
+		}
+		pm.Sections[k] = v
+	}
+	if p.Highlights != nil {
+		hs := slices.Clone(*p.Highlights)
+		slices.Sort(hs)
+		hs = slices.Compact(hs)
+		for _, seq := range hs {
+			if seq < 1 || seq > env.LastSeq {
+				return pm, FieldError("highlights", "timeline event %d does not exist; INC-%d has events 1 to %d", seq, pm.Incident, env.LastSeq)
+			}
+		}
+		pm.Highlights = hs
+	}
+	if p.Reviewers != nil {
+		var rs []Reviewer
+		for _, name := range *p.Reviewers {
+			u, err := env.Users(name)
+			if ErrorCode(err) == ENOTFOUND {
+				return pm, FieldError("reviewers", "there is no user named %q", name)
+			} else if err != nil {
+				return pm, err
+			}
+			if slices.ContainsFunc(rs, func(r Reviewer) bool { return r.User == u.Name }) {
+				continue
+			}
+			r := Reviewer{User: u.Name}
+			if i := slices.IndexFunc(pm.Reviewers, func(old Reviewer) bool { return old.User == u.Name }); i >= 0 {
+				r = pm.Reviewers[i]
+			}
+			rs = append(rs, r)
+		}
+		if rs == nil {
+			rs = []Reviewer{}
+		}
+		pm.Reviewers = rs
+	}
+	pm.touch(env)
+	return pm, nil
+}
+
+func cloneSections(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// WhyInput is a node to add or the fields of one to change.
+type WhyInput struct {
+	Parent   int64
+	Question string
+	Answer   string
+	Factor   *string
+}
+
+// AddWhy adds a node under Parent (0 for a root).
+func (pm Postmortem) AddWhy(in WhyInput, env PostmortemEnv) (Postmortem, WhyNode, error) {
+	if err := pm.requireEditable(env); err != nil {
+		return pm, WhyNode{}, err
+	}
+	if in.Parent != 0 && !slices.ContainsFunc(pm.Whys, func(n WhyNode) bool { return n.ID == in.Parent }) {
+		return pm, WhyNode{}, FieldError("parent", "there is no why %d in this postmortem", in.Parent)
+	}
+	if err := requireText("question", in.Question, MaxReason); err != nil {
+		return pm, WhyNode{}, err
+	}
+	if err := requireText("answer", in.Answer, MaxReason); err != nil {
+		return pm, WhyNode{}, err
+	}
+	n := WhyNode{ID: pm.NextWhyID, Parent: in.Parent, Question: strings.TrimSpace(in.Question), Answer: strings.TrimSpace(in.Answer), Remediations: []int64{}}
+	if in.Factor != nil {
+		if err := validFactor(*in.Factor); err != nil {
+			return pm, WhyNode{}, err
+		}
+		n.Factor = *in.Factor
+	}
+	pm.Whys = append(slices.Clone(pm.Whys), n)
+	pm.NextWhyID++
+	pm.touch(env)
+	return pm, n, nil
+}
+
+// UpdateWhy changes a node's question, answer or factor.
+func (pm Postmortem) UpdateWhy(id int64, in WhyInput, env PostmortemEnv) (Postmortem, error) {
+	if err := pm.requireEditable(env); err != nil {
+		return pm, err
+	}
+	i := slices.IndexFunc(pm.Whys, func(n WhyNode) bool { return n.ID == id })
+	if i < 0 {
+		return pm, Errorf(ENOTFOUND, "there is no why %d in this postmortem", id)
+	}
+	pm.Whys = slices.Clone(pm.Whys)
+	n := pm.Whys[i]
+	if in.Question != "" {
+		if err := requireText("question", in.Question, MaxReason); err != nil {
+			return pm, err
+		}
+		n.Question = strings.TrimSpace(in.Question)
+	}
+	if in.Answer != "" {
+		if err := requireText("answer", in.Answer, MaxReason); err != nil {
+			return pm, err
+		}
+		n.Answer = strings.TrimSpace(in.Answer)
+	}
+	if in.Factor != nil {
+		if *in.Factor != "" {
+			if err := validFactor(*in.Factor); err != nil {
+				return pm, err
+			}
+		}
+		n.Factor = *in.Factor
+	}
+	pm.Whys[i] = n
+	pm.touch(env)
+	return pm, nil
+}
+
+// DeleteWhy removes a node. A node with children is removed only with
+// cascade, and then with all its descendants.
+func (pm Postmortem) DeleteWhy(id int64, cascade bool, env PostmortemEnv) (Postmortem, error) {
+	if err := pm.requireEditable(env); err != nil {
+		return pm, err
+	}
+	if !slices.ContainsFunc(pm.Whys, func(n WhyNode) bool { return n.ID == id }) {
+		return pm, Errorf(ENOTFOUND, "there is no why %d in this postmortem", id)
+	}
+	doomed := map[int64]bool{id: true}
+	for changed := true; changed; {
+		changed = false
+		for _, n := range pm.Whys {
+			if doomed[n.Parent] && !doomed[n.ID] {
+				if !cascade {
+					return pm, Errorf(ECONFLICT, "why %d has answers under it; delete them first, or delete with cascade to remove the whole branch", id)
+				}
+				doomed[n.ID], changed = true, true
+			}
+		}
+	}
+	pm.Whys = slices.DeleteFunc(slices.Clone(pm.Whys), func(n WhyNode) bool { return doomed[n.ID] })
+	pm.touch(env)
+	return pm, nil
+}
+
+func validFactor(f string) error {
+	if !slices.Contains(FactorCategories(), f) {
+		return FieldError("factor", "unknown factor category %q; use one of %s", f, strings.Join(FactorCategories(), ", "))
+	}
+	return nil
+}
+
+// Submit sends a draft to review; it needs at least one reviewer.
+func (pm Postmortem) Submit(env PostmortemEnv) (Postmortem, error) {
+	if err := pm.requireEditable(env); err != nil {
+		return pm, err
+	}
+	if pm.Status != PostmortemDraft {
+		return pm, Errorf(ECONFLICT, "the postmortem is %s, not a draft", pm.Status)
+	}
+	if len(pm.Reviewers) == 0 {
+		return pm, FieldError("reviewers", "name at least one reviewer before submitting: hansei postmortem %d reviewers USER", pm.Incident)
+	}
+	pm.Status = PostmortemInReview
+	pm.touch(env)
+	return pm, nil
+}
+
+// Approve records the actor's approval of the current version.
+func (pm Postmortem) Approve(env PostmortemEnv) (Postmortem, error) {
+	if err := pm.requireEditable(env); err != nil {
+		return pm, err
+	}
+	if pm.Status != PostmortemInReview {
+		return pm, Errorf(ECONFLICT, "the postmortem is %s; only one in review can be approved", pm.Status)
+	}
+	i := slices.IndexFunc(pm.Reviewers, func(r Reviewer) bool { return r.User == env.Actor.Name })
+	if i < 0 {
+		return pm, Errorf(EFORBIDDEN, "%s is not a reviewer of this postmortem", env.Actor.Name)
+	}
+	pm.Reviewers = slices.Clone(pm.Reviewers)
+	at := env.Now
+	pm.Reviewers[i].ApprovedAt, pm.Reviewers[i].ApprovedVersion = &at, pm.Version
+	pm.UpdatedAt = env.Now // an approval is not an edit: the version stays
+	return pm, nil
+}
+
+// Pending lists reviewers whose approval does not hold for this version.
+func (pm Postmortem) Pending() []string {
+	var out []string
+	for _, r := range pm.Reviewers {
+		if r.ApprovedAt == nil || r.ApprovedVersion != pm.Version {
+			out = append(out, r.User)
+		}
+	}
+	return out
+}
+
+// Publish publishes a reviewed postmortem: every reviewer approved this
+// version, and no blocking lint finding remains unless override gives the
+// reason to publish anyway (it is recorded).
+func (pm Postmortem) Publish(blocking []string, override string, env PostmortemEnv) (Postmortem, error) {
+	if err := pm.requireEditable(env); err != nil {
+		return pm, err
+	}
+	if pm.Status != PostmortemInReview {
+		return pm, Errorf(ECONFLICT, "the postmortem is %s; submit it for review first", pm.Status)
+	}
+	if p := pm.Pending(); len(p) > 0 {
+		return pm, Errorf(ECONFLICT, "waiting for the approval of %s on version %d", strings.Join(p, ", "), pm.Version)
+	}
+	if len(blocking) > 0 && strings.TrimSpace(override) == "" {
+		return pm, Errorf(ECONFLICT, "%d blocking lint finding(s) remain, the first: %s; fix them, or publish with an override reason", len(blocking), blocking[0])
+	}
+	if err := limitText("override", override, MaxReason); err != nil {
+		return pm, err
+	}
+	pm.Status, pm.Override = PostmortemPublished, strings.TrimSpace(override)
+	pm.Revision++
+	at := env.Now
+	pm.PublishedAt, pm.UpdatedAt = &at, env.Now
+	return pm, nil
+}
+
+// Amend reopens a published postmortem for a new revision, for a reason.
+func (pm Postmortem) Amend(reason string, env PostmortemEnv) (Postmortem, error) {
+	if err := env.Actor.RequireActor(); err != nil {
+		return pm, err
+	}
+	if pm.Status != PostmortemPublished {
+		return pm, Errorf(ECONFLICT, "only a published postmortem is amended; this one is %s and can be edited as it is", pm.Status)
+	}
+	if err := requireText("reason", reason, MaxReason); err != nil {
+		return pm, err
+	}
+	pm.Status, pm.Amendment = PostmortemDraft, strings.TrimSpace(reason)
+	pm.Reviewers = slices.Clone(pm.Reviewers)
+	for i := range pm.Reviewers {
+		pm.Reviewers[i].ApprovedAt, pm.Reviewers[i].ApprovedVersion = nil, 0
+	}
+	pm.Override = ""
+	pm.touch(env)
+	return pm, nil
+}
+
+// CloseIncident is issued when the incident's postmortem is published.
+type CloseIncident struct{ Revision int }
+
+func (CloseIncident) command() {}
+
+// decodeEvent reads an event's payload; payloads are written by this
+// program, so a failure leaves v as it was.
+func decodeEvent(e Event, v any) { json.Unmarshal(e.Data, v) }
+
+// LintDoc is what the lint reads of this postmortem; people are the names
+// (user names and display names) that the blame rules look for.
+func (pm Postmortem) LintDoc(people []string) LintDoc {
+	doc := LintDoc{Sections: pm.Sections, Required: RequiredSections(), People: people}
+	for _, n := range pm.Whys {
+		doc.Whys = append(doc.Whys, LintWhy{ID: n.ID, Parent: n.Parent, Question: n.Question, Answer: n.Answer,
+			Factor: n.Factor, Remediations: n.Remediations})
+	}
+	return doc
+}
