@@ -153,6 +153,37 @@ func TestPostmortemStory(t *testing.T) {
 			}
 		}
 
+		// Learning across incidents: search published postmortems, count factors.
+		getJSON := func(path string, v any) {
+			t.Helper()
+			resp, err := c.Do(ctx, client.Request{Method: "GET", Path: path})
+			if err != nil || resp.Status != 200 {
+				t.Fatalf("GET %s: %d %s %v", path, resp.Status, resp.Body, err)
+			}
+			if err := json.Unmarshal(resp.Body, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var found struct {
+			Items []struct {
+				Incident int64
+				Factors  []string
+			}
+		}
+		getJSON("/api/v1/postmortems?q=connection+POOL&factor=capacity", &found)
+		if len(found.Items) != 1 || found.Items[0].Incident != 1 || strings.Join(found.Items[0].Factors, ",") != "capacity,detection" {
+			t.Fatalf("search: %+v", found)
+		}
+		getJSON("/api/v1/postmortems?factor=tooling", &found)
+		if len(found.Items) != 0 {
+			t.Fatalf("factor=tooling found %+v", found)
+		}
+		var factors struct{ Totals map[string]int }
+		getJSON("/api/v1/factors", &factors)
+		if factors.Totals["capacity"] != 1 || factors.Totals["detection"] != 1 {
+			t.Fatalf("factors: %+v", factors)
+		}
+
 		// Published: edits need an amendment with a reason.
 		if r := srv.cli(t, admin, "postmortem", "1", "set", "lucky", "x"); r.err == nil || !strings.Contains(errorLine(r.err), "amend") {
 			t.Fatalf("edit after publishing: %v", r.err)
