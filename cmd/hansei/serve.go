@@ -98,6 +98,7 @@ func (env *cli) serve(args []string) error {
 	}
 	url := "http://" + ln.Addr().String()
 	app := web.New(db, cfg.Scales, log, db.Now)
+	app.SetLintRules(cfg.Lint)
 	db.AfterCommit = func([]hansei.Event) { app.Wake() }
 	if err := app.Start(env.ctx); err != nil {
 		return err

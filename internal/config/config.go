@@ -53,6 +53,9 @@ type Config struct {
 	Scales hansei.Scales
 	// Path is the config file that was read, if any.
 	Path string
+	// Lint holds the postmortem lint's rules: the built-in ones, with the
+	// file's additions and disabled rules.
+	Lint hansei.LintRules
 	// IntentWindow is the objection window of a statement of intent when
 	// its author gives none (1s to 24h; default 5m).
 	IntentWindow time.Duration
@@ -67,7 +70,8 @@ const (
 
 // Default returns the built-in configuration.
 func Default() Config {
-	return Config{Addr: DefaultAddr, DB: DefaultDB, Scales: hansei.DefaultScales(), IntentWindow: hansei.DefaultIntentWindow}
+	return Config{Addr: DefaultAddr, DB: DefaultDB, Scales: hansei.DefaultScales(), IntentWindow: hansei.DefaultIntentWindow,
+		Lint: hansei.DefaultLintRules()}
 }
 
 // Load reads the YAML file at path (if path != "") over the defaults, then
@@ -296,6 +300,7 @@ func (d *decoder) decode(data []byte, c *Config) {
 		"severity": func(k, v *yaml.Node, p string) { c.Scales.Severity = d.scale(v, p) },
 		"priority": func(k, v *yaml.Node, p string) { c.Scales.Priority = d.scale(v, p) },
 		"glossary": func(k, v *yaml.Node, p string) { c.Scales.Glossary = d.glossary(v, p) },
+		"lint":     func(k, v *yaml.Node, p string) { d.lint(v, p, &c.Lint) },
 		"intent_window": func(k, v *yaml.Node, p string) {
 			var raw string
 			d.text(v, p, &raw)
@@ -306,7 +311,7 @@ func (d *decoder) decode(data []byte, c *Config) {
 			}
 			c.IntentWindow = w
 		},
-	}, []string{"addr", "db", "severity", "priority", "glossary", "intent_window"})
+	}, []string{"addr", "db", "severity", "priority", "glossary", "intent_window", "lint"})
 }
 
 // parseYAML parses exactly one YAML document. The parser's own panics, which

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,10 +160,10 @@ func TestParseInvalid(t *testing.T) {
 	}{
 		{"unknown top-level field",
 			"addr: :8080\n\nseverty: []\n",
-			`hansei.yaml:3: field "severty" is not known; known fields: addr, db, severity, priority, glossary, intent_window (did you mean "severity"?)`, 1},
+			`hansei.yaml:3: field "severty" is not known; known fields: addr, db, severity, priority, glossary, intent_window, lint (did you mean "severity"?)`, 1},
 		{"unknown field without a suggestion",
 			"integrations: {}\n",
-			`hansei.yaml:1: field "integrations" is not known; known fields: addr, db, severity, priority, glossary, intent_window`, 1},
+			`hansei.yaml:1: field "integrations" is not known; known fields: addr, db, severity, priority, glossary, intent_window, lint`, 1},
 		{"missing definition",
 			"severity:\n  - key: SEV1\n" + level + "  - key: SEV2\n    name: Major\n",
 			"hansei.yaml:5: severity[1].definition: every level needs a definition: a level without one means different things to different people", 1},
@@ -442,6 +443,35 @@ func TestIntentWindow(t *testing.T) {
 		_, err := Parse("hansei.yaml", []byte("\nintent_window: "+bad+"\n"))
 		if err == nil || !strings.Contains(err.Error(), "hansei.yaml:2: intent_window") {
 			t.Errorf("intent_window %s: %v", bad, err)
+		}
+	}
+}
+
+func TestLintSection(t *testing.T) {
+	c, err := Parse("hansei.yaml", []byte(`lint:
+  disabled: [why-chain]
+  blame:
+    - phrase: dropped the ball
+      blocking: true
+      message: Names a person's lapse.
+      suggestion: Describe the step that was missed.
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(c.Lint.Disabled, "why-chain") {
+		t.Errorf("disabled: %v", c.Lint.Disabled)
+	}
+	last := c.Lint.Blame[len(c.Lint.Blame)-1]
+	if last.Phrase != "dropped the ball" || !last.Blocking || len(c.Lint.Blame) < 5 {
+		t.Errorf("blame list: %d phrases, last %+v", len(c.Lint.Blame), last)
+	}
+	for _, bad := range []struct{ yaml, want string }{
+		{"lint:\n  disabled: [no-such-rule]\n", `hansei.yaml:2: lint.disabled[0]: unknown lint rule "no-such-rule"`},
+		{"lint:\n  blame:\n    - phrase: oops\n", "lint.blame[0].message: every lint phrase needs a message"},
+	} {
+		if _, err := Parse("hansei.yaml", []byte(bad.yaml)); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%q: %v, want %q", bad.yaml, err, bad.want)
 		}
 	}
 }

@@ -20,5 +20,5 @@ func (s *Server) lint(ctx context.Context, pm hansei.Postmortem) ([]hansei.Findi
 			people = append(people, u.DisplayName)
 		}
 	}
-	return hansei.Lint(pm.LintDoc(people), hansei.DefaultLintRules()), nil
+	return hansei.Lint(pm.LintDoc(people), s.LintRules), nil
 }

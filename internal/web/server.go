@@ -37,6 +37,9 @@ type Server struct {
 	handler http.Handler
 	hub     *Hub
 
+	// LintRules check postmortems; their level keys are the scales'.
+	LintRules hansei.LintRules
+
 	// Heartbeat is how often an idle stream sends a comment
 	// (HeartbeatInterval unless a test shortens it).
 	Heartbeat time.Duration
@@ -49,6 +52,7 @@ func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Ti
 		indexTmpl: template.Must(template.New("index").Parse(indexHTML))}
 	s.hub = NewHub(store, log)
 	s.Heartbeat = HeartbeatInterval
+	s.SetLintRules(hansei.DefaultLintRules())
 	s.handler = s.routes()
 	return s
 }
@@ -72,3 +76,10 @@ func (s *Server) Wake() { s.hub.Wake() }
 
 // Handler returns the HTTP handler with every route.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// SetLintRules sets the postmortem lint's rules, taking the level keys that
+// make a priority word precise from the configured scales.
+func (s *Server) SetLintRules(rules hansei.LintRules) {
+	rules.LevelKeys = append(s.scales.Severity.Keys(), s.scales.Priority.Keys()...)
+	s.LintRules = rules
+}
