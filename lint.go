@@ -267,10 +267,16 @@ func (c *lintCompiled) endsAtPerson(answer string) bool {
 // すべきだった) only the longer one is reported.
 func (c *lintCompiled) phraseFindings(rule, section string, t lintText, phrases []lintPhrase) []Finding {
 	var out []Finding
+	var levels *lintLevelSentences
 	for _, ph := range phrases {
 		c.eachPhraseMatch(t, ph, func(s, e int) bool {
-			if rule == RuleImprecisePriority && c.sentenceNamesLevel(t, s, e) {
-				return true
+			if rule == RuleImprecisePriority {
+				if levels == nil {
+					levels = c.levelSentences(t)
+				}
+				if levels.namesLevel(s) {
+					return true
+				}
 			}
 			out = append(out, Finding{Rule: rule, Section: section, Start: s, End: e,
 				Text: string(t.raw[s:e]), Message: ph.Message, Suggestion: ph.Suggestion, Blocking: ph.Blocking})
@@ -322,26 +328,38 @@ func (c *lintCompiled) eachPhraseMatch(t lintText, ph lintPhrase, fn func(s, e i
 	})
 }
 
-// sentenceNamesLevel reports whether the sentence around [s, e) names a level
-// of the scale (SEV1, P0 …): then the priority word is already made precise.
-func (c *lintCompiled) sentenceNamesLevel(t lintText, s, e int) bool {
-	a, b := s, e
-	for a > 0 && !lintSentenceEnd(t.low, a-1) {
-		a--
-	}
-	for b < len(t.low) && !lintSentenceEnd(t.low, b) {
-		b++
-	}
-	sentence := t.low[a:b]
-	for _, k := range c.levels {
-		found := false
-		k.findAll(sentence, func(int, int) bool { found = true; return false })
-		if found {
-			return true
+// lintLevelSentences tells, for the priority rule, whether the sentence
+// around a span names a level of the scale (SEV1, P0 …): then the priority
+// word is already made precise. It is built once per section, on first use,
+// so that many matches in a long text cost linear time.
+type lintLevelSentences struct {
+	ends  []int        // ends[i] is the end of sentence i (exclusive)
+	keyed map[int]bool // sentences that name a level key
+}
+
+func (c *lintCompiled) levelSentences(t lintText) *lintLevelSentences {
+	ls := &lintLevelSentences{keyed: map[int]bool{}}
+	for i := range t.low {
+		if lintSentenceEnd(t.low, i) {
+			ls.ends = append(ls.ends, i+1)
 		}
 	}
-	return false
+	ls.ends = append(ls.ends, len(t.low))
+	for _, k := range c.levels {
+		k.findAll(t.low, func(s, e int) bool {
+			ls.keyed[ls.sentence(s)] = true
+			return true
+		})
+	}
+	return ls
 }
+
+// sentence returns the index of the sentence holding the rune at i.
+func (ls *lintLevelSentences) sentence(i int) int {
+	return sort.SearchInts(ls.ends, i+1)
+}
+
+func (ls *lintLevelSentences) namesLevel(s int) bool { return ls.keyed[ls.sentence(s)] }
 
 // lintSentenceEnd reports whether the rune at i ends a sentence: 。！？ or a
 // line break, or . ! ? followed by a space or the end of the text (so that

@@ -282,7 +282,12 @@ func (c *lintCompiled) japaneseFailure(low []rune, e int) (end int, possessive, 
 	if best < 0 {
 		return 0, false, false
 	}
-	return a + bestEnd, possessive, true
+	end = a + bestEnd
+	// Complete a verb stem with its past or te-form ending: 怠っ → 怠った.
+	if !possessive && end < n && (low[end] == 'た' || low[end] == 'て') {
+		end++
+	}
+	return end, possessive, true
 }
 
 // lintWordAt returns the word (letters, digits, hyphens, apostrophes)
@@ -428,7 +433,7 @@ func DefaultLintRules() LintRules {
 		FailureVerbs: []string{
 			"failed", "fails", "forgot", "forgets", "missed", "broke", "didn't", "did not", "neglected", "ignored",
 			"caused", "messed up", "screwed up", "should have", "should've", "overlooked", "made a mistake",
-			"made an error", "was careless", "was negligent", "dropped the ball", "blundered",
+			"made an error", "at fault", "to blame", "was careless", "was negligent", "dropped the ball", "blundered",
 			"怠っ", "怠り", "忘れ", "見落とし", "見逃し", "間違え", "誤って", "ミスし", "ミスを", "失敗し", "壊し",
 			"引き起こし", "無視し", "すべきだった", "べきだった",
 		},
