@@ -80,6 +80,5 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // SetLintRules sets the postmortem lint's rules, taking the level keys that
 // make a priority word precise from the configured scales.
 func (s *Server) SetLintRules(rules hansei.LintRules) {
-	rules.LevelKeys = append(s.scales.Severity.Keys(), s.scales.Priority.Keys()...)
-	s.LintRules = rules
+	s.LintRules = rules.WithScales(s.scales)
 }
