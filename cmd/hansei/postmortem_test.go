@@ -153,6 +153,30 @@ func TestPostmortemStory(t *testing.T) {
 			}
 		}
 
+		// Every change is on record, with its author and time.
+		var history struct {
+			Items []struct {
+				Version int64
+				Actor   string
+				Action  string
+			}
+		}
+		getJSONFirst := func(path string, v any) {
+			resp, err := c.Do(ctx, client.Request{Method: "GET", Path: path})
+			if err != nil || resp.Status != 200 || json.Unmarshal(resp.Body, v) != nil {
+				t.Fatalf("GET %s: %d %s %v", path, resp.Status, resp.Body, err)
+			}
+		}
+		getJSONFirst("/api/v1/incidents/1/postmortem/history", &history)
+		var actions []string
+		for _, h := range history.Items {
+			actions = append(actions, h.Actor+":"+h.Action)
+		}
+		if got := strings.Join(actions, " "); !strings.HasPrefix(got, "admin:create admin:why.add admin:why.add carla:why.add bob:edit") ||
+			!strings.HasSuffix(got, "carla:approve admin:publish") {
+			t.Fatalf("history: %s", got)
+		}
+
 		// Learning across incidents: search published postmortems, count factors.
 		getJSON := func(path string, v any) {
 			t.Helper()

@@ -177,3 +177,36 @@ func optionalTime(db *DB, t *time.Time) any {
 	}
 	return db.ts(*t)
 }
+
+// PostmortemChangeRecord is one recorded change to a postmortem.
+type PostmortemChangeRecord struct {
+	Version int64           `json:"version"`
+	Actor   string          `json:"actor"`
+	At      time.Time       `json:"at"`
+	Action  string          `json:"action"`
+	Detail  json.RawMessage `json:"detail"`
+}
+
+// PostmortemHistory lists every change to an incident's postmortem, oldest first.
+func (db *DB) PostmortemHistory(ctx context.Context, viewer hansei.User, number int64) ([]PostmortemChangeRecord, error) {
+	if _, err := db.Postmortem(ctx, viewer, number); err != nil {
+		return nil, err
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT version, actor, at, action, detail FROM postmortem_changes
+		WHERE incident = $1 ORDER BY id`, number)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []PostmortemChangeRecord{}
+	for rows.Next() {
+		var c PostmortemChangeRecord
+		var detail []byte
+		if err := rows.Scan(&c.Version, &c.Actor, timeValue{&c.At}, &c.Action, &detail); err != nil {
+			return nil, err
+		}
+		c.Detail = json.RawMessage(detail)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -297,3 +297,16 @@ func (s *Server) exportPostmortem(w http.ResponseWriter, r *http.Request, u hans
 	_, err = w.Write([]byte(pm.Markdown(highlights)))
 	return err
 }
+
+// postmortemHistory lists every change, with its author and time.
+func (s *Server) postmortemHistory(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	n, err := incidentNumber(r)
+	if err != nil {
+		return err
+	}
+	changes, err := s.store.PostmortemHistory(r.Context(), u, n)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, listResponse[sqldb.PostmortemChangeRecord]{Items: changes})
+}

@@ -46,6 +46,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/v1/incidents/{n}/postmortem/publish", s.api(s.publishPostmortem))
 	mux.Handle("POST /api/v1/incidents/{n}/postmortem/amend", s.api(s.amendPostmortem))
 	mux.Handle("GET /api/v1/incidents/{n}/postmortem/lint", s.api(s.lintPostmortem))
+	mux.Handle("GET /api/v1/incidents/{n}/postmortem/history", s.api(s.postmortemHistory))
 	mux.Handle("GET /api/v1/incidents/{n}/postmortem.md", s.api(s.exportPostmortem))
 	mux.Handle("GET /api/v1/postmortems", s.api(s.listPostmortems))
 	mux.Handle("GET /api/v1/factors", s.api(s.listFactors))

@@ -21,6 +21,7 @@ type Store interface {
 	IntentIncident(ctx context.Context, id int64) (int64, error)
 	CreatePostmortem(ctx context.Context, actor hansei.User, number int64) (hansei.Postmortem, error)
 	Postmortem(ctx context.Context, viewer hansei.User, number int64) (hansei.Postmortem, error)
+	PostmortemHistory(ctx context.Context, viewer hansei.User, number int64) ([]sqldb.PostmortemChangeRecord, error)
 	PublishedPostmortems(ctx context.Context, viewer hansei.User, since time.Time) ([]hansei.Postmortem, error)
 	ChangePostmortem(ctx context.Context, actor hansei.User, number int64, action string, change sqldb.PostmortemChange) (hansei.Postmortem, error)
 	Idempotent(ctx context.Context, user hansei.User, key, requestHash string, fn func(context.Context) (sqldb.Response, error)) (sqldb.Response, bool, error)
