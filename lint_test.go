@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -590,12 +591,22 @@ func BenchmarkLint20000Words(b *testing.B) {
 		doc.Whys = append(doc.Whys, LintWhy{ID: i, Parent: i / 2, Question: "Why?", Answer: good[int(i)%len(good)], Factor: "tooling", Remediations: []int64{i}})
 		doc.Remediations = append(doc.Remediations, LintRemediation{ID: i, Title: "Fix", Owner: "bob", Due: "2025-07-01"})
 	}
-	var n int
+	var (
+		n       int
+		samples []time.Duration
+	)
 	b.ResetTimer()
 	for b.Loop() {
+		start := time.Now()
 		n = len(Lint(doc, r))
+		samples = append(samples, time.Since(start))
 	}
+	slices.Sort(samples)
+	at := func(p int) float64 { return float64(samples[(len(samples)-1)*p/100]) / 1e6 }
 	b.ReportMetric(float64(n), "findings")
+	b.ReportMetric(at(50), "p50-ms")
+	b.ReportMetric(at(99), "p99-ms")
+	b.ReportMetric(float64(words), "words")
 }
 
 // TestLintAdversarialInputs: repetitive texts that would make a naive
