@@ -130,6 +130,12 @@ func benchPostmortem(b *testing.B, dsn string) {
 		}
 		b.StopTimer()
 		reportLatency(b, samples)
+		// What the draft stores weighs on every later change of it.
+		var size int64
+		if err := db.RawQueryRow(ctx, `SELECT length(doc) FROM postmortems WHERE incident = $1`, drafts[0]).Scan(&size); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(size)/1024, "doc-KiB")
 	})
 
 	b.Run("export", func(b *testing.B) {
