@@ -84,7 +84,18 @@ type Record struct {
 	Roles      []RecordEntry `json:"roles"`
 	Intents    []RecordEntry `json:"intents"`
 	Candidates []RecordEntry `json:"candidate_highlights"`
+	// Notes counts every note; Candidates keeps the latest MaxCandidates
+	// of them (any event of the timeline can still be a highlight).
+	Notes int `json:"notes"`
 }
+
+// MaxCandidates bounds the notes a draft carries as candidate highlights,
+// and MaxCandidateText the characters kept of each: the record travels with
+// every read and edit of the postmortem.
+const (
+	MaxCandidates    = 200
+	MaxCandidateText = 300
+)
 
 // Postmortem is the write-up of one incident.
 type Postmortem struct {
@@ -179,9 +190,16 @@ func recordOf(inc Incident, events []Event) Record {
 		case EventNoteAdded:
 			var d NoteAddedData
 			decodeEvent(e, &d)
+			if t := []rune(d.Text); len(t) > MaxCandidateText {
+				d.Text = string(t[:MaxCandidateText-1]) + "…"
+			}
 			entry.Kind, entry.Text = "note", d.Text
 			r.Candidates = append(r.Candidates, entry)
+			r.Notes++
 		}
+	}
+	if len(r.Candidates) > MaxCandidates {
+		r.Candidates = slices.Clone(r.Candidates[len(r.Candidates)-MaxCandidates:])
 	}
 	return r
 }

@@ -123,16 +123,16 @@ func benchPostmortem(b *testing.B, dsn string) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if pm.Record.KeyTimes[5].At == nil || len(pm.Record.Candidates) < pmBenchEvents/2 {
-				b.Fatalf("INC-%d: draft without its record: resolved %v, %d candidate highlights",
-					number, pm.Record.KeyTimes[5].At, len(pm.Record.Candidates))
+			if pm.Record.KeyTimes[5].At == nil || pm.Record.Notes < pmBenchEvents/2 || len(pm.Record.Candidates) != hansei.MaxCandidates {
+				b.Fatalf("INC-%d: draft without its record: resolved %v, %d notes, %d candidate highlights",
+					number, pm.Record.KeyTimes[5].At, pm.Record.Notes, len(pm.Record.Candidates))
 			}
 		}
 		b.StopTimer()
 		reportLatency(b, samples)
 		// What the draft stores weighs on every later change of it.
 		var size int64
-		if err := db.RawQueryRow(ctx, `SELECT length(doc) FROM postmortems WHERE incident = $1`, drafts[0]).Scan(&size); err != nil {
+		if err := db.RawQueryRow(ctx, `SELECT length(CAST(doc AS TEXT)) FROM postmortems WHERE incident = $1`, drafts[0]).Scan(&size); err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(size)/1024, "doc-KiB")
