@@ -21,8 +21,8 @@ func SectionTitle(key string) string {
 
 // Markdown renders the postmortem as one Markdown document: sections, key
 // times in UTC, the timeline highlights (the events given), the why-tree as
-// a nested list and the contributing factors.
-func (pm Postmortem) Markdown(highlights []Event) string {
+// a nested list, the contributing factors and the incident's remediations.
+func (pm Postmortem) Markdown(highlights []Event, remediations []Remediation) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# INC-%d: %s — postmortem\n\n", pm.Incident, oneLine(pm.Title))
 	status := string(pm.Status)
@@ -94,6 +94,19 @@ func (pm Postmortem) Markdown(highlights []Event) string {
 	}
 	if factors == 0 {
 		b.WriteString("_None marked._\n")
+	}
+	b.WriteString("\n## Remediations\n\n")
+	if len(remediations) == 0 {
+		b.WriteString("_None recorded._\n")
+	} else {
+		b.WriteString("| # | Remediation | Owner | Priority | Due | Status |\n|---|---|---|---|---|---|\n")
+		for _, r := range remediations {
+			title := oneLine(r.Title)
+			if r.Link != "" {
+				title = "[" + title + "](" + r.Link + ")"
+			}
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", r.ID, title, r.Owner, r.Priority, r.Due, strings.ReplaceAll(string(r.Status), "_", " "))
+		}
 	}
 	if len(pm.Reviewers) > 0 {
 		b.WriteString("\n## Reviewers\n\n")

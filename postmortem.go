@@ -515,10 +515,14 @@ func (CloseIncident) command() {}
 // program, so a failure leaves v as it was.
 func decodeEvent(e Event, v any) { json.Unmarshal(e.Data, v) }
 
-// LintDoc is what the lint reads of this postmortem; people are the names
-// (user names and display names) that the blame rules look for.
-func (pm Postmortem) LintDoc(people []string) LintDoc {
+// LintDoc is what the lint reads of this postmortem and the incident's
+// remediations; people are the names (user names and display names) that
+// the blame rules look for.
+func (pm Postmortem) LintDoc(people []string, remediations []Remediation) LintDoc {
 	doc := LintDoc{Sections: pm.Sections, Required: RequiredSections(), People: people}
+	for _, r := range remediations {
+		doc.Remediations = append(doc.Remediations, LintRemediation{ID: r.ID, Title: r.Title, Owner: r.Owner, Due: r.Due})
+	}
 	for _, n := range pm.Whys {
 		doc.Whys = append(doc.Whys, LintWhy{ID: n.ID, Parent: n.Parent, Question: n.Question, Answer: n.Answer,
 			Factor: n.Factor, Remediations: n.Remediations})

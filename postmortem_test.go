@@ -1048,7 +1048,7 @@ func pmtDocument(t *testing.T) (Postmortem, []Event) {
 
 func TestMarkdown(t *testing.T) {
 	pm, highlights := pmtDocument(t)
-	md := pm.Markdown(highlights)
+	md := pm.Markdown(highlights, nil)
 	lines := strings.Split(md, "\n")
 
 	t.Run("title and status", func(t *testing.T) {
@@ -1109,7 +1109,7 @@ func TestMarkdown(t *testing.T) {
 		tokyo.Record.KeyTimes = slices.Clone(pm.Record.KeyTimes)
 		tokyo.Record.KeyTimes[0].At = ptr(time.Date(2025, 3, 14, 18, 0, 0, 0, time.FixedZone("JST", 9*3600)))
 		tokyo.Record.KeyTimes[3].At = nil
-		md := strings.Split(tokyo.Markdown(nil), "\n")
+		md := strings.Split(tokyo.Markdown(nil, nil), "\n")
 		pmtWantLine(t, md, "| started | 2025-03-14 09:00:00 |")
 		pmtWantLine(t, md, "| acknowledged | — |")
 	})
@@ -1130,7 +1130,7 @@ func TestMarkdown(t *testing.T) {
 		}
 		pmtWantLine(t, lines, "- `2025-03-14 09:34:00 UTC` alice — commander handed over from alice to bob")
 		pmtWantLine(t, lines, "- `2025-03-14 10:11:00 UTC` bob — note: Error rate at baseline for 15 minutes.")
-		if !strings.Contains(pmtDraft(t).Markdown(nil), "## Timeline highlights\n\n_None picked._\n") {
+		if !strings.Contains(pmtDraft(t).Markdown(nil, nil), "## Timeline highlights\n\n_None picked._\n") {
 			t.Error("no highlights: want _None picked._")
 		}
 	})
@@ -1145,7 +1145,7 @@ func TestMarkdown(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("why-tree not rendered as\n%s\nin\n%s", want, md)
 		}
-		if !strings.Contains(pmtDraft(t).Markdown(nil), "## Why-tree\n\n_No whys asked._\n") {
+		if !strings.Contains(pmtDraft(t).Markdown(nil, nil), "## Why-tree\n\n_No whys asked._\n") {
 			t.Error("no whys: want _No whys asked._")
 		}
 	})
@@ -1158,7 +1158,7 @@ func TestMarkdown(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("factors not rendered as\n%s\nin\n%s", want, md)
 		}
-		if !strings.Contains(pmtDraft(t).Markdown(nil), "## Contributing factors\n\n_None marked._\n") {
+		if !strings.Contains(pmtDraft(t).Markdown(nil, nil), "## Contributing factors\n\n_None marked._\n") {
 			t.Error("no factors: want _None marked._")
 		}
 	})

@@ -131,7 +131,48 @@ func TestPostmortemStory(t *testing.T) {
 		if r := srv.cli(t, admin, "postmortem", "1", "publish"); r.err == nil || !strings.Contains(errorLine(r.err), "blocking lint finding") {
 			t.Fatalf("publish over blocking findings: %v", r.err)
 		}
-		out = srv.mustCLI(t, admin, "postmortem", "1", "publish", "--override", "remediations are tracked in PAY-231 until hansei tracks them")
+		// A remediation needs one existing owner, a level of the priority scale and a due date.
+		for _, bad := range []struct{ args, want string }{
+			{"--priority P1 --due 2026-12-01", "exactly one accountable owner"},
+			{"--owner ghost --priority P1 --due 2026-12-01", `no user named "ghost"`},
+			{"--owner bob --priority urgent --due 2026-12-01", "P0 ("},
+			{"--owner bob --priority P1 --due tomorrow", "due must be a date"},
+		} {
+			args := append([]string{"remediation", "add", "1", "Back off client retries"}, strings.Fields(bad.args)...)
+			if r := srv.cli(t, admin, args...); r.err == nil || !strings.Contains(errorLine(r.err), bad.want) {
+				t.Errorf("remediation add %s: %v, want %q", bad.args, r.err, bad.want)
+			}
+		}
+		out = srv.mustCLI(t, admin, "remediation", "add", "1", "Back off client retries", "--owner", "bob", "--priority", "P1",
+			"--due", "2026-12-01", "--why", "2", "--link", "https://tracker.example/PAY-231")
+		if !strings.Contains(out, "Owner: bob · Priority: P1 · Due: 2026-12-01 · Status: open") {
+			t.Fatalf("remediation add:\n%s", out)
+		}
+		out = srv.mustCLI(t, bob, "remediation", "progress", "1", "Exponential backoff merged", "--status", "in_progress")
+		if !strings.Contains(out, "Exponential backoff merged") || !strings.Contains(out, "Status: in progress") {
+			t.Fatalf("progress:\n%s", out)
+		}
+		if r := srv.cli(t, bob, "remediation", "progress", "1", "stuck", "--status", "blocked"); r.err == nil || !strings.Contains(errorLine(r.err), "needs a reason") {
+			t.Fatalf("blocked without a reason: %v", r.err)
+		}
+		out = srv.mustCLI(t, bob, "remediation", "update", "1", "--owner", "carla", "carla owns the client library")
+		if !strings.Contains(out, "Owner: carla") || !strings.Contains(out, "carla owns the client library") {
+			t.Fatalf("handover:\n%s", out)
+		}
+		if out := srv.mustCLI(t, carla, "remediation", "list", "--mine"); !strings.Contains(out, "Back off client retries") {
+			t.Fatalf("carla's list:\n%s", out)
+		}
+		// The detection factor still has none; publish with an explicit, recorded override.
+		findings, err = c.LintPostmortem(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range findings {
+			if f.Rule == "factor-without-remediation" && f.Node == 2 {
+				t.Fatalf("why 2 has a remediation now, yet: %+v", f)
+			}
+		}
+		out = srv.mustCLI(t, admin, "postmortem", "1", "publish", "--override", "the alert routing fix is tracked in OPS-77")
 		if !strings.Contains(out, "Status: published, version") || !strings.Contains(out, "revision 1") {
 			t.Fatalf("publish:\n%s", out)
 		}
@@ -147,7 +188,8 @@ func TestPostmortemStory(t *testing.T) {
 		for _, want := range []string{"# INC-1: Checkout failing — postmortem", "| resolved | 20", "## Timeline highlights",
 			"- **Why did checkout fail?** The payments connection pool was exhausted.",
 			"  - **Why was the pool exhausted?** Client retries multiplied the load. _(contributing factor: capacity)_",
-			"## Contributing factors", "Published over blocking lint findings: remediations are tracked in PAY-231"} {
+			"## Contributing factors", "Published over blocking lint findings: the alert routing fix is tracked in OPS-77",
+			"| 1 | [Back off client retries](https://tracker.example/PAY-231) | carla | P1 | 2026-12-01 | in progress |"} {
 			if !strings.Contains(md, want) {
 				t.Errorf("export lacks %q:\n%s", want, md)
 			}
@@ -173,7 +215,7 @@ func TestPostmortemStory(t *testing.T) {
 			actions = append(actions, h.Actor+":"+h.Action)
 		}
 		if got := strings.Join(actions, " "); !strings.HasPrefix(got, "admin:create admin:why.add admin:why.add carla:why.add bob:edit") ||
-			!strings.HasSuffix(got, "carla:approve admin:publish") {
+			!strings.HasSuffix(got, "carla:approve admin:remediation.link admin:publish") {
 			t.Fatalf("history: %s", got)
 		}
 
@@ -195,6 +237,7 @@ func TestPostmortemStory(t *testing.T) {
 			}
 		}
 		getJSON("/api/v1/postmortems?q=connection+POOL&factor=capacity", &found)
+
 		if len(found.Items) != 1 || found.Items[0].Incident != 1 || strings.Join(found.Items[0].Factors, ",") != "capacity,detection" {
 			t.Fatalf("search: %+v", found)
 		}

@@ -27,6 +27,8 @@ Usage:
   hansei watch N                                          follow an incident live
   hansei postmortem N [create|edit|set|reviewers|highlight|lint|submit|approve|publish|amend|export]
   hansei why N [--parent ID] [--factor CATEGORY] "question" "answer"
+  hansei remediation add N "title" --owner bob --priority P1 --due 2026-12-01 [--why ID]
+  hansei remediation list [--mine] [--overdue] · show ID · progress ID "note" [--status S]
   hansei version
 
 Commands that talk to a server use HANSEI_URL (default http://127.0.0.1:8080)
@@ -70,6 +72,8 @@ func (env *cli) dispatch(cmd string, rest []string) error {
 		return env.postmortem(rest)
 	case "why":
 		return env.why(rest)
+	case "remediation", "remediations":
+		return env.remediation(rest)
 	case "version":
 		fmt.Fprintln(env.stdout, "hansei", version)
 		return nil

@@ -153,7 +153,7 @@ func benchPostmortem(b *testing.B, dsn string) {
 				}
 				highlights = append(highlights, events...)
 			}
-			if md := pm.Markdown(highlights); len(md) == 0 || len(highlights) != pmBenchHighlights {
+			if md := pm.Markdown(highlights, nil); len(md) == 0 || len(highlights) != pmBenchHighlights {
 				return fmt.Errorf("export: %d bytes, %d highlights", len(md), len(highlights))
 			}
 			return nil
@@ -169,7 +169,7 @@ func benchPostmortem(b *testing.B, dsn string) {
 			}
 			highlights = append(highlights, events...)
 		}
-		md := pm.Markdown(highlights)
+		md := pm.Markdown(highlights, nil)
 		if n := strings.Count(md, "- **Why "); n != pmBenchWhys {
 			b.Fatalf("the Markdown lists %d whys, want %d", n, pmBenchWhys)
 		}
@@ -178,7 +178,7 @@ func benchPostmortem(b *testing.B, dsn string) {
 		}
 		var sink int
 		measureLatency(b, func() error {
-			sink += len(pm.Markdown(highlights))
+			sink += len(pm.Markdown(highlights, nil))
 			return nil
 		})
 		if sink == 0 {

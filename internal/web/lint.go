@@ -20,5 +20,15 @@ func (s *Server) lint(ctx context.Context, pm hansei.Postmortem) ([]hansei.Findi
 			people = append(people, u.DisplayName)
 		}
 	}
-	return hansei.Lint(pm.LintDoc(people), s.LintRules), nil
+	rems, err := s.incidentRemediations(ctx, pm.Incident)
+	if err != nil {
+		return nil, err
+	}
+	return hansei.Lint(pm.LintDoc(people, rems), s.LintRules), nil
+}
+
+// incidentRemediations lists an incident's remediations; the caller has
+// already checked that the user may read the incident.
+func (s *Server) incidentRemediations(ctx context.Context, incident int64) ([]hansei.Remediation, error) {
+	return s.store.Remediations(ctx, hansei.User{Name: hansei.SystemActor, Role: hansei.RoleAdmin}, hansei.RemediationFilter{Incident: incident})
 }

@@ -294,7 +294,11 @@ func (s *Server) exportPostmortem(w http.ResponseWriter, r *http.Request, u hans
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	w.Header().Set("Content-Disposition", `inline; filename="INC-`+strconv.FormatInt(n, 10)+`-postmortem.md"`)
-	_, err = w.Write([]byte(pm.Markdown(highlights)))
+	rems, err := s.incidentRemediations(r.Context(), n)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write([]byte(pm.Markdown(highlights, rems)))
 	return err
 }
 

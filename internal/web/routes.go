@@ -48,6 +48,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/incidents/{n}/postmortem/lint", s.api(s.lintPostmortem))
 	mux.Handle("GET /api/v1/incidents/{n}/postmortem/history", s.api(s.postmortemHistory))
 	mux.Handle("GET /api/v1/incidents/{n}/postmortem.md", s.api(s.exportPostmortem))
+	mux.Handle("POST /api/v1/remediations", s.api(s.createRemediation))
+	mux.Handle("GET /api/v1/remediations", s.api(s.listRemediations))
+	mux.Handle("GET /api/v1/remediations/{id}", s.api(s.getRemediation))
+	mux.Handle("PATCH /api/v1/remediations/{id}", s.api(s.patchRemediation))
+	mux.Handle("POST /api/v1/remediations/{id}/progress", s.api(s.remediationProgress))
+
 	mux.Handle("GET /api/v1/postmortems", s.api(s.listPostmortems))
 	mux.Handle("GET /api/v1/factors", s.api(s.listFactors))
 

@@ -1,0 +1,88 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// RemediationRequest creates a remediation, or (with Incident zero) changes
+// one; empty optional fields are left out.
+type RemediationRequest struct {
+	Incident    int64   `json:"incident,omitempty"`
+	Title       *string `json:"title,omitempty"`
+	Description *string `json:"description,omitempty"`
+	Owner       *string `json:"owner,omitempty"`
+	Priority    *string `json:"priority,omitempty"`
+	Due         *string `json:"due,omitempty"`
+	Status      *string `json:"status,omitempty"`
+	Reason      *string `json:"reason,omitempty"`
+	WhyNode     *int64  `json:"why_node,omitempty"`
+	Link        *string `json:"link,omitempty"`
+	Note        string  `json:"note,omitempty"`
+}
+
+// CreateRemediation records an improvement with its accountable owner.
+func (c *Client) CreateRemediation(ctx context.Context, req RemediationRequest) (hansei.Remediation, error) {
+	var r hansei.Remediation
+	err := c.call(ctx, http.MethodPost, "/api/v1/remediations", req, &r)
+	return r, err
+}
+
+// Remediation reads one remediation.
+func (c *Client) Remediation(ctx context.Context, id int64) (hansei.Remediation, error) {
+	var r hansei.Remediation
+	err := c.call(ctx, http.MethodGet, "/api/v1/remediations/"+strconv.FormatInt(id, 10), nil, &r)
+	return r, err
+}
+
+// PatchRemediation changes a remediation; Note goes into its progress log.
+func (c *Client) PatchRemediation(ctx context.Context, id int64, req RemediationRequest) (hansei.Remediation, error) {
+	var r hansei.Remediation
+	err := c.call(ctx, http.MethodPatch, "/api/v1/remediations/"+strconv.FormatInt(id, 10), req, &r)
+	return r, err
+}
+
+// RemediationProgress logs progress, optionally with a new status.
+func (c *Client) RemediationProgress(ctx context.Context, id int64, note, status, reason string) (hansei.Remediation, error) {
+	body := map[string]string{"note": note}
+	if status != "" {
+		body["status"] = status
+	}
+	if reason != "" {
+		body["reason"] = reason
+	}
+	var r hansei.Remediation
+	err := c.call(ctx, http.MethodPost, "/api/v1/remediations/"+strconv.FormatInt(id, 10)+"/progress", body, &r)
+	return r, err
+}
+
+// RemediationOptions filter GET /api/v1/remediations; Owner "me" is the caller.
+type RemediationOptions struct {
+	Owner, Status string
+	Incident      int64
+	Overdue       bool
+}
+
+// Remediations lists remediations, the most pressing first.
+func (c *Client) Remediations(ctx context.Context, o RemediationOptions) (List[hansei.Remediation], error) {
+	v := url.Values{}
+	if o.Owner != "" {
+		v.Set("owner", o.Owner)
+	}
+	if o.Status != "" {
+		v.Set("status", o.Status)
+	}
+	if o.Incident != 0 {
+		v.Set("incident", strconv.FormatInt(o.Incident, 10))
+	}
+	if o.Overdue {
+		v.Set("overdue", "true")
+	}
+	var l List[hansei.Remediation]
+	err := c.call(ctx, http.MethodGet, "/api/v1/remediations?"+v.Encode(), nil, &l)
+	return l, err
+}

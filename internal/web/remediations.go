@@ -1,0 +1,154 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// remediationBody is the JSON of a remediation to create or change.
+type remediationBody struct {
+	Incident    int64   `json:"incident"`
+	Title       *string `json:"title"`
+	Description *string `json:"description"`
+	Owner       *string `json:"owner"`
+	Priority    *string `json:"priority"`
+	Due         *string `json:"due"`
+	Status      *string `json:"status"`
+	Reason      *string `json:"reason"`
+	WhyNode     *int64  `json:"why_node"`
+	Link        *string `json:"link"`
+	Note        string  `json:"note"`
+}
+
+func (b remediationBody) input() (hansei.RemediationInput, error) {
+	in := hansei.RemediationInput{Title: b.Title, Description: b.Description, Owner: b.Owner, Priority: b.Priority,
+		Due: b.Due, Reason: b.Reason, WhyNode: b.WhyNode, Link: b.Link}
+	if b.Status != nil {
+		st, err := hansei.ParseRemediationStatus(*b.Status)
+		if err != nil {
+			return in, err
+		}
+		in.Status = &st
+	}
+	return in, nil
+}
+
+func (s *Server) createRemediation(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	var b remediationBody
+	if err := decodeJSON(w, r, &b, false); err != nil {
+		return err
+	}
+	if b.Incident <= 0 {
+		return hansei.FieldError("incident", "incident is required: the number of the incident the remediation comes from")
+	}
+	in, err := b.input()
+	if err != nil {
+		return err
+	}
+	rem, err := s.store.CreateRemediation(r.Context(), u, b.Incident, in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/remediations/"+strconv.FormatInt(rem.ID, 10))
+	return writeJSON(w, http.StatusCreated, rem)
+}
+
+func remediationID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, hansei.FieldError("id", "remediation id %q is not valid; use the number shown with it", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+func (s *Server) getRemediation(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	id, err := remediationID(r)
+	if err != nil {
+		return err
+	}
+	rem, err := s.store.Remediation(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rem)
+}
+
+func (s *Server) patchRemediation(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	id, err := remediationID(r)
+	if err != nil {
+		return err
+	}
+	var b remediationBody
+	if err := decodeJSON(w, r, &b, false); err != nil {
+		return err
+	}
+	if b.Incident != 0 {
+		return hansei.FieldError("incident", "a remediation stays with the incident it came from")
+	}
+	in, err := b.input()
+	if err != nil {
+		return err
+	}
+	rem, err := s.store.ChangeRemediation(r.Context(), u, id, in, b.Note)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rem)
+}
+
+// remediationProgress adds a line to the progress log, with a status change.
+func (s *Server) remediationProgress(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	id, err := remediationID(r)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Note   string  `json:"note"`
+		Status *string `json:"status"`
+		Reason *string `json:"reason"`
+	}
+	if err := decodeJSON(w, r, &b, false); err != nil {
+		return err
+	}
+	if b.Note == "" {
+		return hansei.FieldError("note", "note is required: what progress was made")
+	}
+	in, err := remediationBody{Status: b.Status, Reason: b.Reason}.input()
+	if err != nil {
+		return err
+	}
+	rem, err := s.store.ChangeRemediation(r.Context(), u, id, in, b.Note)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rem)
+}
+
+func (s *Server) listRemediations(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	q := r.URL.Query()
+	f := hansei.RemediationFilter{Owner: q.Get("owner"), Overdue: q.Get("overdue") == "true"}
+	if f.Owner == "me" {
+		f.Owner = u.Name
+	}
+	if st := q.Get("status"); st != "" {
+		status, err := hansei.ParseRemediationStatus(st)
+		if err != nil {
+			return err
+		}
+		f.Status = status
+	}
+	if inc := q.Get("incident"); inc != "" {
+		n, err := strconv.ParseInt(inc, 10, 64)
+		if err != nil || n <= 0 {
+			return hansei.FieldError("incident", "incident must be an incident number, not %q", inc)
+		}
+		f.Incident = n
+	}
+	items, err := s.store.Remediations(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, listResponse[hansei.Remediation]{Items: items})
+}

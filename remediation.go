@@ -1,0 +1,212 @@
+package hansei
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// RemediationStatus is where an improvement stands.
+type RemediationStatus string
+
+const (
+	RemediationOpen       RemediationStatus = "open"
+	RemediationInProgress RemediationStatus = "in_progress"
+	RemediationBlocked    RemediationStatus = "blocked"
+	RemediationDone       RemediationStatus = "done"
+	RemediationWontDo     RemediationStatus = "wont_do"
+)
+
+// ParseRemediationStatus validates a status; blocked and wont_do need a reason.
+func ParseRemediationStatus(s string) (RemediationStatus, error) {
+	switch st := RemediationStatus(s); st {
+	case RemediationOpen, RemediationInProgress, RemediationBlocked, RemediationDone, RemediationWontDo:
+		return st, nil
+	}
+	return "", FieldError("status", "unknown status %q; use open, in_progress, blocked (with a reason), done or wont_do (with a reason)", s)
+}
+
+// Closed reports whether the remediation needs no more work.
+func (s RemediationStatus) Closed() bool { return s == RemediationDone || s == RemediationWontDo }
+
+// ProgressEntry is one line of a remediation's progress log; every change
+// to the remediation is recorded as one.
+type ProgressEntry struct {
+	At     time.Time         `json:"at"`
+	Actor  string            `json:"actor"`
+	Note   string            `json:"note"`
+	Status RemediationStatus `json:"status,omitempty"`
+	// Owner is set when the remediation was handed to another owner.
+	Owner string `json:"owner,omitempty"`
+}
+
+// Remediation is an improvement to make, with exactly one accountable
+// owner: the person tasked with making sure it is actually done.
+type Remediation struct {
+	ID          int64             `json:"id"`
+	Incident    int64             `json:"incident"`
+	Title       string            `json:"title"`
+	Description string            `json:"description"`
+	Owner       string            `json:"owner"`
+	Priority    string            `json:"priority"`
+	Due         string            `json:"due"`
+	Status      RemediationStatus `json:"status"`
+	Reason      string            `json:"reason,omitempty"`
+	WhyNode     int64             `json:"why_node,omitempty"`
+	Link        string            `json:"link,omitempty"`
+	CreatedBy   string            `json:"created_by"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+	Progress    []ProgressEntry   `json:"progress"`
+}
+
+// Overdue reports whether the remediation is open past its due date in loc.
+func (r Remediation) Overdue(now time.Time, loc *time.Location) bool {
+	return !r.Status.Closed() && r.Due != "" && r.Due < now.In(loc).Format("2006-01-02")
+}
+
+// RemediationInput creates a remediation or, in a patch, changes it; nil
+// fields stay as they are.
+type RemediationInput struct {
+	Title, Description, Owner, Priority, Due, Link *string
+	Status                                         *RemediationStatus
+	Reason                                         *string
+	WhyNode                                        *int64
+}
+
+// RemediationEnv is what remediation changes need.
+type RemediationEnv struct {
+	Now    time.Time
+	Actor  User
+	Scales Scales
+	Users  func(name string) (User, error)
+}
+
+// NewRemediation checks a new remediation.
+func NewRemediation(incident int64, in RemediationInput, env RemediationEnv) (Remediation, error) {
+	if err := env.Actor.RequireActor(); err != nil {
+		return Remediation{}, err
+	}
+	r := Remediation{Incident: incident, Status: RemediationOpen, CreatedBy: env.Actor.Name, CreatedAt: env.Now, UpdatedAt: env.Now}
+	if in.Title == nil {
+		return r, FieldError("title", "title is required: what will be improved")
+	}
+	if in.Owner == nil || *in.Owner == "" {
+		return r, FieldError("owner", "owner is required: every remediation has exactly one accountable owner (a user name)")
+	}
+	if in.Priority == nil || *in.Priority == "" {
+		_, err := env.Scales.Priority.Level("")
+		return r, err
+	}
+	r, err := r.apply(in, env)
+	if err != nil {
+		return r, err
+	}
+	r.Progress = []ProgressEntry{{At: env.Now, Actor: env.Actor.Name, Note: "created", Status: r.Status, Owner: r.Owner}}
+	return r, nil
+}
+
+// Change applies a patch and records it in the progress log.
+func (r Remediation) Change(in RemediationInput, note string, env RemediationEnv) (Remediation, error) {
+	if err := env.Actor.RequireActor(); err != nil {
+		return r, err
+	}
+	before := r
+	out, err := r.apply(in, env)
+	if err != nil {
+		return r, err
+	}
+	entry := ProgressEntry{At: env.Now, Actor: env.Actor.Name, Note: strings.TrimSpace(note)}
+	if out.Status != before.Status {
+		entry.Status = out.Status
+	}
+	if out.Owner != before.Owner {
+		entry.Owner = out.Owner
+		if entry.Note == "" {
+			entry.Note = "handed over from " + before.Owner + " to " + out.Owner
+		}
+	}
+	if entry.Note == "" {
+		entry.Note = "edited"
+	}
+	out.Progress = append(slices.Clone(before.Progress), entry)
+	out.UpdatedAt = env.Now
+	return out, nil
+}
+
+func (r Remediation) apply(in RemediationInput, env RemediationEnv) (Remediation, error) {
+	if in.Title != nil {
+		if err := requireText("title", *in.Title, MaxTitle); err != nil {
+			return r, err
+		}
+		r.Title = strings.TrimSpace(*in.Title)
+	}
+	if in.Description != nil {
+		if err := limitText("description", *in.Description, MaxText); err != nil {
+			return r, err
+		}
+		r.Description = strings.TrimSpace(*in.Description)
+	}
+	if in.Owner != nil {
+		u, err := env.Users(*in.Owner)
+		if ErrorCode(err) == ENOTFOUND || *in.Owner == "" {
+			return r, FieldError("owner", "there is no user named %q; the owner must be an existing user", *in.Owner)
+		} else if err != nil {
+			return r, err
+		}
+		r.Owner = u.Name
+	}
+	if in.Priority != nil {
+		if _, err := env.Scales.Priority.Level(*in.Priority); err != nil {
+			return r, err
+		}
+		r.Priority = *in.Priority
+	}
+	if in.Due != nil {
+		if _, err := time.Parse("2006-01-02", *in.Due); err != nil {
+			return r, FieldError("due", "due must be a date such as 2026-12-01, not %q", *in.Due)
+		}
+		r.Due = *in.Due
+	}
+	if in.Link != nil {
+		if *in.Link != "" {
+			u, err := url.Parse(*in.Link)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return r, FieldError("link", "link must be an http(s) URL of the tracker item, not %q", *in.Link)
+			}
+		}
+		r.Link = *in.Link
+	}
+	if in.WhyNode != nil {
+		r.WhyNode = *in.WhyNode
+	}
+	if in.Reason != nil {
+		if err := limitText("reason", *in.Reason, MaxReason); err != nil {
+			return r, err
+		}
+		r.Reason = strings.TrimSpace(*in.Reason)
+	}
+	if in.Status != nil {
+		r.Status = *in.Status
+		if (r.Status == RemediationBlocked || r.Status == RemediationWontDo) && (in.Reason == nil || strings.TrimSpace(*in.Reason) == "") {
+			return r, FieldError("reason", "status %s needs a reason: say what blocks it or why it will not be done", r.Status)
+		}
+		if r.Status != RemediationBlocked && r.Status != RemediationWontDo && in.Reason == nil {
+			r.Reason = ""
+		}
+	}
+	if r.Due == "" {
+		return r, FieldError("due", "due is required: a date such as 2026-12-01")
+	}
+	return r, nil
+}
+
+// RemediationFilter selects remediations to list.
+type RemediationFilter struct {
+	Owner    string
+	Status   RemediationStatus
+	Incident int64
+	// Overdue keeps open remediations past their due date.
+	Overdue bool
+}
