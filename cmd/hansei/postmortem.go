@@ -22,6 +22,7 @@ func (env *cli) postmortem(args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	override := fs.String("override", "", "publish: why to publish over blocking lint findings")
 	reason := fs.String("reason", "", "amend: why the published postmortem is revised")
+	edit := fs.Bool("edit", false, "open $EDITOR on the sections (the same as the edit action)")
 	rest, err := parse(fs, args, env.stderr)
 	if err != nil {
 		return err
@@ -40,6 +41,9 @@ func (env *cli) postmortem(args []string) error {
 	action, params := "show", rest[1:]
 	if len(params) > 0 {
 		action, params = params[0], params[1:]
+	}
+	if *edit {
+		action = "edit"
 	}
 	var pm client.Postmortem
 	switch action {

@@ -276,7 +276,7 @@ func TestPostmortemEditor(t *testing.T) {
 	var stdout, stderr strings.Builder
 	env := envFunc(map[string]string{"HANSEI_URL": srv.URL, "HANSEI_TOKEN": admin,
 		"EDITOR": `sed -i 's/^## lucky$/## lucky\nThe backlog peaked outside business hours./'`})
-	if err := run(context.Background(), []string{"postmortem", "1", "edit"}, env, strings.NewReader(""), &stdout, &stderr); err != nil {
+	if err := run(context.Background(), []string{"postmortem", "1", "--edit"}, env, strings.NewReader(""), &stdout, &stderr); err != nil {
 		t.Fatalf("edit: %v\n%s", err, stderr.String())
 	}
 	pm, err := srv.client(admin).Postmortem(context.Background(), 1)
