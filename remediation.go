@@ -56,9 +56,11 @@ type Remediation struct {
 	WhyNode     int64             `json:"why_node,omitempty"`
 	Link        string            `json:"link,omitempty"`
 	CreatedBy   string            `json:"created_by"`
-	CreatedAt   time.Time         `json:"created_at"`
-	UpdatedAt   time.Time         `json:"updated_at"`
-	Progress    []ProgressEntry   `json:"progress"`
+	// LastReviewed is the date of the last follow-up review that covered it.
+	LastReviewed string          `json:"last_reviewed,omitempty"`
+	CreatedAt    time.Time       `json:"created_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+	Progress     []ProgressEntry `json:"progress"`
 }
 
 // Overdue reports whether the remediation is open past its due date in loc.

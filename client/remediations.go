@@ -86,3 +86,30 @@ func (c *Client) Remediations(ctx context.Context, o RemediationOptions) (List[h
 	err := c.call(ctx, http.MethodGet, "/api/v1/remediations?"+v.Encode(), nil, &l)
 	return l, err
 }
+
+// ReviewAgenda is a review date's agenda.
+type ReviewAgenda struct {
+	Date      string               `json:"date"`
+	Scheduled bool                 `json:"scheduled"`
+	Reason    string               `json:"reason"`
+	Owners    []hansei.AgendaGroup `json:"owners"`
+}
+
+// Review reads the agenda of a date: YYYY-MM-DD, today or tomorrow.
+func (c *Client) Review(ctx context.Context, date string) (ReviewAgenda, error) {
+	var a ReviewAgenda
+	err := c.call(ctx, http.MethodGet, "/api/v1/reviews/"+url.PathEscape(date), nil, &a)
+	return a, err
+}
+
+// RecordOutcome records what a review found about one remediation; due is
+// the new due date of a reschedule.
+func (c *Client) RecordOutcome(ctx context.Context, date string, id int64, outcome, note, due string) (hansei.Remediation, error) {
+	body := map[string]any{"remediation": id, "outcome": outcome, "note": note}
+	if due != "" {
+		body["due"] = due
+	}
+	var r hansei.Remediation
+	err := c.call(ctx, http.MethodPost, "/api/v1/reviews/"+url.PathEscape(date)+"/outcomes", body, &r)
+	return r, err
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
@@ -249,6 +250,29 @@ func TestPostmortemStory(t *testing.T) {
 		getJSON("/api/v1/factors", &factors)
 		if factors.Totals["capacity"] != 1 || factors.Totals["detection"] != 1 {
 			t.Fatalf("factors: %+v", factors)
+		}
+
+		// Publishing scheduled a follow-up review on the next working day.
+		next := hansei.DefaultReviewPolicy().NextWorkingDay(time.Now())
+		out = srv.mustCLI(t, carla, "review", next)
+		if !strings.Contains(out, "scheduled: postmortem of INC-1 published") {
+			t.Fatalf("review %s:\n%s", next, out)
+		}
+		// On the due date the remediation is on its owner's agenda, with its last progress.
+		out = srv.mustCLI(t, carla, "review", "2026-12-01")
+		if !strings.Contains(out, "\ncarla\n  #1 INC-1 Back off client retries [P1, due 2026-12-01, in progress] — due") ||
+			!strings.Contains(out, "last: ") {
+			t.Fatalf("agenda:\n%s", out)
+		}
+		out = srv.mustCLI(t, carla, "review", "2026-12-01", "outcome", "1", "reschedule", "rollout waits for the freeze", "--due", "2026-12-15")
+		if !strings.Contains(out, "Due: 2026-12-15") || !strings.Contains(out, "review 2026-12-01: reschedule — rollout waits for the freeze") {
+			t.Fatalf("outcome:\n%s", out)
+		}
+		if r := srv.cli(t, carla, "review", "2026-12-01", "outcome", "1", "reschedule"); r.err == nil || !strings.Contains(errorLine(r.err), "new due date") {
+			t.Fatalf("reschedule without a date: %v", r.err)
+		}
+		if out := srv.mustCLI(t, carla, "review", "2026-12-01"); strings.Contains(out, "#1 ") {
+			t.Fatalf("a rescheduled remediation is still on the agenda:\n%s", out)
 		}
 
 		// Published: edits need an amendment with a reason.

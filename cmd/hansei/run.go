@@ -29,6 +29,8 @@ Usage:
   hansei why N [--parent ID] [--factor CATEGORY] "question" "answer"
   hansei remediation add N "title" --owner bob --priority P1 --due 2026-12-01 [--why ID]
   hansei remediation list [--mine] [--overdue] · show ID · progress ID "note" [--status S]
+  hansei review [today|tomorrow|DATE]                     the agenda by owner
+  hansei review DATE outcome ID on_track|at_risk|blocked|done|reschedule "note" [--due D]
   hansei version
 
 Commands that talk to a server use HANSEI_URL (default http://127.0.0.1:8080)
@@ -74,6 +76,8 @@ func (env *cli) dispatch(cmd string, rest []string) error {
 		return env.why(rest)
 	case "remediation", "remediations":
 		return env.remediation(rest)
+	case "review":
+		return env.review(rest)
 	case "version":
 		fmt.Fprintln(env.stdout, "hansei", version)
 		return nil

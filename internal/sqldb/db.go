@@ -44,6 +44,8 @@ type DB struct {
 	Now func() time.Time
 	// Scales validate severities and priorities.
 	Scales hansei.Scales
+	// Reviews says when follow-up reviews are held.
+	Reviews hansei.ReviewPolicy
 	// IntentWindow is the default objection window of intents.
 	IntentWindow time.Duration
 	// AfterCommit, if set, is called with the events of every committed
@@ -55,7 +57,7 @@ type DB struct {
 // SQLite, "postgres://…" or "postgresql://…" for PostgreSQL. It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	db := &DB{dsn: dsn, Now: time.Now, Scales: hansei.DefaultScales()}
+	db := &DB{dsn: dsn, Now: time.Now, Scales: hansei.DefaultScales(), Reviews: hansei.DefaultReviewPolicy()}
 	var err error
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):

@@ -157,6 +157,10 @@ func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number in
 			number, pm.Revision, reason, string(doc), db.ts(t.now)); err != nil {
 			return fmt.Errorf("keep revision: %w", err)
 		}
+		// The day after, the owners' remediations are reviewed.
+		if err := t.scheduleReview(ctx, db.Reviews.NextWorkingDay(t.now), fmt.Sprintf("postmortem of INC-%d published", number)); err != nil {
+			return err
+		}
 		if inc.Status != hansei.StatusResolved {
 			return nil // closed by an earlier revision
 		}

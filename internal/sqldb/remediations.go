@@ -46,6 +46,15 @@ func (db *DB) CreateRemediation(ctx context.Context, actor hansei.User, incident
 		if err := t.saveRemediation(ctx, r); err != nil { // the doc now carries its id
 			return err
 		}
+		var published int
+		if err := t.QueryRowContext(ctx, `SELECT count(*) FROM postmortem_revisions WHERE incident = $1`, incident).Scan(&published); err != nil {
+			return err
+		}
+		if published > 0 {
+			if err := t.scheduleReview(ctx, db.Reviews.NextWorkingDay(t.now), fmt.Sprintf("remediation %d added to the published postmortem of INC-%d", r.ID, incident)); err != nil {
+				return err
+			}
+		}
 		return t.linkWhy(ctx, actor, r, 0)
 	})
 	return r, err

@@ -54,6 +54,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("PATCH /api/v1/remediations/{id}", s.api(s.patchRemediation))
 	mux.Handle("POST /api/v1/remediations/{id}/progress", s.api(s.remediationProgress))
 
+	mux.Handle("GET /api/v1/reviews/{date}", s.api(s.getReview))
+	mux.Handle("POST /api/v1/reviews/{date}/outcomes", s.api(s.recordOutcome))
+
 	mux.Handle("GET /api/v1/postmortems", s.api(s.listPostmortems))
 	mux.Handle("GET /api/v1/factors", s.api(s.listFactors))
 

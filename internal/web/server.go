@@ -26,6 +26,8 @@ type Store interface {
 	Remediation(ctx context.Context, viewer hansei.User, id int64) (hansei.Remediation, error)
 	ChangeRemediation(ctx context.Context, actor hansei.User, id int64, in hansei.RemediationInput, note string) (hansei.Remediation, error)
 	Remediations(ctx context.Context, viewer hansei.User, f hansei.RemediationFilter) ([]hansei.Remediation, error)
+	ReviewDay(ctx context.Context, viewer hansei.User, date string) (sqldb.ReviewDay, error)
+	RecordOutcome(ctx context.Context, actor hansei.User, date string, id int64, outcome hansei.ReviewOutcome, note, newDue string) (hansei.Remediation, error)
 	PublishedPostmortems(ctx context.Context, viewer hansei.User, since time.Time) ([]hansei.Postmortem, error)
 	ChangePostmortem(ctx context.Context, actor hansei.User, number int64, action string, change sqldb.PostmortemChange) (hansei.Postmortem, error)
 	Idempotent(ctx context.Context, user hansei.User, key, requestHash string, fn func(context.Context) (sqldb.Response, error)) (sqldb.Response, bool, error)
@@ -42,6 +44,9 @@ type Server struct {
 	handler http.Handler
 	hub     *Hub
 
+	// Reviews says when follow-up reviews are held and what they cover.
+	Reviews hansei.ReviewPolicy
+
 	// LintRules check postmortems; their level keys are the scales'.
 	LintRules hansei.LintRules
 
@@ -57,6 +62,7 @@ func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Ti
 		indexTmpl: template.Must(template.New("index").Parse(indexHTML))}
 	s.hub = NewHub(store, log)
 	s.Heartbeat = HeartbeatInterval
+	s.Reviews = hansei.DefaultReviewPolicy()
 	s.SetLintRules(hansei.DefaultLintRules())
 	s.handler = s.routes()
 	return s

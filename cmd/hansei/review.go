@@ -1,0 +1,79 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// review prints a review's agenda by owner, or records an outcome:
+//
+//	hansei review tomorrow
+//	hansei review 2026-12-02 outcome 7 on_track "backoff merged, rollout Friday"
+func (env *cli) review(args []string) error {
+	fs := flag.NewFlagSet("review", flag.ContinueOnError)
+	due := fs.String("due", "", "reschedule: the new due date, YYYY-MM-DD")
+	asJSON := fs.Bool("json", false, "print JSON")
+	rest, err := parse(fs, args, env.stderr)
+	if err != nil {
+		return err
+	}
+	date := "today"
+	if len(rest) > 0 {
+		date = rest[0]
+	}
+	c, err := env.apiClient()
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 {
+		if rest[1] != "outcome" || len(rest) < 4 || len(rest) > 5 {
+			return usageErrorf(`review DATE outcome ID on_track|at_risk|blocked|done|reschedule ["note"] [--due YYYY-MM-DD]`)
+		}
+		id, err := strconv.ParseInt(rest[2], 10, 64)
+		if err != nil || id <= 0 {
+			return usageErrorf("%q is not a remediation id", rest[2])
+		}
+		note := ""
+		if len(rest) == 5 {
+			note = rest[4]
+		}
+		r, err := c.RecordOutcome(env.ctx, date, id, rest[3], note, *due)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(env.stdout, r)
+		}
+		env.printRemediation(r)
+		return nil
+	}
+	agenda, err := c.Review(env.ctx, date)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(env.stdout, agenda)
+	}
+	fmt.Fprintf(env.stdout, "Review of %s", agenda.Date)
+	if agenda.Scheduled {
+		fmt.Fprintf(env.stdout, " (scheduled: %s)", agenda.Reason)
+	}
+	fmt.Fprintln(env.stdout)
+	if len(agenda.Owners) == 0 {
+		fmt.Fprintln(env.stdout, "nothing to review: no open remediation is due or untouched for a while")
+	}
+	for _, g := range agenda.Owners {
+		fmt.Fprintf(env.stdout, "\n%s\n", g.Owner)
+		for _, it := range g.Items {
+			r := it.Remediation
+			fmt.Fprintf(env.stdout, "  #%d INC-%d %s [%s, due %s, %s] — %s\n", r.ID, r.Incident, r.Title, r.Priority, r.Due,
+				strings.ReplaceAll(string(r.Status), "_", " "), it.Why)
+			if it.LastProgress != nil {
+				fmt.Fprintf(env.stdout, "      last: %s %s: %s\n", env.formatTime(it.LastProgress.At), it.LastProgress.Actor, it.LastProgress.Note)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// scheduleReview puts a follow-up review on date, if none is there yet.
+func (t *tx) scheduleReview(ctx context.Context, date, reason string) error {
+	_, err := t.ExecContext(ctx, `INSERT INTO reviews (date, reason, scheduled_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+		date, reason, t.db.ts(t.now))
+	if err != nil {
+		return fmt.Errorf("schedule review: %w", err)
+	}
+	return nil
+}
+
+// ReviewDay is what a review date holds: whether a review was scheduled on
+// it and why, and the remediations the viewer may read.
+type ReviewDay struct {
+	Scheduled    bool
+	Reason       string
+	Remediations []hansei.Remediation
+}
+
+// ReviewDay reads a review date.
+func (db *DB) ReviewDay(ctx context.Context, viewer hansei.User, date string) (ReviewDay, error) {
+	var day ReviewDay
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT reason FROM reviews WHERE date = $1`, date).Scan(&day.Reason)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return day, err
+	}
+	day.Scheduled = err == nil
+	day.Remediations, err = db.Remediations(ctx, viewer, hansei.RemediationFilter{})
+	return day, err
+}
+
+// RecordOutcome records what a review found about one remediation, in its
+// history and in the review's record.
+func (db *DB) RecordOutcome(ctx context.Context, actor hansei.User, date string, id int64, outcome hansei.ReviewOutcome, note, newDue string) (hansei.Remediation, error) {
+	var r hansei.Remediation
+	err := db.update(ctx, func(t *tx) error {
+		q := `SELECT doc FROM remediations WHERE id = $1`
+		if db.dialect == postgres {
+			q += ` FOR UPDATE`
+		}
+		before, err := scanRemediation(t.QueryRowContext(ctx, q, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return hansei.FieldError("remediation", "there is no remediation %d", id)
+		} else if err != nil {
+			return err
+		}
+		inc, err := t.lockIncident(ctx, before.Incident)
+		if err != nil {
+			return err
+		}
+		if !inc.CanRead(actor) {
+			return hansei.FieldError("remediation", "there is no remediation %d", id)
+		}
+		if r, err = before.Review(date, outcome, note, newDue, t.remediationEnv(ctx, actor)); err != nil {
+			return err
+		}
+		if err := t.saveRemediation(ctx, r); err != nil {
+			return err
+		}
+		_, err = t.ExecContext(ctx, `INSERT INTO review_outcomes (date, remediation, outcome, note, actor, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			date, id, outcome, note, actor.Name, db.ts(t.now))
+		return err
+	})
+	return r, err
+}

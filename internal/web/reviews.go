@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// getReview returns the agenda of a review date (YYYY-MM-DD, today or
+// tomorrow): open remediations due by then or not reviewed for a while,
+// grouped by accountable owner.
+func (s *Server) getReview(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	date, err := s.Reviews.ReviewDate(r.PathValue("date"), s.now())
+	if err != nil {
+		return err
+	}
+	day, err := s.store.ReviewDay(r.Context(), u, date)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{
+		"date": date, "scheduled": day.Scheduled, "reason": day.Reason,
+		"owners": s.Reviews.Agenda(date, day.Remediations),
+	})
+}
+
+// recordOutcome records a review's outcome for one remediation.
+func (s *Server) recordOutcome(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	date, err := s.Reviews.ReviewDate(r.PathValue("date"), s.now())
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Remediation int64  `json:"remediation"`
+		Outcome     string `json:"outcome"`
+		Note        string `json:"note"`
+		Due         string `json:"due"`
+	}
+	if err := decodeJSON(w, r, &in, false); err != nil {
+		return err
+	}
+	if in.Remediation <= 0 {
+		return hansei.FieldError("remediation", "remediation is required: the id of the remediation reviewed")
+	}
+	outcome, err := hansei.ParseReviewOutcome(in.Outcome)
+	if err != nil {
+		return err
+	}
+	rem, err := s.store.RecordOutcome(r.Context(), u, date, in.Remediation, outcome, in.Note, in.Due)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rem)
+}
