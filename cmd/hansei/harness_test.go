@@ -193,3 +193,8 @@ func (s *server) addUser(t *testing.T, name, role string) string {
 	}
 	return token
 }
+
+// clientRequest is a bodiless API request.
+func clientRequest(method, path string) client.Request {
+	return client.Request{Method: method, Path: path}
+}

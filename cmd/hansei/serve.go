@@ -13,6 +13,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/config"
+	"github.com/hansei-dev/hansei/internal/notify"
 	"github.com/hansei-dev/hansei/internal/scheduler"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/web"
@@ -104,7 +105,18 @@ func (env *cli) serve(args []string) error {
 		return err
 	}
 	go db.Listen(env.ctx, app.Wake, log)
-	go scheduler.New(db, db.Now, log).Run(env.ctx)
+	deliverer := notify.New(db, db.Now, log)
+	for _, w := range cfg.Notify.Webhooks {
+		db.Targets = append(db.Targets, sqldb.Target{Channel: "webhook", Address: w.URL})
+		deliverer.Secrets[w.URL] = w.Secret
+	}
+	for _, u := range cfg.Notify.Slack {
+		db.Targets = append(db.Targets, sqldb.Target{Channel: "slack", Address: u})
+	}
+	go deliverer.Run(env.ctx)
+	jobs := scheduler.New(db, db.Now, log)
+	jobs.Reminders, jobs.Enqueued = cfg.Notify.Reminders, deliverer.Wake
+	go jobs.Run(env.ctx)
 	srv := &http.Server{
 		Handler:           app.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

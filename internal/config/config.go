@@ -53,6 +53,8 @@ type Config struct {
 	Scales hansei.Scales
 	// Path is the config file that was read, if any.
 	Path string
+	// Notify says where notifications go and when reminders are sent.
+	Notify Notify
 	// Lint holds the postmortem lint's rules: the built-in ones, with the
 	// file's additions and disabled rules.
 	Lint hansei.LintRules
@@ -71,7 +73,7 @@ const (
 // Default returns the built-in configuration.
 func Default() Config {
 	return Config{Addr: DefaultAddr, DB: DefaultDB, Scales: hansei.DefaultScales(), IntentWindow: hansei.DefaultIntentWindow,
-		Lint: hansei.DefaultLintRules()}
+		Lint: hansei.DefaultLintRules(), Notify: Notify{Reminders: hansei.DefaultReminderPolicy()}}
 }
 
 // Load reads the YAML file at path (if path != "") over the defaults, then
@@ -301,6 +303,7 @@ func (d *decoder) decode(data []byte, c *Config) {
 		"priority": func(k, v *yaml.Node, p string) { c.Scales.Priority = d.scale(v, p) },
 		"glossary": func(k, v *yaml.Node, p string) { c.Scales.Glossary = d.glossary(v, p) },
 		"lint":     func(k, v *yaml.Node, p string) { d.lint(v, p, &c.Lint) },
+		"notify":   func(k, v *yaml.Node, p string) { d.notify(v, p, &c.Notify) },
 		"intent_window": func(k, v *yaml.Node, p string) {
 			var raw string
 			d.text(v, p, &raw)
@@ -311,7 +314,7 @@ func (d *decoder) decode(data []byte, c *Config) {
 			}
 			c.IntentWindow = w
 		},
-	}, []string{"addr", "db", "severity", "priority", "glossary", "intent_window", "lint"})
+	}, []string{"addr", "db", "severity", "priority", "glossary", "intent_window", "lint", "notify"})
 }
 
 // parseYAML parses exactly one YAML document. The parser's own panics, which

@@ -20,6 +20,7 @@ type Store interface {
 	DueIntents(ctx context.Context, now time.Time, limit int) ([]hansei.IntentRef, error)
 	Execute(ctx context.Context, actor hansei.User, number int64, cmd hansei.Command) (hansei.Incident, []hansei.Event, error)
 	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	ScanReminders(ctx context.Context, today string, p hansei.ReminderPolicy) (int, error)
 }
 
 // Scheduler runs the jobs on a clock that tests can replace.
@@ -31,13 +32,21 @@ type Scheduler struct {
 	// Interval is the time between runs; it bounds how late an intent
 	// expires after its window ends.
 	Interval time.Duration
+	// Reminders says when owners are reminded and overdue work escalated;
+	// Location is the organisation's time zone, whose dates count.
+	Reminders hansei.ReminderPolicy
+	Location  *time.Location
+	// Enqueued is called when a job wrote notifications to the outbox.
+	Enqueued func()
+	lastScan time.Time
 }
 
 // New returns a scheduler with a random holder name for its leases.
 func New(store Store, now func() time.Time, log *slog.Logger) *Scheduler {
 	b := make([]byte, 8)
 	rand.Read(b)
-	return &Scheduler{store: store, now: now, log: log, holder: hex.EncodeToString(b), Interval: 250 * time.Millisecond}
+	return &Scheduler{store: store, now: now, log: log, holder: hex.EncodeToString(b), Interval: 250 * time.Millisecond,
+		Reminders: hansei.DefaultReminderPolicy(), Location: time.UTC}
 }
 
 // system is the actor of events hansei records by itself.
@@ -53,6 +62,12 @@ func (s *Scheduler) Run(ctx context.Context) {
 	for {
 		if _, err := s.ExpireIntents(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("scheduler: expiring intents", "err", err)
+		}
+		if s.now().Sub(s.lastScan) >= time.Minute {
+			s.lastScan = s.now()
+			if _, err := s.RemindOwners(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("scheduler: reminders", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -96,4 +111,18 @@ func (s *Scheduler) ExpireIntents(ctx context.Context) (int, error) {
 			return expired, nil
 		}
 	}
+}
+
+// RemindOwners writes today's reminders and escalations to the outbox,
+// under a lease; each is written once, however often this runs.
+func (s *Scheduler) RemindOwners(ctx context.Context) (int, error) {
+	held, err := s.store.AcquireLease(ctx, "reminders", s.holder, 2*time.Minute)
+	if err != nil || !held {
+		return 0, err
+	}
+	n, err := s.store.ScanReminders(ctx, s.now().In(s.Location).Format("2006-01-02"), s.Reminders)
+	if n > 0 && s.Enqueued != nil {
+		s.Enqueued()
+	}
+	return n, err
 }

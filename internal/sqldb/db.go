@@ -44,6 +44,8 @@ type DB struct {
 	Now func() time.Time
 	// Scales validate severities and priorities.
 	Scales hansei.Scales
+	// Targets receive every notification (see outbox.go).
+	Targets []Target
 	// Reviews says when follow-up reviews are held.
 	Reviews hansei.ReviewPolicy
 	// IntentWindow is the default objection window of intents.

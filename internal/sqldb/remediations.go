@@ -165,6 +165,11 @@ func (db *DB) ChangeRemediation(ctx context.Context, actor hansei.User, id int64
 		if err := t.saveRemediation(ctx, r); err != nil {
 			return err
 		}
+		if r.Owner != before.Owner {
+			if err := t.enqueue(ctx, hansei.HandoverNotification(r, before.Owner, len(r.Progress))); err != nil {
+				return err
+			}
+		}
 		return t.linkWhy(ctx, actor, r, before.WhyNode)
 	})
 	return r, err

@@ -57,6 +57,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/reviews/{date}", s.api(s.getReview))
 	mux.Handle("POST /api/v1/reviews/{date}/outcomes", s.api(s.recordOutcome))
 
+	mux.Handle("GET /api/v1/admin/outbox", s.api(s.listOutbox))
+	mux.Handle("POST /api/v1/admin/outbox/{id}/retry", s.api(s.retryDelivery))
+
 	mux.Handle("GET /api/v1/postmortems", s.api(s.listPostmortems))
 	mux.Handle("GET /api/v1/factors", s.api(s.listFactors))
 

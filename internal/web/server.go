@@ -28,6 +28,8 @@ type Store interface {
 	Remediations(ctx context.Context, viewer hansei.User, f hansei.RemediationFilter) ([]hansei.Remediation, error)
 	ReviewDay(ctx context.Context, viewer hansei.User, date string) (sqldb.ReviewDay, error)
 	RecordOutcome(ctx context.Context, actor hansei.User, date string, id int64, outcome hansei.ReviewOutcome, note, newDue string) (hansei.Remediation, error)
+	Outbox(ctx context.Context, state string, limit int) ([]sqldb.Delivery, error)
+	RetryDelivery(ctx context.Context, id int64) error
 	PublishedPostmortems(ctx context.Context, viewer hansei.User, since time.Time) ([]hansei.Postmortem, error)
 	ChangePostmortem(ctx context.Context, actor hansei.User, number int64, action string, change sqldb.PostmortemChange) (hansei.Postmortem, error)
 	Idempotent(ctx context.Context, user hansei.User, key, requestHash string, fn func(context.Context) (sqldb.Response, error)) (sqldb.Response, bool, error)

@@ -1,0 +1,158 @@
+// Package notify delivers the outbox: webhooks signed with HMAC-SHA256 and
+// Slack incoming webhooks. Each delivery carries a stable id
+// (Hansei-Delivery) so that receivers can drop repeats: delivery is at
+// least once.
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/sqldb"
+)
+
+// Store is the outbox.
+type Store interface {
+	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]sqldb.Delivery, error)
+	FinishDelivery(ctx context.Context, d sqldb.Delivery, failure error) error
+}
+
+// Deliverer sends claimed deliveries.
+type Deliverer struct {
+	store Store
+	http  *http.Client
+	now   func() time.Time
+	log   *slog.Logger
+	// Secrets sign webhooks, by target URL.
+	Secrets map[string]string
+	// Interval is how often the outbox is polled when nothing woke it.
+	Interval time.Duration
+	wake     chan struct{}
+}
+
+// New returns a deliverer.
+func New(store Store, now func() time.Time, log *slog.Logger) *Deliverer {
+	return &Deliverer{store: store, http: &http.Client{Timeout: 10 * time.Second}, now: now, log: log,
+		Secrets: map[string]string{}, Interval: time.Second, wake: make(chan struct{}, 1)}
+}
+
+// Wake makes the deliverer look at the outbox now.
+func (d *Deliverer) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends.
+func (d *Deliverer) Run(ctx context.Context) {
+	t := time.NewTicker(d.Interval)
+	defer t.Stop()
+	for {
+		if _, err := d.DeliverOnce(ctx); err != nil && ctx.Err() == nil {
+			d.log.Warn("outbox: delivering", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-d.wake:
+		}
+	}
+}
+
+// DeliverOnce claims what is due and delivers it; it returns how many it
+// delivered.
+func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
+	delivered := 0
+	for {
+		batch, err := d.store.ClaimDeliveries(ctx, 50, 30*time.Second)
+		if err != nil || len(batch) == 0 {
+			return delivered, err
+		}
+		for _, del := range batch {
+			failure := d.send(ctx, del)
+			if failure == nil {
+				delivered++
+			} else {
+				d.log.Warn("outbox: delivery failed", "delivery", del.DeliveryID, "channel", del.Channel, "attempt", del.Attempts, "err", failure)
+			}
+			if err := d.store.FinishDelivery(ctx, del, failure); err != nil {
+				return delivered, err
+			}
+		}
+	}
+}
+
+func (d *Deliverer) send(ctx context.Context, del sqldb.Delivery) error {
+	switch del.Channel {
+	case "webhook":
+		return d.post(ctx, del, del.Payload, d.Secrets[del.Target])
+	case "slack":
+		var n hansei.Notification
+		if err := json.Unmarshal(del.Payload, &n); err != nil {
+			return err
+		}
+		body, _ := json.Marshal(map[string]string{"text": "*" + n.Subject + "*\n" + n.Text})
+		return d.post(ctx, del, body, "")
+	}
+	return fmt.Errorf("unknown channel %q", del.Channel)
+}
+
+// post sends body to the target, signed when there is a secret.
+func (d *Deliverer) post(ctx context.Context, del sqldb.Delivery, body []byte, secret string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, del.Target, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "hansei")
+	req.Header.Set("Hansei-Delivery", del.DeliveryID)
+	if secret != "" {
+		ts := strconv.FormatInt(d.now().Unix(), 10)
+		req.Header.Set("Hansei-Timestamp", ts)
+		req.Header.Set("Hansei-Signature", "sha256="+Sign(secret, ts, body))
+	}
+	resp, err := d.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("%s answered HTTP %d", del.Target, resp.StatusCode)
+	}
+	return nil
+}
+
+// Sign is the webhook signature: HMAC-SHA256, keyed with the secret, over
+// the timestamp, a dot and the body, in hex.
+func Sign(secret, timestamp string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(timestamp))
+	mac.Write([]byte("."))
+	mac.Write(body)
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// Verify checks a webhook's signature and that its timestamp is within
+// tolerance of now, as a receiver should.
+func Verify(secret, timestamp, signature string, body []byte, now time.Time, tolerance time.Duration) bool {
+	ts, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil || now.Sub(time.Unix(ts, 0)).Abs() > tolerance {
+		return false
+	}
+	want := "sha256=" + Sign(secret, timestamp, body)
+	return hmac.Equal([]byte(want), []byte(signature))
+}

@@ -1,0 +1,214 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	mrand "math/rand/v2"
+	"strconv"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// Target is where notifications go: a channel ("webhook", "slack") and
+// its address. Every notification is delivered to every target; it names
+// its recipients, and the receiver routes it.
+type Target struct {
+	Channel string
+	Address string
+}
+
+// Delivery is one claimed outbox row.
+type Delivery struct {
+	ID         int64           `json:"id"`
+	DeliveryID string          `json:"delivery_id"`
+	Key        string          `json:"key"`
+	Channel    string          `json:"channel"`
+	Target     string          `json:"target"`
+	Payload    json.RawMessage `json:"payload"`
+	State      string          `json:"state"`
+	Attempts   int             `json:"attempts"`
+	NextAt     time.Time       `json:"next_attempt_at"`
+	LastError  string          `json:"last_error"`
+	CreatedAt  time.Time       `json:"created_at"`
+}
+
+// MaxAttempts is how often a delivery is tried before it is parked for an
+// admin to look at.
+const MaxAttempts = 8
+
+// enqueue writes a notification to the outbox for every target, in the
+// transaction of the change that caused it. A notification already there
+// (same key and target) is not written again.
+func (t *tx) enqueue(ctx context.Context, n hansei.Notification) error {
+	payload, err := json.Marshal(n)
+	if err != nil {
+		return err
+	}
+	for _, target := range t.db.Targets {
+		b := make([]byte, 16)
+		rand.Read(b)
+		_, err := t.ExecContext(ctx, `INSERT INTO outbox (delivery_id, key, channel, target, payload, next_attempt_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+			hex.EncodeToString(b), n.Key, target.Channel, target.Address, string(payload), t.db.ts(t.now), t.db.ts(t.now))
+		if err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+	}
+	return nil
+}
+
+// ClaimDeliveries takes up to limit deliveries that are due, for lease:
+// another worker (in this or another instance) does not take them until
+// the lease ends. A worker that dies mid-delivery leaves the row to be
+// claimed again when its lease ends: delivery is at least once, and every
+// attempt carries the same delivery id.
+func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Delivery, error) {
+	now := db.Now()
+	skip := ""
+	if db.dialect == postgres {
+		skip = " FOR UPDATE SKIP LOCKED"
+	}
+	rows, err := db.write.QueryContext(ctx, `UPDATE outbox SET leased_until = $1, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $2
+			AND (leased_until IS NULL OR leased_until < $2) ORDER BY id LIMIT $3`+skip+`)
+		RETURNING id, delivery_id, key, channel, target, payload, state, attempts, next_attempt_at, last_error, created_at`,
+		db.ts(now.Add(lease)), db.ts(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return scanDeliveries(rows)
+}
+
+func scanDeliveries(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+	Close() error
+}) ([]Delivery, error) {
+	defer rows.Close()
+	out := []Delivery{}
+	for rows.Next() {
+		var d Delivery
+		var payload []byte
+		if err := rows.Scan(&d.ID, &d.DeliveryID, &d.Key, &d.Channel, &d.Target, &payload, &d.State, &d.Attempts,
+			timeValue{&d.NextAt}, &d.LastError, timeValue{&d.CreatedAt}); err != nil {
+			return nil, err
+		}
+		d.Payload = json.RawMessage(payload)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// FinishDelivery records the outcome of an attempt: delivered, or tried
+// again later with exponential backoff and jitter, or parked after
+// MaxAttempts.
+func (db *DB) FinishDelivery(ctx context.Context, d Delivery, failure error) error {
+	now := db.Now()
+	if failure == nil {
+		_, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'delivered', delivered_at = $1, leased_until = NULL, last_error = '' WHERE id = $2`,
+			db.ts(now), d.ID)
+		return err
+	}
+	state := "pending"
+	if d.Attempts >= MaxAttempts {
+		state = "parked"
+	}
+	msg := failure.Error()
+	if len(msg) > 500 {
+		msg = msg[:500]
+	}
+	_, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = $1, next_attempt_at = $2, leased_until = NULL, last_error = $3 WHERE id = $4`,
+		state, db.ts(now.Add(Backoff(d.Attempts))), msg, d.ID)
+	return err
+}
+
+// Backoff is the wait after the given number of failed attempts: doubling
+// from 10 seconds up to an hour, with ±50% jitter so that retries spread out.
+func Backoff(attempts int) time.Duration {
+	base := 10 * time.Second * time.Duration(math.Pow(2, float64(max(attempts-1, 0))))
+	if base > time.Hour || base <= 0 {
+		base = time.Hour
+	}
+	return time.Duration(float64(base) * (0.5 + mrand.Float64()))
+}
+
+// Outbox lists deliveries in a state (pending, delivered, parked; "" for
+// all), newest first.
+func (db *DB) Outbox(ctx context.Context, state string, limit int) ([]Delivery, error) {
+	q := `SELECT id, delivery_id, key, channel, target, payload, state, attempts, next_attempt_at, last_error, created_at FROM outbox`
+	args := []any{}
+	if state != "" {
+		q += ` WHERE state = $1`
+		args = append(args, state)
+	}
+	q += ` ORDER BY id DESC LIMIT ` + strconv.Itoa(limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanDeliveries(rows)
+}
+
+// RetryDelivery puts a parked (or failing) delivery back in the queue now.
+func (db *DB) RetryDelivery(ctx context.Context, id int64) error {
+	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $1, leased_until = NULL
+		WHERE id = $2 AND state <> 'delivered'`, db.ts(db.Now()), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hansei.Errorf(hansei.ENOTFOUND, "there is no undelivered delivery %d", id)
+	}
+	return nil
+}
+
+// ScanReminders writes the reminders and escalations that open
+// remediations call for today to the outbox, once each.
+func (db *DB) ScanReminders(ctx context.Context, today string, p hansei.ReminderPolicy) (int, error) {
+	horizon, err := time.Parse("2006-01-02", today)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT r.doc, i.state FROM remediations r JOIN incidents i ON i.number = r.incident
+		WHERE r.status NOT IN ('done', 'wont_do') AND r.due <= $1`, horizon.AddDate(0, 0, p.BeforeDays).Format("2006-01-02"))
+	if err != nil {
+		return 0, fmt.Errorf("scan remediations: %w", err)
+	}
+	var due []hansei.Notification
+	for rows.Next() {
+		var doc, state []byte
+		if err := rows.Scan(&doc, &state); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		var r hansei.Remediation
+		var inc hansei.Incident
+		if err := json.Unmarshal(doc, &r); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if err := json.Unmarshal(state, &inc); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		due = append(due, p.Reminders(r, inc.Roles[hansei.RoleCommander], today)...)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(due) == 0 {
+		return 0, err
+	}
+	return len(due), db.update(ctx, func(t *tx) error {
+		for _, n := range due {
+			if err := t.enqueue(ctx, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
