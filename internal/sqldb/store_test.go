@@ -17,6 +17,7 @@ import (
 // fixture is a migrated database with a test clock and two users.
 type fixture struct {
 	db          *sqldb.DB
+	dsn         string
 	now         time.Time
 	alice, bob  hansei.User
 	viewer      hansei.User
@@ -44,7 +45,7 @@ func newFixture(t *testing.T, dsn string) *fixture {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	f := &fixture{db: db, dsn: dsn, now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	db.Now = func() time.Time { return f.now }
 	f.alice, f.aliceToken = f.user(t, "alice", hansei.RoleResponder)
 	f.bob, _ = f.user(t, "bob", hansei.RoleResponder)
