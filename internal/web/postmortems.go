@@ -56,6 +56,15 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// readPostmortem reads the postmortem of the incident in the path.
+func (s *Server) readPostmortem(r *http.Request, u hansei.User) (hansei.Postmortem, error) {
+	n, err := incidentNumber(r)
+	if err != nil {
+		return hansei.Postmortem{}, err
+	}
+	return s.store.Postmortem(r.Context(), u, n)
+}
+
 func (s *Server) createPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
 	n, err := incidentNumber(r)
 	if err != nil {
@@ -69,11 +78,7 @@ func (s *Server) createPostmortem(w http.ResponseWriter, r *http.Request, u hans
 }
 
 func (s *Server) getPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	n, err := incidentNumber(r)
-	if err != nil {
-		return err
-	}
-	pm, err := s.store.Postmortem(r.Context(), u, n)
+	pm, err := s.readPostmortem(r, u)
 	if err != nil {
 		return err
 	}
@@ -257,11 +262,7 @@ func (s *Server) amendPostmortem(w http.ResponseWriter, r *http.Request, u hanse
 }
 
 func (s *Server) lintPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	n, err := incidentNumber(r)
-	if err != nil {
-		return err
-	}
-	pm, err := s.store.Postmortem(r.Context(), u, n)
+	pm, err := s.readPostmortem(r, u)
 	if err != nil {
 		return err
 	}
@@ -276,25 +277,21 @@ func (s *Server) lintPostmortem(w http.ResponseWriter, r *http.Request, u hansei
 }
 
 func (s *Server) exportPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	n, err := incidentNumber(r)
-	if err != nil {
-		return err
-	}
-	pm, err := s.store.Postmortem(r.Context(), u, n)
+	pm, err := s.readPostmortem(r, u)
 	if err != nil {
 		return err
 	}
 	var highlights []hansei.Event
 	for _, seq := range pm.Highlights {
-		events, err := s.store.Timeline(r.Context(), u, n, seq-1, 1)
+		events, err := s.store.Timeline(r.Context(), u, pm.Incident, seq-1, 1)
 		if err != nil {
 			return err
 		}
 		highlights = append(highlights, events...)
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
-	w.Header().Set("Content-Disposition", `inline; filename="INC-`+strconv.FormatInt(n, 10)+`-postmortem.md"`)
-	rems, err := s.incidentRemediations(r.Context(), n)
+	w.Header().Set("Content-Disposition", `inline; filename="INC-`+strconv.FormatInt(pm.Incident, 10)+`-postmortem.md"`)
+	rems, err := s.incidentRemediations(r.Context(), pm.Incident)
 	if err != nil {
 		return err
 	}
