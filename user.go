@@ -25,13 +25,17 @@ func ParseRole(s string) (Role, error) {
 
 // User is a person (or a script) that uses hansei.
 type User struct {
-	ID          int64     `json:"-"`
-	Name        string    `json:"name"`
-	DisplayName string    `json:"display_name"`
-	Role        Role      `json:"role"`
-	Language    string    `json:"language"`
-	TimeZone    string    `json:"time_zone"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          int64  `json:"-"`
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+	Role        Role   `json:"role"`
+	Language    string `json:"language"`
+	TimeZone    string `json:"time_zone"`
+	// Email is where notifications go when Channel is "email".
+	Email string `json:"email,omitempty"`
+	// Channel is how the user hears from hansei: "email" or "none".
+	Channel   string    `json:"channel"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // CanAct reports whether the user may change incidents.

@@ -113,6 +113,14 @@ func (env *cli) serve(args []string) error {
 	for _, u := range cfg.Notify.Slack {
 		db.Targets = append(db.Targets, sqldb.Target{Channel: "slack", Address: u})
 	}
+	if s := cfg.Notify.SMTP; s != nil {
+		password := s.Password
+		if p := env.getenv("HANSEI_SMTP_PASSWORD"); p != "" {
+			password = p
+		}
+		deliverer.SMTP = &notify.SMTP{Addr: s.Addr, From: s.From, Username: s.Username, Password: password, StartTLS: s.StartTLS}
+		db.Email = true
+	}
 	go deliverer.Run(env.ctx)
 	jobs := scheduler.New(db, db.Now, log)
 	jobs.Reminders, jobs.Enqueued = cfg.Notify.Reminders, deliverer.Wake

@@ -29,6 +29,8 @@ func (env *cli) usersAdd(args []string) error {
 	display := fs.String("display-name", "", "the name shown in pages (default: NAME)")
 	lang := fs.String("language", "en", "language for scale texts and pages: en, ja, de, …")
 	tz := fs.String("time-zone", "UTC", "IANA time zone, such as Europe/Berlin")
+	email := fs.String("email", "", "email address for notifications")
+	channel := fs.String("channel", "email", "how the user hears from hansei: email or none")
 	dbFlag := fs.String("db", "", "database (HANSEI_DB; default hansei.db)")
 	configPath := fs.String("config", "", "config file (HANSEI_CONFIG)")
 	rest, err := parse(fs, args, env.stderr)
@@ -57,7 +59,7 @@ func (env *cli) usersAdd(args []string) error {
 		return err
 	}
 	defer db.Close()
-	_, token, err := db.CreateUser(env.ctx, hansei.User{Name: rest[0], DisplayName: *display, Role: r, Language: *lang, TimeZone: *tz})
+	_, token, err := db.CreateUser(env.ctx, hansei.User{Name: rest[0], DisplayName: *display, Role: r, Language: *lang, TimeZone: *tz, Email: *email, Channel: *channel})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net"
 	"net/url"
 	"strconv"
 
@@ -15,8 +16,15 @@ type Webhook struct {
 	Secret string
 }
 
+// SMTP is the mail server for email notifications.
+type SMTP struct {
+	Addr, From, Username, Password string
+	StartTLS                       bool
+}
+
 // Notify is where notifications go and when reminders are sent.
 type Notify struct {
+	SMTP      *SMTP
 	Webhooks  []Webhook
 	Slack     []string // Slack incoming-webhook URLs
 	Reminders hansei.ReminderPolicy
@@ -43,6 +51,30 @@ func (d *decoder) notify(n *yaml.Node, path string, out *Notify) {
 		return
 	}
 	d.fields(r, path, fieldSet{
+		"smtp": func(_, v *yaml.Node, p string) {
+			m := d.resolve(v)
+			if m == nil || isNull(m) {
+				return
+			}
+			var s SMTP
+			d.fields(m, p, fieldSet{
+				"addr":     func(_, v *yaml.Node, p string) { d.text(v, p, &s.Addr) },
+				"from":     func(_, v *yaml.Node, p string) { d.text(v, p, &s.From) },
+				"username": func(_, v *yaml.Node, p string) { d.text(v, p, &s.Username) },
+				"password": func(_, v *yaml.Node, p string) { d.text(v, p, &s.Password) },
+				"starttls": func(_, v *yaml.Node, p string) { d.boolean(v, p, &s.StartTLS) },
+			}, []string{"addr", "from", "username", "password", "starttls"})
+			if _, _, err := net.SplitHostPort(s.Addr); err != nil {
+				d.errorf(m, p+".addr", "addr must be host:port of the mail server, such as smtp.example.com:587")
+			}
+			if s.From == "" {
+				d.errorf(m, p+".from", "from is required: the address notifications come from")
+			}
+			if s.Username != "" && !s.StartTLS {
+				d.errorf(m, p+".starttls", "sending a password needs starttls: true")
+			}
+			out.SMTP = &s
+		},
 		"webhooks": func(_, v *yaml.Node, p string) {
 			d.list(v, p, "webhooks", func(m *yaml.Node, at string) {
 				if m == nil {
@@ -76,7 +108,7 @@ func (d *decoder) notify(n *yaml.Node, path string, out *Notify) {
 				"escalate_to":         func(_, v *yaml.Node, p string) { d.text(v, p, &out.Reminders.EscalateTo) },
 			}, []string{"before_days", "escalate_after_days", "escalate_to"})
 		},
-	}, []string{"webhooks", "slack", "reminders"})
+	}, []string{"smtp", "webhooks", "slack", "reminders"})
 }
 
 func (d *decoder) checkURL(n *yaml.Node, path, raw string) {

@@ -1,5 +1,5 @@
-// Package notify delivers the outbox: webhooks signed with HMAC-SHA256 and
-// Slack incoming webhooks. Each delivery carries a stable id
+// Package notify delivers the outbox: email over SMTP, webhooks signed with
+// HMAC-SHA256 and Slack incoming webhooks. Each delivery carries a stable id
 // (Hansei-Delivery) so that receivers can drop repeats: delivery is at
 // least once.
 package notify
@@ -36,6 +36,8 @@ type Deliverer struct {
 	log   *slog.Logger
 	// Secrets sign webhooks, by target URL.
 	Secrets map[string]string
+	// SMTP sends email deliveries; nil when email is not configured.
+	SMTP *SMTP
 	// Interval is how often the outbox is polled when nothing woke it.
 	Interval time.Duration
 	wake     chan struct{}
@@ -99,6 +101,8 @@ func (d *Deliverer) send(ctx context.Context, del sqldb.Delivery) error {
 	switch del.Channel {
 	case "webhook":
 		return d.post(ctx, del, del.Payload, d.Secrets[del.Target])
+	case "email":
+		return d.email(del)
 	case "slack":
 		var n hansei.Notification
 		if err := json.Unmarshal(del.Payload, &n); err != nil {

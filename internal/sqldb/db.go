@@ -46,6 +46,8 @@ type DB struct {
 	Scales hansei.Scales
 	// Targets receive every notification (see outbox.go).
 	Targets []Target
+	// Email sends notifications to their recipients who chose email too.
+	Email bool
 	// Reviews says when follow-up reviews are held.
 	Reviews hansei.ReviewPolicy
 	// IntentWindow is the default objection window of intents.

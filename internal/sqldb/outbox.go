@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -49,7 +50,19 @@ func (t *tx) enqueue(ctx context.Context, n hansei.Notification) error {
 	if err != nil {
 		return err
 	}
-	for _, target := range t.db.Targets {
+	targets := slices.Clone(t.db.Targets)
+	if t.db.Email {
+		for _, name := range n.To {
+			u, err := userByName(ctx, t, name)
+			if err != nil {
+				continue // a user who left still shows in the webhooks' payload
+			}
+			if u.Channel == "email" && u.Email != "" {
+				targets = append(targets, Target{Channel: "email", Address: u.Email})
+			}
+		}
+	}
+	for _, target := range targets {
 		b := make([]byte, 16)
 		rand.Read(b)
 		_, err := t.ExecContext(ctx, `INSERT INTO outbox (delivery_id, key, channel, target, payload, next_attempt_at, created_at)

@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -129,3 +130,45 @@ func TestBackoffGrowsWithJitterAndCaps(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestNotificationsEmailRecipientsWhoChoseEmail: with email configured, a
+// notification also goes to each recipient who chose email and gave an
+// address, and to nobody who chose none.
+func TestNotificationsEmailRecipientsWhoChoseEmail(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		f.db.Email = true
+		for _, u := range []hansei.User{
+			{Name: "carla", Role: hansei.RoleResponder, Email: "carla@example.com"},
+			{Name: "dave", Role: hansei.RoleResponder, Email: "dave@example.com", Channel: "none"},
+		} {
+			if _, _, err := f.db.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := f.db.CreateUser(ctx, hansei.User{Name: "erin", Role: hansei.RoleResponder, Email: "not an address"}); hansei.ErrorFields(err)["email"] == "" {
+			t.Fatalf("a bad email address was accepted: %v", err)
+		}
+		f.declare(t, "Checkout failing", "SEV2")
+		due := "2026-12-01"
+		if _, err := f.db.CreateRemediation(ctx, f.alice, 1, hansei.RemediationInput{Title: ptr("Fix"), Owner: ptr("bob"), Priority: ptr("P1"), Due: &due}); err != nil {
+			t.Fatal(err)
+		}
+		for _, owner := range []string{"carla", "dave"} {
+			if _, err := f.db.ChangeRemediation(ctx, f.alice, 1, hansei.RemediationInput{Owner: ptr(owner)}, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, err := f.db.Outbox(ctx, "", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var targets []string
+		for _, d := range rows {
+			targets = append(targets, d.Channel+":"+d.Target)
+		}
+		if strings.Join(targets, " ") != "email:carla@example.com" {
+			t.Fatalf("outbox targets %v, want only carla's email", targets)
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -49,12 +50,23 @@ func (db *DB) CreateUser(ctx context.Context, u hansei.User) (hansei.User, strin
 	if u.DisplayName == "" {
 		u.DisplayName = u.Name
 	}
+	if u.Channel == "" {
+		u.Channel = "email"
+	}
+	if u.Channel != "email" && u.Channel != "none" {
+		return u, "", hansei.FieldError("channel", "channel must be email or none, not %q", u.Channel)
+	}
+	if u.Email != "" {
+		if _, err := mail.ParseAddress(u.Email); err != nil || strings.ContainsAny(u.Email, "<> ") {
+			return u, "", hansei.FieldError("email", "%q is not an email address such as bob@example.com", u.Email)
+		}
+	}
 	token := newToken()
 	err := db.update(ctx, func(t *tx) error {
 		u.CreatedAt = t.now
-		err := t.QueryRowContext(ctx, `INSERT INTO users (name, display_name, role, language, time_zone, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			u.Name, u.DisplayName, u.Role, u.Language, u.TimeZone, db.ts(t.now)).Scan(&u.ID)
+		err := t.QueryRowContext(ctx, `INSERT INTO users (name, display_name, role, language, time_zone, email, channel, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			u.Name, u.DisplayName, u.Role, u.Language, u.TimeZone, u.Email, u.Channel, db.ts(t.now)).Scan(&u.ID)
 		if isUniqueViolation(err) {
 			return hansei.FieldError("name", "a user named %q already exists; choose another name", u.Name)
 		} else if err != nil {
@@ -70,11 +82,11 @@ func (db *DB) CreateUser(ctx context.Context, u hansei.User) (hansei.User, strin
 	return u, token, nil
 }
 
-const userColumns = `u.id, u.name, u.display_name, u.role, u.language, u.time_zone, u.created_at`
+const userColumns = `u.id, u.name, u.display_name, u.role, u.language, u.time_zone, u.email, u.channel, u.created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (hansei.User, error) {
 	var u hansei.User
-	err := row.Scan(&u.ID, &u.Name, &u.DisplayName, &u.Role, &u.Language, &u.TimeZone, timeValue{&u.CreatedAt})
+	err := row.Scan(&u.ID, &u.Name, &u.DisplayName, &u.Role, &u.Language, &u.TimeZone, &u.Email, &u.Channel, timeValue{&u.CreatedAt})
 	return u, err
 }
 
