@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -706,4 +707,64 @@ func dumpRows(t *testing.T, db *DB, q string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// BulkRemediations adds n remediations to incident, owned by bob: most due
+// months ahead or done, one in a thousand near or past due, as a real
+// backlog looks.
+func (db *DB) BulkRemediations(ctx context.Context, incident int64, n int, today time.Time) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer sqlTx.Rollback()
+	ins := db.newBulkInsert(sqlTx, `INSERT INTO remediations (incident, owner, status, priority, due, doc, updated_at)`, 7)
+	for i := 0; i < n; i++ {
+		due := today.AddDate(0, 0, 30+i%300)
+		status := hansei.RemediationOpen
+		switch {
+		case i%1000 == 0:
+			due = today.AddDate(0, 0, i%7-3)
+		case i%3 == 0:
+			status = hansei.RemediationDone
+			due = today.AddDate(0, 0, -(i % 300))
+		}
+		r := hansei.Remediation{ID: int64(i + 1), Incident: incident, Title: "Improve " + strconv.Itoa(i), Owner: "bob", Priority: "P2",
+			Due: due.Format("2006-01-02"), Status: status, CreatedAt: today, UpdatedAt: today, Progress: []hansei.ProgressEntry{}}
+		doc, _ := json.Marshal(r)
+		ins.add(incident, r.Owner, r.Status, r.Priority, r.Due, string(doc), db.ts(today))
+		if i%5000 == 4999 {
+			if err := ins.flush(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	if err := ins.flush(ctx); err != nil {
+		return err
+	}
+	return sqlTx.Commit()
+}
+
+// BulkOutbox queues n webhook deliveries to target.
+func (db *DB) BulkOutbox(ctx context.Context, n int, target string, payload []byte) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer sqlTx.Rollback()
+	ins := db.newBulkInsert(sqlTx, `INSERT INTO outbox (delivery_id, key, channel, target, payload, next_attempt_at, created_at)`, 7)
+	now := db.ts(db.Now().Add(-time.Second))
+	round := strconv.FormatInt(time.Now().UnixNano(), 36)
+	for i := 0; i < n; i++ {
+		ins.add("bench-"+round+"-"+strconv.Itoa(i), "bench:"+round+":"+strconv.Itoa(i), "webhook", target, string(payload), now, now)
+		if i%5000 == 4999 {
+			if err := ins.flush(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	if err := ins.flush(ctx); err != nil {
+		return err
+	}
+	return sqlTx.Commit()
 }
