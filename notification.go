@@ -24,6 +24,7 @@ const (
 	NotifyReminder   = "remediation.reminder"
 	NotifyDue        = "remediation.due"
 	NotifyEscalation = "remediation.escalation"
+	NotifyDigest     = "remediation.digest"
 )
 
 // ReminderPolicy says when owners are reminded and when overdue work is
@@ -32,6 +33,8 @@ type ReminderPolicy struct {
 	BeforeDays        int    // remind this many days before the due date
 	EscalateAfterDays int    // escalate when overdue by this many days
 	EscalateTo        string // an extra user to escalate to, if any
+	// Digest sends each owner a daily summary of their open remediations.
+	Digest bool
 }
 
 // DefaultReminderPolicy reminds three days ahead and on the day, and
@@ -86,4 +89,18 @@ func HandoverNotification(r Remediation, from string, version int) Notification 
 		Subject: fmt.Sprintf("You now own remediation %d", r.ID),
 		Text:    fmt.Sprintf("%s handed %q (INC-%d, %s, due %s) to you.", from, r.Title, r.Incident, r.Priority, r.Due),
 		Data:    map[string]any{"remediation": r.ID, "incident": r.Incident, "owner": r.Owner, "previous": from}}
+}
+
+// Digest is the daily summary of an owner's open remediations, the most
+// pressing first; one per owner and day.
+func Digest(owner, today string, open []Remediation) Notification {
+	text := ""
+	ids := make([]int64, len(open))
+	for i, r := range open {
+		ids[i] = r.ID
+		text += fmt.Sprintf("- #%d %s (INC-%d, %s, due %s, %s)\n", r.ID, r.Title, r.Incident, r.Priority, r.Due, r.Status)
+	}
+	return Notification{Key: "digest:" + owner + ":" + today, Kind: NotifyDigest, To: []string{owner},
+		Subject: fmt.Sprintf("Your %d open remediations", len(open)), Text: text,
+		Data: map[string]any{"owner": owner, "date": today, "remediations": ids}}
 }

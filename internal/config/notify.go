@@ -106,7 +106,8 @@ func (d *decoder) notify(n *yaml.Node, path string, out *Notify) {
 				"before_days":         func(_, v *yaml.Node, p string) { d.days(v, p, &out.Reminders.BeforeDays) },
 				"escalate_after_days": func(_, v *yaml.Node, p string) { d.days(v, p, &out.Reminders.EscalateAfterDays) },
 				"escalate_to":         func(_, v *yaml.Node, p string) { d.text(v, p, &out.Reminders.EscalateTo) },
-			}, []string{"before_days", "escalate_after_days", "escalate_to"})
+				"digest":              func(_, v *yaml.Node, p string) { d.boolean(v, p, &out.Reminders.Digest) },
+			}, []string{"before_days", "escalate_after_days", "escalate_to", "digest"})
 		},
 	}, []string{"smtp", "webhooks", "slack", "reminders"})
 }

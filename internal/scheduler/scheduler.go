@@ -38,7 +38,8 @@ type Scheduler struct {
 	Location  *time.Location
 	// Enqueued is called when a job wrote notifications to the outbox.
 	Enqueued func()
-	lastScan time.Time
+	lastScan   time.Time
+	lastDigest string
 }
 
 // New returns a scheduler with a random holder name for its leases.
@@ -120,7 +121,13 @@ func (s *Scheduler) RemindOwners(ctx context.Context) (int, error) {
 	if err != nil || !held {
 		return 0, err
 	}
-	n, err := s.store.ScanReminders(ctx, s.now().In(s.Location).Format("2006-01-02"), s.Reminders)
+	today := s.now().In(s.Location).Format("2006-01-02")
+	policy := s.Reminders
+	policy.Digest = policy.Digest && s.lastDigest != today // the digest is one a day: build it once
+	n, err := s.store.ScanReminders(ctx, today, policy)
+	if err == nil && policy.Digest {
+		s.lastDigest = today
+	}
 	if n > 0 && s.Enqueued != nil {
 		s.Enqueued()
 	}

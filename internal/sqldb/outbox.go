@@ -213,8 +213,18 @@ func (db *DB) ScanReminders(ctx context.Context, today string, p hansei.Reminder
 		due = append(due, p.Reminders(r, inc.Roles[hansei.RoleCommander], today)...)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil || len(due) == 0 {
+	if err := rows.Err(); err != nil {
 		return 0, err
+	}
+	if p.Digest {
+		digests, err := db.digests(ctx, today)
+		if err != nil {
+			return 0, err
+		}
+		due = append(due, digests...)
+	}
+	if len(due) == 0 {
+		return 0, nil
 	}
 	return len(due), db.update(ctx, func(t *tx) error {
 		for _, n := range due {
@@ -224,4 +234,34 @@ func (db *DB) ScanReminders(ctx context.Context, today string, p hansei.Reminder
 		}
 		return nil
 	})
+}
+
+// digests summarises each owner's open remediations, once a day.
+func (db *DB) digests(ctx context.Context, today string) ([]hansei.Notification, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT doc FROM remediations WHERE status NOT IN ('done', 'wont_do') ORDER BY owner, due, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []hansei.Notification
+	var owner string
+	var open []hansei.Remediation
+	flush := func() {
+		if len(open) > 0 {
+			out = append(out, hansei.Digest(owner, today, open))
+		}
+	}
+	for rows.Next() {
+		r, err := scanRemediation(rows)
+		if err != nil {
+			return nil, err
+		}
+		if r.Owner != owner {
+			flush()
+			owner, open = r.Owner, nil
+		}
+		open = append(open, r)
+	}
+	flush()
+	return out, rows.Err()
 }

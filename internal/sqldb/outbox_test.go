@@ -2,7 +2,9 @@ package sqldb_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -169,6 +171,47 @@ func TestNotificationsEmailRecipientsWhoChoseEmail(t *testing.T) {
 		}
 		if strings.Join(targets, " ") != "email:carla@example.com" {
 			t.Fatalf("outbox targets %v, want only carla's email", targets)
+		}
+	})
+}
+
+// TestDailyDigestOncePerOwnerAndDay: each owner with open remediations gets
+// one digest a day, listing them most pressing first; done work is left out.
+func TestDailyDigestOncePerOwnerAndDay(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		f.db.Targets = []sqldb.Target{{Channel: "webhook", Address: "http://127.0.0.1:1/hook"}}
+		f.declare(t, "Checkout failing", "SEV2")
+		for _, r := range []struct{ owner, due string }{{"bob", "2027-02-01"}, {"bob", "2027-01-01"}, {"alice", "2027-03-01"}} {
+			due := r.due
+			if _, err := f.db.CreateRemediation(ctx, f.alice, 1, hansei.RemediationInput{Title: ptr("Fix"), Owner: ptr(r.owner), Priority: ptr("P2"), Due: &due}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		done := hansei.RemediationDone
+		if _, err := f.db.ChangeRemediation(ctx, f.alice, 3, hansei.RemediationInput{Status: &done}, "shipped"); err != nil {
+			t.Fatal(err)
+		}
+		policy := hansei.DefaultReminderPolicy()
+		policy.Digest = true
+		for _, day := range []string{"2026-11-25", "2026-11-25", "2026-11-26"} {
+			if _, err := f.db.ScanReminders(ctx, day, policy); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, _ := f.db.Outbox(ctx, "", 100)
+		var keys []string
+		for _, d := range rows {
+			keys = append(keys, d.Key)
+			var n hansei.Notification
+			json.Unmarshal(d.Payload, &n)
+			if ids, _ := n.Data["remediations"].([]any); len(ids) != 2 || ids[0].(float64) != 2 {
+				t.Fatalf("digest %s lists %v, want [2 1] (bob's open ones, the earliest due first)", d.Key, n.Data["remediations"])
+			}
+		}
+		slices.Sort(keys)
+		if strings.Join(keys, " ") != "digest:bob:2026-11-25 digest:bob:2026-11-26" {
+			t.Fatalf("digests %v", keys)
 		}
 	})
 }
