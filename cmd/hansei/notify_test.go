@@ -98,15 +98,20 @@ func TestRemindersAndEscalationsReachAWebhookOnce(t *testing.T) {
 		srv.mustCLI(t, admin, "incident", "declare", "--severity", "SEV2", "Checkout failing")
 		srv.mustCLI(t, admin, "remediation", "add", "1", "Back off client retries", "--owner", "bob", "--priority", "P1", "--due", "2026-12-01")
 		srv.mustCLI(t, carla, "remediation", "update", "1", "--owner", "carla")
-		for deadline := time.Now().Add(10 * time.Second); ; {
-			rc.mu.Lock()
-			tried := rc.attempts
-			rc.mu.Unlock()
-			if tried > 0 {
+		// Wait until the failed attempt is on record (its retry time is set
+		// from the clock), then move the clock past the backoff.
+		for deadline := time.Now().Add(15 * time.Second); ; {
+			var outbox struct {
+				Items []struct {
+					LastError string `json:"last_error"`
+				}
+			}
+			resp, err := srv.client(admin).Do(t.Context(), clientRequest("GET", "/api/v1/admin/outbox"))
+			if err == nil && json.Unmarshal(resp.Body, &outbox) == nil && len(outbox.Items) == 1 && outbox.Items[0].LastError != "" {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatal("the handover was never attempted")
+				t.Fatal("the failed first attempt was never recorded")
 			}
 			time.Sleep(10 * time.Millisecond)
 		}

@@ -37,7 +37,7 @@ type Scheduler struct {
 	Reminders hansei.ReminderPolicy
 	Location  *time.Location
 	// Enqueued is called when a job wrote notifications to the outbox.
-	Enqueued func()
+	Enqueued   func()
 	lastScan   time.Time
 	lastDigest string
 }
