@@ -16,6 +16,9 @@ type Notification struct {
 	Subject string         `json:"subject"`
 	Text    string         `json:"text"`
 	Data    map[string]any `json:"data,omitempty"`
+	// Language and TimeZone are the recipient's, on an email.
+	Language string `json:"language,omitempty"`
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // Notification kinds.

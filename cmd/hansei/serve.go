@@ -100,6 +100,7 @@ func (env *cli) serve(args []string) error {
 	url := "http://" + ln.Addr().String()
 	app := web.New(db, cfg.Scales, log, db.Now)
 	app.SetLintRules(cfg.Lint)
+	app.Reviews, db.Reviews = cfg.Reviews, cfg.Reviews
 	db.AfterCommit = func([]hansei.Event) { app.Wake() }
 	if err := app.Start(env.ctx); err != nil {
 		return err
@@ -123,7 +124,7 @@ func (env *cli) serve(args []string) error {
 	}
 	go deliverer.Run(env.ctx)
 	jobs := scheduler.New(db, db.Now, log)
-	jobs.Reminders, jobs.Enqueued = cfg.Notify.Reminders, deliverer.Wake
+	jobs.Reminders, jobs.Enqueued, jobs.Location = cfg.Notify.Reminders, deliverer.Wake, cfg.Reviews.Location
 	go jobs.Run(env.ctx)
 	srv := &http.Server{
 		Handler:           app.Handler(),

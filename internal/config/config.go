@@ -53,6 +53,8 @@ type Config struct {
 	Scales hansei.Scales
 	// Path is the config file that was read, if any.
 	Path string
+	// Reviews says when follow-up reviews are held, in which time zone.
+	Reviews hansei.ReviewPolicy
 	// Notify says where notifications go and when reminders are sent.
 	Notify Notify
 	// Lint holds the postmortem lint's rules: the built-in ones, with the
@@ -73,7 +75,8 @@ const (
 // Default returns the built-in configuration.
 func Default() Config {
 	return Config{Addr: DefaultAddr, DB: DefaultDB, Scales: hansei.DefaultScales(), IntentWindow: hansei.DefaultIntentWindow,
-		Lint: hansei.DefaultLintRules(), Notify: Notify{Reminders: hansei.DefaultReminderPolicy()}}
+		Lint: hansei.DefaultLintRules(), Notify: Notify{Reminders: hansei.DefaultReminderPolicy()},
+		Reviews: hansei.DefaultReviewPolicy()}
 }
 
 // Load reads the YAML file at path (if path != "") over the defaults, then
@@ -304,6 +307,7 @@ func (d *decoder) decode(data []byte, c *Config) {
 		"glossary": func(k, v *yaml.Node, p string) { c.Scales.Glossary = d.glossary(v, p) },
 		"lint":     func(k, v *yaml.Node, p string) { d.lint(v, p, &c.Lint) },
 		"notify":   func(k, v *yaml.Node, p string) { d.notify(v, p, &c.Notify) },
+		"reviews":  func(k, v *yaml.Node, p string) { d.reviews(v, p, &c.Reviews) },
 		"intent_window": func(k, v *yaml.Node, p string) {
 			var raw string
 			d.text(v, p, &raw)
@@ -314,7 +318,7 @@ func (d *decoder) decode(data []byte, c *Config) {
 			}
 			c.IntentWindow = w
 		},
-	}, []string{"addr", "db", "severity", "priority", "glossary", "intent_window", "lint", "notify"})
+	}, []string{"addr", "db", "severity", "priority", "glossary", "intent_window", "lint", "notify", "reviews"})
 }
 
 // parseYAML parses exactly one YAML document. The parser's own panics, which

@@ -160,10 +160,10 @@ func TestParseInvalid(t *testing.T) {
 	}{
 		{"unknown top-level field",
 			"addr: :8080\n\nseverty: []\n",
-			`hansei.yaml:3: field "severty" is not known; known fields: addr, db, severity, priority, glossary, intent_window, lint, notify (did you mean "severity"?)`, 1},
+			`hansei.yaml:3: field "severty" is not known; known fields: addr, db, severity, priority, glossary, intent_window, lint, notify, reviews (did you mean "severity"?)`, 1},
 		{"unknown field without a suggestion",
 			"integrations: {}\n",
-			`hansei.yaml:1: field "integrations" is not known; known fields: addr, db, severity, priority, glossary, intent_window, lint, notify`, 1},
+			`hansei.yaml:1: field "integrations" is not known; known fields: addr, db, severity, priority, glossary, intent_window, lint, notify, reviews`, 1},
 		{"missing definition",
 			"severity:\n  - key: SEV1\n" + level + "  - key: SEV2\n    name: Major\n",
 			"hansei.yaml:5: severity[1].definition: every level needs a definition: a level without one means different things to different people", 1},
@@ -469,6 +469,24 @@ func TestLintSection(t *testing.T) {
 	for _, bad := range []struct{ yaml, want string }{
 		{"lint:\n  disabled: [no-such-rule]\n", `hansei.yaml:2: lint.disabled[0]: unknown lint rule "no-such-rule"`},
 		{"lint:\n  blame:\n    - phrase: oops\n", "lint.blame[0].message: every lint phrase needs a message"},
+	} {
+		if _, err := Parse("hansei.yaml", []byte(bad.yaml)); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%q: %v, want %q", bad.yaml, err, bad.want)
+		}
+	}
+}
+
+func TestReviewsSection(t *testing.T) {
+	c, err := Parse("hansei.yaml", []byte("reviews:\n  time_zone: Asia/Tokyo\n  working_days: [mon, tue, wed, thu]\n  stale_days: 14\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Reviews.Location.String() != "Asia/Tokyo" || len(c.Reviews.WorkingDays) != 4 || c.Reviews.StaleDays != 14 {
+		t.Fatalf("reviews: %+v", c.Reviews)
+	}
+	for _, bad := range []struct{ yaml, want string }{
+		{"reviews:\n  time_zone: Mars/Olympus\n", `hansei.yaml:2: reviews.time_zone: unknown time zone "Mars/Olympus"`},
+		{"reviews:\n  working_days: [mon, funday]\n", `reviews.working_days[1]: unknown day "funday"`},
 	} {
 		if _, err := Parse("hansei.yaml", []byte(bad.yaml)); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%q: %v, want %q", bad.yaml, err, bad.want)

@@ -107,9 +107,28 @@ func message(from, to, deliveryID string, n hansei.Notification, now time.Time) 
 	fmt.Fprintf(&m, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@hansei>\r\n",
 		from, to, mime.QEncoding.Encode("utf-8", n.Subject), now.UTC().Format(time.RFC1123Z), deliveryID)
 	fmt.Fprintf(&m, "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=%q\r\n\r\n", boundary)
-	fmt.Fprintf(&m, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n\r\n", boundary, n.Text)
-	fmt.Fprintf(&m, "--%s\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p><strong>%s</strong></p>\r\n<p>%s</p>\r\n\r\n",
-		boundary, html.EscapeString(n.Subject), html.EscapeString(n.Text))
+	footer := sentLine(n.Language, n.TimeZone, now)
+	fmt.Fprintf(&m, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n\r\n%s\r\n\r\n", boundary, n.Text, footer)
+	fmt.Fprintf(&m, "--%s\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p><strong>%s</strong></p>\r\n<p>%s</p>\r\n<p><small>%s</small></p>\r\n\r\n",
+		boundary, html.EscapeString(n.Subject), html.EscapeString(n.Text), html.EscapeString(footer))
 	fmt.Fprintf(&m, "--%s--\r\n", boundary)
 	return m.Bytes()
+}
+
+// sentLine says when hansei sent the message, in the recipient's language
+// (English, Japanese or German) and time zone, beside UTC.
+func sentLine(lang, zone string, now time.Time) string {
+	loc, err := time.LoadLocation(zone)
+	if err != nil || zone == "" {
+		loc = time.UTC
+	}
+	local := now.In(loc).Format("2006-01-02 15:04 MST")
+	utc := now.UTC().Format("15:04 UTC")
+	switch strings.SplitN(lang, "-", 2)[0] {
+	case "ja":
+		return "hansei より送信: " + local + "（" + utc + "）"
+	case "de":
+		return "Von hansei gesendet: " + local + " (" + utc + ")"
+	}
+	return "Sent by hansei: " + local + " (" + utc + ")"
 }

@@ -177,10 +177,12 @@ func TestEmailOverSTARTTLSWithAuth(t *testing.T) {
 	go srv.serve(t)
 
 	n := hansei.Notification{Key: "reminder:7:2026-12-01:due", Kind: hansei.NotifyDue, To: []string{"carla"},
-		Subject: "Remediation 7 is due today", Text: `"Back off client retries" <INC-1> is due today.`}
+		Subject: "Remediation 7 is due today", Text: `"Back off client retries" <INC-1> is due today.`,
+		Language: "de", TimeZone: "Europe/Berlin"}
 	payload, _ := json.Marshal(n)
 	store := &oneDelivery{d: []sqldb.Delivery{{ID: 1, DeliveryID: "d-123", Channel: "email", Target: "carla@example.com", Payload: payload, Attempts: 1}}}
-	d := New(store, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sent := time.Date(2026, 12, 1, 8, 30, 0, 0, time.UTC)
+	d := New(store, func() time.Time { return sent }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	d.SMTP = &SMTP{Addr: ln.Addr().String(), From: "hansei <hansei@example.com>", Username: "hansei", Password: "pw",
 		StartTLS: true, TLS: &tls.Config{RootCAs: pool}}
 	if n, err := d.DeliverOnce(context.Background()); err != nil || n != 1 || store.failure != nil {
@@ -196,7 +198,8 @@ func TestEmailOverSTARTTLSWithAuth(t *testing.T) {
 		t.Fatalf("message envelope: %+v", m)
 	}
 	for _, want := range []string{"Subject: Remediation 7 is due today", "Message-ID: <d-123@hansei>",
-		"Content-Type: text/plain", "Content-Type: text/html", "&#34;Back off client retries&#34; &lt;INC-1&gt;"} {
+		"Content-Type: text/plain", "Content-Type: text/html", "&#34;Back off client retries&#34; &lt;INC-1&gt;",
+		"Von hansei gesendet: 2026-12-01 09:30 CET (08:30 UTC)"} {
 		if !strings.Contains(m.data, want) {
 			t.Errorf("message lacks %q:\n%s", want, m.data)
 		}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
-	"slices"
 	"strconv"
 	"time"
 
@@ -50,24 +49,35 @@ func (t *tx) enqueue(ctx context.Context, n hansei.Notification) error {
 	if err != nil {
 		return err
 	}
-	targets := slices.Clone(t.db.Targets)
+	type row struct {
+		Target
+		payload []byte
+	}
+	rows := make([]row, 0, len(t.db.Targets))
+	for _, target := range t.db.Targets {
+		rows = append(rows, row{target, payload})
+	}
 	if t.db.Email {
 		for _, name := range n.To {
 			u, err := userByName(ctx, t, name)
-			if err != nil {
+			if err != nil || u.Channel != "email" || u.Email == "" {
 				continue // a user who left still shows in the webhooks' payload
 			}
-			if u.Channel == "email" && u.Email != "" {
-				targets = append(targets, Target{Channel: "email", Address: u.Email})
+			personal := n
+			personal.Language, personal.TimeZone = u.Language, u.TimeZone
+			b, err := json.Marshal(personal)
+			if err != nil {
+				return err
 			}
+			rows = append(rows, row{Target{Channel: "email", Address: u.Email}, b})
 		}
 	}
-	for _, target := range targets {
+	for _, r := range rows {
 		b := make([]byte, 16)
 		rand.Read(b)
 		_, err := t.ExecContext(ctx, `INSERT INTO outbox (delivery_id, key, channel, target, payload, next_attempt_at, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-			hex.EncodeToString(b), n.Key, target.Channel, target.Address, string(payload), t.db.ts(t.now), t.db.ts(t.now))
+			hex.EncodeToString(b), n.Key, r.Channel, r.Address, string(r.payload), t.db.ts(t.now), t.db.ts(t.now))
 		if err != nil {
 			return fmt.Errorf("outbox: %w", err)
 		}

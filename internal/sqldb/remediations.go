@@ -195,7 +195,7 @@ func (db *DB) Remediations(ctx context.Context, viewer hansei.User, f hansei.Rem
 		where = append(where, "r.incident = "+arg(f.Incident))
 	}
 	if f.Overdue {
-		where = append(where, "r.status NOT IN ('done', 'wont_do') AND r.due < "+arg(db.Now().UTC().Format("2006-01-02")))
+		where = append(where, "r.status NOT IN ('done', 'wont_do') AND r.due < "+arg(db.Now().In(db.Reviews.Location).Format("2006-01-02")))
 	}
 	if viewer.Role != hansei.RoleAdmin {
 		where = append(where, "(i.visibility <> 'restricted' OR EXISTS (SELECT 1 FROM incident_members m WHERE m.incident = i.number AND m.user_name = "+arg(viewer.Name)+"))")
