@@ -198,3 +198,9 @@ func (s *server) addUser(t *testing.T, name, role string) string {
 func clientRequest(method, path string) client.Request {
 	return client.Request{Method: method, Path: path}
 }
+
+// sqldbtestPostgres is a fresh PostgreSQL database, if one is configured.
+func sqldbtestPostgres(t *testing.T) (string, bool) {
+	pg, ok := sqldbtest.Postgres(t)
+	return pg.DSN, ok
+}

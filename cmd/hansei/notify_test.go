@@ -155,3 +155,33 @@ func TestRemindersAndEscalationsReachAWebhookOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoInstancesNotifyOnce: two servers on one PostgreSQL, each with its
+// scheduler and deliverer, send every notification exactly once.
+func TestTwoInstancesNotifyOnce(t *testing.T) {
+	pg, ok := sqldbtestPostgres(t)
+	if !ok {
+		t.Skip("needs PostgreSQL")
+	}
+	clock := newTestClock()
+	clock.now = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	rc := &receiver{t: t, secret: "s", now: clock.Now}
+	hook := httptest.NewServer(rc)
+	defer hook.Close()
+	cfg := filepath.Join(t.TempDir(), "hansei.yaml")
+	os.WriteFile(cfg, []byte("notify:\n  webhooks:\n    - url: "+hook.URL+"\n      secret: s\n"), 0o600)
+	a := startServerAt(t, clock, pg, "--config", cfg)
+	b := startServerAt(t, clock, pg, "--config", cfg)
+	admin := a.AdminToken
+	a.addUser(t, "bob", "responder")
+	a.mustCLI(t, admin, "incident", "declare", "--severity", "SEV2", "Checkout failing")
+	for _, srv := range []*server{a, b} {
+		srv.mustCLI(t, admin, "remediation", "add", "1", "Back off client retries", "--owner", "bob", "--priority", "P1", "--due", "2026-12-01")
+	}
+	clock.Add(8 * 24 * time.Hour) // both instances scan: two reminders, each once
+	rc.waitKinds(t, "remediation.reminder to bob", "remediation.reminder to bob")
+	time.Sleep(1500 * time.Millisecond) // more scans and delivery rounds on both instances
+	if n := len(rc.kinds()); n != 2 {
+		t.Fatalf("%d deliveries, want 2: %v", n, rc.kinds())
+	}
+}
