@@ -61,7 +61,8 @@ func (p ReminderPolicy) Reminders(r Remediation, commander, today string) []Noti
 	if err != nil {
 		return nil
 	}
-	data := map[string]any{"remediation": r.ID, "incident": r.Incident, "owner": r.Owner, "due": r.Due, "priority": r.Priority}
+	data := map[string]any{"remediation": r.ID, "incident": r.Incident, "owner": r.Owner, "due": r.Due, "priority": r.Priority,
+		"title": r.Title, "days": absDays(due.Sub(day))}
 	days := int(due.Sub(day).Hours() / 24)
 	switch {
 	case days == p.BeforeDays && days > 0:
@@ -91,7 +92,8 @@ func HandoverNotification(r Remediation, from string, version int) Notification 
 	return Notification{Key: fmt.Sprintf("handover:%d:%d", r.ID, version), Kind: NotifyHandover, To: []string{r.Owner},
 		Subject: fmt.Sprintf("You now own remediation %d", r.ID),
 		Text:    fmt.Sprintf("%s handed %q (INC-%d, %s, due %s) to you.", from, r.Title, r.Incident, r.Priority, r.Due),
-		Data:    map[string]any{"remediation": r.ID, "incident": r.Incident, "owner": r.Owner, "previous": from}}
+		Data: map[string]any{"remediation": r.ID, "incident": r.Incident, "owner": r.Owner, "previous": from,
+			"title": r.Title, "due": r.Due, "priority": r.Priority}}
 }
 
 // Digest is the daily summary of an owner's open remediations, the most
@@ -106,4 +108,12 @@ func Digest(owner, today string, open []Remediation) Notification {
 	return Notification{Key: "digest:" + owner + ":" + today, Kind: NotifyDigest, To: []string{owner},
 		Subject: fmt.Sprintf("Your %d open remediations", len(open)), Text: text,
 		Data: map[string]any{"owner": owner, "date": today, "remediations": ids}}
+}
+
+func absDays(d time.Duration) int {
+	days := int(d.Hours() / 24)
+	if days < 0 {
+		return -days
+	}
+	return days
 }

@@ -100,6 +100,7 @@ func addressOf(from string) string {
 // message is the MIME message: text and HTML alternatives. Message-ID
 // carries the delivery id, so a repeat of one delivery is recognisable.
 func message(from, to, deliveryID string, n hansei.Notification, now time.Time) []byte {
+	n.Subject, n.Text = n.Localized(n.Language)
 	b := make([]byte, 12)
 	rand.Read(b)
 	boundary := "hansei-" + hex.EncodeToString(b)

@@ -178,6 +178,7 @@ func TestEmailOverSTARTTLSWithAuth(t *testing.T) {
 
 	n := hansei.Notification{Key: "reminder:7:2026-12-01:due", Kind: hansei.NotifyDue, To: []string{"carla"},
 		Subject: "Remediation 7 is due today", Text: `"Back off client retries" <INC-1> is due today.`,
+		Data:     map[string]any{"remediation": 7, "incident": 1, "title": "Back off <client> retries", "priority": "P1", "due": "2026-12-01"},
 		Language: "de", TimeZone: "Europe/Berlin"}
 	payload, _ := json.Marshal(n)
 	store := &oneDelivery{d: []sqldb.Delivery{{ID: 1, DeliveryID: "d-123", Channel: "email", Target: "carla@example.com", Payload: payload, Attempts: 1}}}
@@ -197,8 +198,8 @@ func TestEmailOverSTARTTLSWithAuth(t *testing.T) {
 	if !m.tls || !m.authed || m.from != "hansei@example.com" || m.to != "carla@example.com" {
 		t.Fatalf("message envelope: %+v", m)
 	}
-	for _, want := range []string{"Subject: Remediation 7 is due today", "Message-ID: <d-123@hansei>",
-		"Content-Type: text/plain", "Content-Type: text/html", "&#34;Back off client retries&#34; &lt;INC-1&gt;",
+	for _, want := range []string{"Subject: =?utf-8?q?Ma=C3=9Fnahme_7_ist_heute_f=C3=A4llig?=", "Message-ID: <d-123@hansei>",
+		"Content-Type: text/plain", "Content-Type: text/html", "„Back off &lt;client&gt; retries“ (INC-1, P1) ist heute fällig.",
 		"Von hansei gesendet: 2026-12-01 09:30 CET (08:30 UTC)"} {
 		if !strings.Contains(m.data, want) {
 			t.Errorf("message lacks %q:\n%s", want, m.data)
