@@ -18,14 +18,13 @@ import (
 
 // receiver is a real HTTP webhook receiver that checks every signature.
 type receiver struct {
-	t        *testing.T
-	secret   string
-	mu       sync.Mutex
-	got      []hansei.Notification
-	ids      []string
-	failN    int // answer 503 to this many requests first
-	attempts int
-	now      func() time.Time
+	t      *testing.T
+	secret string
+	mu     sync.Mutex
+	got    []hansei.Notification
+	ids    []string
+	failN  int // answer 503 to this many requests first
+	now    func() time.Time
 }
 
 func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -37,7 +36,6 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	rc.attempts++
 	if rc.failN > 0 {
 		rc.failN--
 		http.Error(w, "try later", http.StatusServiceUnavailable)

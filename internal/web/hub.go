@@ -31,7 +31,6 @@ type Hub struct {
 
 	mu     sync.Mutex
 	subs   map[*Subscription]struct{}
-	pos    int64 // the last position published
 	closed bool
 }
 
@@ -128,9 +127,6 @@ func (h *Hub) Start(ctx context.Context, poll time.Duration) error {
 	if err != nil {
 		return fmt.Errorf("live events: reading the last position: %w", err)
 	}
-	h.mu.Lock()
-	h.pos = pos
-	h.mu.Unlock()
 	h.done = make(chan struct{})
 	go h.follow(ctx, poll, pos)
 	return nil
@@ -194,7 +190,6 @@ func (h *Hub) publish(events []hansei.Event) {
 				close(s.C)
 			}
 		}
-		h.pos = e.Pos
 	}
 }
 
