@@ -89,7 +89,7 @@ func (env *cli) serve(args []string) error {
 	}
 	defer db.Close()
 
-	firstToken, err := ensureAdmin(env.ctx, db)
+	firstToken, firstLink, err := ensureAdmin(env.ctx, db, log)
 	if err != nil {
 		return err
 	}
@@ -141,8 +141,22 @@ First run: created the user "admin". Its API token, shown only this once:
 Next: export HANSEI_URL=%s HANSEI_TOKEN=<the token above>
       hansei incident declare --severity SEV3 "First test incident"
 Add teammates with: hansei users add NAME --role responder
-
 `, firstToken, url)
+		if firstLink != "" {
+			// The browser needs an address it can open: HANSEI_URL if the
+			// operator set one, else the listener with a wildcard host
+			// made local.
+			base, err := env.webBase("", ln.Addr().String())
+			if err != nil {
+				base = url
+			}
+			fmt.Fprintf(env.stdout, `
+Sign in to the web UI: %s
+  (the link works once, within %d hours; then set a password with
+   hansei users set-password admin, or make a new link with hansei users link admin)
+`, signInURL(base, firstLink), int(firstLinkTTL.Hours()))
+		}
+		fmt.Fprintln(env.stdout)
 	}
 	// The listening line comes last: scripts wait for it.
 	fmt.Fprintf(env.stdout, "hansei listening on %s (database %s)\n", url, redact(cfg.DB))
@@ -165,19 +179,33 @@ Add teammates with: hansei users add NAME --role responder
 	return nil
 }
 
+// firstLinkTTL is how long the first run's sign-in link lasts: longer
+// than a link an admin hands out, since the operator who starts hansei may
+// open the web UI only later.
+const firstLinkTTL = 24 * time.Hour
+
 // ensureAdmin creates the "admin" user on an empty database, so that a new
-// installation never locks its owner out. It returns the new token, or ""
-// if there were users already.
-func ensureAdmin(ctx context.Context, db *sqldb.DB) (string, error) {
+// installation never locks its owner out. It returns the new API token and
+// a sign-in link token, or "" and "" if there were users already.
+func ensureAdmin(ctx context.Context, db *sqldb.DB, log *slog.Logger) (token, link string, err error) {
 	n, err := db.CountUsers(ctx)
 	if err != nil || n > 0 {
-		return "", err
+		return "", "", err
 	}
-	_, token, err := db.CreateUser(ctx, hansei.User{Name: "admin", DisplayName: "Administrator", Role: hansei.RoleAdmin})
+	_, token, err = db.CreateUser(ctx, hansei.User{Name: "admin", DisplayName: "Administrator", Role: hansei.RoleAdmin})
 	if hansei.ErrorCode(err) == hansei.EINVALID {
-		return "", nil // another instance created it first
+		return "", "", nil // another instance created it first
+	} else if err != nil {
+		return "", "", err
 	}
-	return token, err
+	// Without the link the API token still gets the operator in, and this
+	// is the only time it is shown: a failure here must not stop serve.
+	link, _, err = db.CreateSignInLink(ctx, "admin", firstLinkTTL)
+	if err != nil {
+		log.Warn("could not make a sign-in link for admin; make one with hansei users link admin", "err", err)
+		link = ""
+	}
+	return token, link, nil
 }
 
 // expireKeys forgets old idempotency keys once an hour.

@@ -1,5 +1,6 @@
-// Package scheduler runs hansei's periodic jobs: today, expiring intents
-// whose objection window ended unacknowledged. Each job holds a lease in
+// Package scheduler runs hansei's periodic jobs: expiring intents whose
+// objection window ended unacknowledged, reminding owners of remediations
+// and deleting expired sessions. Each job holds a lease in
 // the database, so when several instances share one database a job runs
 // on one of them at a time; the domain rules make a repeat harmless anyway
 // (an intent expires once: the second attempt is refused).
@@ -21,6 +22,7 @@ type Store interface {
 	Execute(ctx context.Context, actor hansei.User, number int64, cmd hansei.Command) (hansei.Incident, []hansei.Event, error)
 	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
 	ScanReminders(ctx context.Context, today string, p hansei.ReminderPolicy) (int, error)
+	DeleteExpiredSessions(ctx context.Context) (int64, error)
 }
 
 // Scheduler runs the jobs on a clock that tests can replace.
@@ -68,6 +70,11 @@ func (s *Scheduler) Run(ctx context.Context) {
 			s.lastScan = s.now()
 			if _, err := s.RemindOwners(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("scheduler: reminders", "err", err)
+			}
+			// Expired sessions and used sign-in links are refused anyway;
+			// this only keeps their tables small. Any instance may do it.
+			if _, err := s.store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("scheduler: deleting expired sessions", "err", err)
 			}
 		}
 		select {

@@ -19,10 +19,14 @@ import (
 // tokenPrefix marks hansei API tokens so that secret scanners can find them.
 const tokenPrefix = "hsi_"
 
-func newToken() string {
+func newToken() string { return randomToken(tokenPrefix) }
+
+// randomToken returns prefix and 32 random bytes in lower-case base32:
+// safe in URLs, cookies and shells without quoting.
+func randomToken(prefix string) string {
 	b := make([]byte, 32)
 	rand.Read(b)
-	return tokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+	return prefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
 func hashToken(token string) string {
@@ -35,31 +39,8 @@ func (db *DB) CreateUser(ctx context.Context, u hansei.User) (hansei.User, strin
 	if err := hansei.ValidateUserName(u.Name); err != nil {
 		return u, "", err
 	}
-	if _, err := hansei.ParseRole(string(u.Role)); err != nil {
+	if err := checkUser(&u); err != nil {
 		return u, "", err
-	}
-	if u.Language == "" {
-		u.Language = "en"
-	}
-	if u.TimeZone == "" {
-		u.TimeZone = "UTC"
-	}
-	if _, err := time.LoadLocation(u.TimeZone); err != nil {
-		return u, "", hansei.FieldError("time_zone", "unknown time zone %q; use an IANA name such as Europe/Berlin or Asia/Tokyo", u.TimeZone)
-	}
-	if u.DisplayName == "" {
-		u.DisplayName = u.Name
-	}
-	if u.Channel == "" {
-		u.Channel = "email"
-	}
-	if u.Channel != "email" && u.Channel != "none" {
-		return u, "", hansei.FieldError("channel", "channel must be email or none, not %q", u.Channel)
-	}
-	if u.Email != "" {
-		if _, err := mail.ParseAddress(u.Email); err != nil || strings.ContainsAny(u.Email, "<> ") {
-			return u, "", hansei.FieldError("email", "%q is not an email address such as bob@example.com", u.Email)
-		}
 	}
 	token := newToken()
 	err := db.update(ctx, func(t *tx) error {
@@ -82,25 +63,78 @@ func (db *DB) CreateUser(ctx context.Context, u hansei.User) (hansei.User, strin
 	return u, token, nil
 }
 
+// checkUser fills in the defaults of a user's settings and checks them.
+// CreateUser and UpdateUser share it, so a setting refused at creation is
+// refused as a change too.
+func checkUser(u *hansei.User) error {
+	if _, err := hansei.ParseRole(string(u.Role)); err != nil {
+		return err
+	}
+	if u.Language == "" {
+		u.Language = "en"
+	}
+	if !hansei.ValidLanguageTag(u.Language) {
+		return hansei.FieldError("language", "%q is not a language code; use one such as en, ja or de", u.Language)
+	}
+	if u.TimeZone == "" {
+		u.TimeZone = "UTC"
+	}
+	if _, err := time.LoadLocation(u.TimeZone); err != nil {
+		return hansei.FieldError("time_zone", "unknown time zone %q; use an IANA name such as Europe/Berlin or Asia/Tokyo", u.TimeZone)
+	}
+	if u.DisplayName == "" {
+		u.DisplayName = u.Name
+	}
+	if u.Channel == "" {
+		u.Channel = "email"
+	}
+	if u.Channel != "email" && u.Channel != "none" {
+		return hansei.FieldError("channel", "channel must be email or none, not %q", u.Channel)
+	}
+	if u.Email != "" {
+		if _, err := mail.ParseAddress(u.Email); err != nil || strings.ContainsAny(u.Email, "<> ") {
+			return hansei.FieldError("email", "%q is not an email address such as bob@example.com", u.Email)
+		}
+	}
+	return nil
+}
+
 const userColumns = `u.id, u.name, u.display_name, u.role, u.language, u.time_zone, u.email, u.channel, u.created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (hansei.User, error) {
+// scanUser scans userColumns, then any extra columns that follow them.
+func scanUser(row interface{ Scan(...any) error }, extra ...any) (hansei.User, error) {
 	var u hansei.User
-	err := row.Scan(&u.ID, &u.Name, &u.DisplayName, &u.Role, &u.Language, &u.TimeZone, &u.Email, &u.Channel, timeValue{&u.CreatedAt})
+	err := row.Scan(append([]any{&u.ID, &u.Name, &u.DisplayName, &u.Role, &u.Language, &u.TimeZone, &u.Email, &u.Channel, timeValue{&u.CreatedAt}}, extra...)...)
 	return u, err
 }
 
-// UserByToken authenticates an API token.
+// UserByToken authenticates an API token. It notes when the token was
+// last used, but at most once a minute: it runs on every API request, and
+// a write each time would queue every request behind SQLite's one writer.
 func (db *DB) UserByToken(ctx context.Context, token string) (hansei.User, error) {
 	if !strings.HasPrefix(token, tokenPrefix) {
 		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not valid; tokens start with %q and come from `hansei users add`", tokenPrefix)
 	}
-	u, err := scanUser(db.reader(ctx).QueryRowContext(ctx, `SELECT `+userColumns+`
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hashToken(token)))
+	var tokenID int64
+	var lastUsed *time.Time
+	u, err := scanUser(db.reader(ctx).QueryRowContext(ctx, `SELECT `+userColumns+`, t.id, t.last_used_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hashToken(token)),
+		&tokenID, optionalTimeValue{&lastUsed})
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not known; ask an admin for a new one")
+		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not known; ask an admin for a new one")
+	} else if err != nil {
+		return hansei.User{}, err
 	}
-	return u, err
+	if now := db.Now().UTC(); lastUsed == nil || now.Sub(*lastUsed) >= touchInterval {
+		err := db.update(ctx, func(t *tx) error {
+			_, err := t.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, db.ts(t.now), tokenID)
+			return err
+		})
+		if err != nil {
+			return hansei.User{}, fmt.Errorf("note the use of API token %d: %w", tokenID, err)
+		}
+	}
+	return u, nil
 }
 
 // UserByName finds a user by name.
