@@ -241,7 +241,7 @@ func DefaultScales() Scales {
 				Term:       "incident commander",
 				Definition: "The one person who coordinates the response: they assign roles, make decisions and acknowledge statements of intent, and delegate hands-on work instead of doing it.",
 				Translations: map[string]Translation{
-					"ja": {Name: "インシデントコマンダー", Definition: "対応全体を調整するただ一人の担当者。役割を割り当て、判断を下し、意思表明に応答する。手を動かす作業は自分で行わず、他の人に任せる。"},
+					"ja": {Name: "インシデントコマンダー", Definition: "対応全体を調整するただ一人の担当者。役割を割り当て、判断を下し、意図の表明に応答する。手を動かす作業は自分で行わず、他の人に任せる。"},
 					"de": {Name: "Incident Commander (Einsatzleitung)", Definition: "Die eine Person, die den Einsatz koordiniert: Sie vergibt Rollen, trifft Entscheidungen und bestätigt Absichtserklärungen; praktische Arbeit delegiert sie, statt sie selbst zu erledigen."},
 				},
 			},
@@ -257,7 +257,7 @@ func DefaultScales() Scales {
 				Term:       "resolved",
 				Definition: "The cause is fixed or safely worked around, monitoring shows normal behaviour, and responders may stand down; the postmortem follows.",
 				Translations: map[string]Translation{
-					"ja": {Name: "解決済み", Definition: "原因が修正されたか安全に回避され、監視で正常な動作が確認でき、対応者が離脱してよい状態。この後にポストモーテムを行う。"},
+					"ja": {Name: "解決済み", Definition: "原因が修正されたか安全に回避され、監視で正常な動作が確認でき、レスポンダーが離脱してよい状態。この後にポストモーテムを行う。"},
 					"de": {Name: "Behoben", Definition: "Die Ursache ist behoben oder sicher umgangen, die Überwachung zeigt normales Verhalten, und die Beteiligten dürfen sich abmelden; danach folgt das Postmortem."},
 				},
 			},
@@ -265,7 +265,7 @@ func DefaultScales() Scales {
 				Term:       "statement of intent",
 				Definition: "Saying, before acting, what you are about to do and why, then waiting for acknowledgement or objection; silence is not consent.",
 				Translations: map[string]Translation{
-					"ja": {Name: "意思表明", Definition: "行動する前に、何をなぜ行うのかを宣言し、承認または異議を待つこと。沈黙は同意ではない。"},
+					"ja": {Name: "意図の表明", Definition: "行動する前に、何をなぜ行うのかを宣言し、確認または異議を待つこと。沈黙は同意ではない。"},
 					"de": {Name: "Absichtserklärung", Definition: "Vor dem Handeln ankündigen, was man vorhat und warum, und dann auf Bestätigung oder Einspruch warten; Schweigen ist keine Zustimmung."},
 				},
 			},

@@ -58,7 +58,7 @@ func eachDB(t *testing.T, test func(t *testing.T, dsn string)) {
 
 // startServer runs `hansei serve` on dsn and waits until it listens. The
 // server stops when the test ends, and must stop cleanly.
-func startServer(t *testing.T, dsn string, args ...string) *server {
+func startServer(t testing.TB, dsn string, args ...string) *server {
 	t.Helper()
 	return startServerAt(t, nil, dsn, args...)
 }
@@ -87,7 +87,7 @@ func (c *testClock) Add(d time.Duration) {
 func (s *server) stop() { s.cancel(); <-s.stopped }
 
 // startServerAt is startServer with the server's clock replaced by clock.
-func startServerAt(t *testing.T, clock *testClock, dsn string, args ...string) *server {
+func startServerAt(t testing.TB, clock *testClock, dsn string, args ...string) *server {
 	t.Helper()
 	base := context.Background()
 	if clock != nil {
@@ -164,7 +164,7 @@ type cliResult struct {
 }
 
 // cli runs the hansei command line through run() as the user with token.
-func (s *server) cli(t *testing.T, token string, args ...string) cliResult {
+func (s *server) cli(t testing.TB, token string, args ...string) cliResult {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	env := envFunc(map[string]string{"HANSEI_URL": s.URL, "HANSEI_TOKEN": token, "TZ": "UTC"})
@@ -173,7 +173,7 @@ func (s *server) cli(t *testing.T, token string, args ...string) cliResult {
 }
 
 // mustCLI runs the command line and fails the test if it fails.
-func (s *server) mustCLI(t *testing.T, token string, args ...string) string {
+func (s *server) mustCLI(t testing.TB, token string, args ...string) string {
 	t.Helper()
 	r := s.cli(t, token, args...)
 	if r.err != nil {
@@ -184,7 +184,7 @@ func (s *server) mustCLI(t *testing.T, token string, args ...string) string {
 
 // addUser runs `hansei users add` against the server's database and returns
 // the token it printed.
-func (s *server) addUser(t *testing.T, name, role string) string {
+func (s *server) addUser(t testing.TB, name, role string) string {
 	t.Helper()
 	out := s.mustCLI(t, "", "users", "add", name, "--role", role, "--db", s.DSN)
 	token := strings.TrimSpace(out)

@@ -19,6 +19,9 @@ Usage:
   hansei migrate [--db DB]                                bring the database schema up to date
   hansei users add NAME --role admin|responder|viewer     create a user; prints only its API token
   hansei users list                                       list users
+  hansei users set-password NAME                          set a web sign-in password (read from stdin)
+  hansei users link NAME                                  print a one-time web sign-in link
+  hansei users token NAME | tokens | revoke-token ID      API tokens
   hansei scales [--lang ja]                               the severity and priority scales
   hansei incident declare --severity SEV2 "title"         declare an incident
   hansei incident list|show|note|severity|status|role|join|timeline …

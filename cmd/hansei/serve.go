@@ -133,15 +133,7 @@ func (env *cli) serve(args []string) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	if firstToken != "" {
-		fmt.Fprintf(env.stdout, `
-First run: created the user "admin". Its API token, shown only this once:
-
-    %s
-
-Next: export HANSEI_URL=%s HANSEI_TOKEN=<the token above>
-      hansei incident declare --severity SEV3 "First test incident"
-Add teammates with: hansei users add NAME --role responder
-`, firstToken, url)
+		fmt.Fprintf(env.stdout, "\nFirst run: created the user \"admin\".\n")
 		if firstLink != "" {
 			// The browser needs an address it can open: HANSEI_URL if the
 			// operator set one, else the listener with a wildcard host
@@ -151,11 +143,23 @@ Add teammates with: hansei users add NAME --role responder
 				base = url
 			}
 			fmt.Fprintf(env.stdout, `
-Sign in to the web UI: %s
-  (the link works once, within %d hours; then set a password with
+Open the web UI and sign in as admin with this one-time link:
+
+    %s
+
+  (it works once, within %d hours; then set a password with
    hansei users set-password admin, or make a new link with hansei users link admin)
 `, signInURL(base, firstLink), int(firstLinkTTL.Hours()))
 		}
+		fmt.Fprintf(env.stdout, `
+The API token of admin, shown only this once:
+
+    %s
+
+Command line: export HANSEI_URL=%s HANSEI_TOKEN=<the token above>
+              hansei incident declare --severity SEV3 "First test incident"
+Add teammates with: hansei users add NAME --role responder
+`, firstToken, url)
 		fmt.Fprintln(env.stdout)
 	}
 	// The listening line comes last: scripts wait for it.

@@ -452,3 +452,22 @@ func (v optionalTimeValue) Scan(src any) error {
 	*v.t = &t
 	return nil
 }
+
+// UsersWithPassword names the users who can sign in with a password, for
+// the admin's list of users.
+func (db *DB) UsersWithPassword(ctx context.Context) (map[string]bool, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT name FROM users WHERE password_hash <> ''`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		out[name] = true
+	}
+	return out, rows.Err()
+}

@@ -42,23 +42,3 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	fmt.Fprintln(w, "ready")
 	return nil
 }
-
-// index is the landing page until the web UI lands: it says what is here.
-func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	return s.indexTmpl.Execute(w, s.scales)
-}
-
-// indexHTML is parsed once per server in New.
-const indexHTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>hansei</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1d2126}
-code{background:#eef1f4;padding:0 .25em}dt{font-weight:600;margin-top:.6rem}</style></head>
-<body><h1>hansei</h1>
-<p>Incident response and learning. The JSON API is at <code>/api/v1</code>; the command line speaks to it:</p>
-<pre><code>export HANSEI_URL=http://127.0.0.1:8080 HANSEI_TOKEN=…
-hansei incident declare --severity SEV2 "Checkout failing"</code></pre>
-<h2>Severity</h2><dl>{{range .Severity.Levels}}<dt>{{.Key}} — {{.Name}}</dt><dd>{{.Definition}}<br><small>{{.Response}}</small></dd>{{end}}</dl>
-<h2>Priority</h2><dl>{{range .Priority.Levels}}<dt>{{.Key}} — {{.Name}}</dt><dd>{{.Definition}}</dd>{{end}}</dl>
-</body></html>`

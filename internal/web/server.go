@@ -4,7 +4,6 @@ package web
 
 import (
 	"context"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"time"
@@ -32,6 +31,17 @@ type Store interface {
 	RetryDelivery(ctx context.Context, id int64) error
 	PublishedPostmortems(ctx context.Context, viewer hansei.User, since time.Time) ([]hansei.Postmortem, error)
 	ChangePostmortem(ctx context.Context, actor hansei.User, number int64, action string, change sqldb.PostmortemChange) (hansei.Postmortem, error)
+	CheckPassword(ctx context.Context, name, password string) (hansei.User, error)
+	RedeemSignInLink(ctx context.Context, token string) (hansei.User, error)
+	CreateSession(ctx context.Context, userID int64) (sqldb.Session, error)
+	SessionUser(ctx context.Context, token string) (hansei.User, sqldb.Session, error)
+	DeleteSession(ctx context.Context, token string) error
+	CreateSignInLink(ctx context.Context, name string, ttl time.Duration) (string, time.Time, error)
+	CreateToken(ctx context.Context, name, label string) (string, error)
+	Tokens(ctx context.Context) ([]sqldb.TokenInfo, error)
+	RevokeToken(ctx context.Context, id int64) error
+	UpdateUser(ctx context.Context, name string, c sqldb.UserChange) (hansei.User, error)
+	UsersWithPassword(ctx context.Context) (map[string]bool, error)
 	Idempotent(ctx context.Context, user hansei.User, key, requestHash string, fn func(context.Context) (sqldb.Response, error)) (sqldb.Response, bool, error)
 	Ping(ctx context.Context) error
 }
@@ -55,13 +65,19 @@ type Server struct {
 	// Heartbeat is how often an idle stream sends a comment
 	// (HeartbeatInterval unless a test shortens it).
 	Heartbeat time.Duration
-	indexTmpl *template.Template
+
+	pages       pages
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New returns a server; Handler gives its routes.
 func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Time) *Server {
+	pg, err := parsePages(assetVersions())
+	if err != nil {
+		panic(err) // the templates are embedded: a parse error is a build mistake
+	}
 	s := &Server{store: store, scales: scales, log: log, metrics: newMetrics(), now: now,
-		indexTmpl: template.Must(template.New("index").Parse(indexHTML))}
+		pages: pg, crossOrigin: http.NewCrossOriginProtection()}
 	s.hub = NewHub(store, log)
 	s.Heartbeat = HeartbeatInterval
 	s.Reviews = hansei.DefaultReviewPolicy()
