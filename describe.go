@@ -1,6 +1,9 @@
 package hansei
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // DescribeEvent renders a timeline event as one line of text.
 func DescribeEvent(e Event) string {
@@ -38,7 +41,7 @@ func DescribeEvent(e Event) string {
 	case EventIntentStated:
 		var d IntentStatedData
 		decodeEvent(e, &d)
-		return fmt.Sprintf("statement of intent %d (%s, ack from %s): %q", d.ID, d.Kind, d.AckFrom, d.Text)
+		return fmt.Sprintf("statement of intent %d (%s, ack from %s): %q", d.ID, strings.ReplaceAll(string(d.Kind), "_", " "), d.AckFrom, d.Text)
 	case EventIntentAcked:
 		var d IntentAckedData
 		decodeEvent(e, &d)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,6 +111,7 @@ type incidentView struct {
 	Intents    []intentView   // live intents, oldest first
 	Decided    []intentView   // the latest decided intents, newest first
 	Next       []hansei.Status
+	Forward    hansei.Status // the next status forward, preselected
 	Users      []string
 	Me         hansei.Responder
 	IsMember   bool
@@ -170,6 +172,7 @@ func (s *Server) loadIncidentView(r *http.Request, v *viewer, before int64) (inc
 	for i, e := range events {
 		d.Events[len(events)-1-i] = e
 	}
+	d.Forward = forwardStatus(inc.Status, d.Next)
 	d.Me, d.IsMember = inc.Responder(v.User.Name)
 	d.Intents, d.Decided = s.intentViews(inc, v)
 	d.KeyTimes = keyTimes(inc, v)
@@ -185,6 +188,22 @@ func (s *Server) loadIncidentView(r *http.Request, v *viewer, before int64) (inc
 		}
 	}
 	return d, nil
+}
+
+// forwardStatus is the first of next that moves the incident on
+// (investigating → identified → monitoring → resolved), so that the form
+// does not offer a step back by default.
+func forwardStatus(current hansei.Status, next []hansei.Status) hansei.Status {
+	order := []hansei.Status{hansei.StatusInvestigating, hansei.StatusIdentified, hansei.StatusMonitoring, hansei.StatusResolved}
+	for _, st := range next {
+		if slices.Index(order, st) > slices.Index(order, current) {
+			return st
+		}
+	}
+	if len(next) > 0 {
+		return next[0]
+	}
+	return ""
 }
 
 func keyTimes(inc hansei.Incident, v *viewer) []keyTime {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"unicode"
 
 	hansei "github.com/hansei-dev/hansei"
 )
@@ -125,6 +126,14 @@ func newFindingView(f hansei.Finding, text string) findingView {
 		return fv
 	}
 	from, to := max(f.Start-findingContext, 0), min(f.End+findingContext, len(rs))
+	// Widen the excerpt to whole words, so that it never starts or ends
+	// mid-word (within a few runes; CJK text has no spaces to find).
+	for i := 0; i < 12 && from > 0 && !unicode.IsSpace(rs[from-1]); i++ {
+		from--
+	}
+	for i := 0; i < 12 && to < len(rs) && !unicode.IsSpace(rs[to]); i++ {
+		to++
+	}
 	fv.Before, fv.Mark, fv.After = string(rs[from:f.Start]), string(rs[f.Start:f.End]), string(rs[f.End:to])
 	if from > 0 {
 		fv.Before = "…" + fv.Before

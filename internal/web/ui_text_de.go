@@ -381,4 +381,5 @@ var textDE = map[string]string{
 	"work continues out of hours":           "Arbeit geht außerhalb der Arbeitszeit weiter",
 	"working hours only":                    "nur während der Arbeitszeit",
 	"…":                                     "…",
+	"choose a user":                         "Benutzer wählen",
 }

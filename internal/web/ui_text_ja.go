@@ -380,4 +380,5 @@ var textJA = map[string]string{
 	"work continues out of hours":           "業務時間外も対応を継続",
 	"working hours only":                    "業務時間内のみ",
 	"…":                                     "…",
+	"choose a user":                         "ユーザーを選択",
 }
