@@ -38,6 +38,14 @@ func DescribeEvent(e Event) string {
 			return d.User + " rejoined"
 		}
 		return d.User + " joined"
+	case EventPublicUpdate:
+		var d PublicUpdateData
+		decodeEvent(e, &d)
+		return fmt.Sprintf("public update (%s): %s", d.Status, d.Text)
+	case EventComponentsLinked:
+		var d ComponentsLinkedData
+		decodeEvent(e, &d)
+		return "affects on the status page: " + strings.Join(d.Components, ", ")
 	case EventIntentStated:
 		var d IntentStatedData
 		decodeEvent(e, &d)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -102,6 +103,8 @@ type Incident struct {
 	LastSeq        int64             `json:"last_seq"`
 	// Intents holds every statement of intent, live or decided.
 	Intents []Intent `json:"intents"`
+	// Components are the status page's components the incident affects.
+	Components []string `json:"components,omitempty"`
 }
 
 // Ref is the incident's name in text: INC-42.
@@ -290,6 +293,10 @@ func Decide(inc Incident, env Env, cmd Command) ([]Event, error) {
 		err = d.withdrawIntent(c)
 	case ExpireIntent:
 		err = d.expireIntent(c)
+	case PublishUpdate:
+		err = d.publishUpdate(c)
+	case LinkComponents:
+		err = d.linkComponents(c)
 	case CloseIncident:
 		if d.inc.Status != StatusResolved {
 			return nil, Errorf(ECONFLICT, "%s is %s; only a resolved incident is closed by its postmortem", d.inc.Ref(), d.inc.Status)
@@ -610,6 +617,21 @@ func Apply(inc Incident, e Event) (Incident, error) {
 		}
 	case EventIntentStated, EventIntentAcked, EventIntentObjected, EventObjectionLifted, EventIntentWithdrawn, EventIntentExpired:
 		inc, err = applyIntent(inc, e, func(v any) error { return json.Unmarshal(e.Data, v) })
+	case EventComponentsLinked:
+		var p ComponentsLinkedData
+		if err = json.Unmarshal(e.Data, &p); err == nil {
+			inc.Components = p.Components
+		}
+	case EventPublicUpdate:
+		var p PublicUpdateData
+		if err = json.Unmarshal(e.Data, &p); err == nil {
+			for k := range p.Components {
+				if !slices.Contains(inc.Components, k) {
+					inc.Components = append(slices.Clone(inc.Components), k)
+				}
+			}
+			slices.Sort(inc.Components)
+		}
 	case EventNoteAdded:
 		// Notes live only on the timeline.
 	default:

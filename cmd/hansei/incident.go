@@ -64,7 +64,7 @@ func parseNumber(s string) (int64, error) {
 
 func (env *cli) incident(args []string) error {
 	if len(args) == 0 {
-		return usageErrorf("incident needs a subcommand: declare, list, show, note, severity, status, role, join or timeline")
+		return usageErrorf("incident needs a subcommand: declare, list, show, note, severity, status, role, join, timeline, update or affects")
 	}
 	sub, rest := args[0], args[1:]
 	switch sub {
@@ -78,8 +78,12 @@ func (env *cli) incident(args []string) error {
 		return env.incidentTimeline(rest)
 	case "note", "severity", "status", "role", "join":
 		return env.incidentChange(sub, rest)
+	case "update": // status.go
+		return env.incidentUpdate(rest)
+	case "affects":
+		return env.incidentAffects(rest)
 	}
-	return usageErrorf("unknown incident subcommand %q; use declare, list, show, note, severity, status, role, join or timeline", sub)
+	return usageErrorf("unknown incident subcommand %q; use declare, list, show, note, severity, status, role, join, timeline, update or affects", sub)
 }
 
 func (env *cli) incidentDeclare(args []string) error {

@@ -34,6 +34,12 @@ Usage:
   hansei remediation list [--mine] [--overdue] · show ID · progress ID "note" [--status S]
   hansei review [today|tomorrow|DATE]                     the agenda by owner
   hansei review DATE outcome ID on_track|at_risk|blocked|done|reschedule "note" [--due D]
+  hansei component add KEY --name N [--group G] [--position P] [--service S …]   status page components
+  hansei component list · set KEY STATE · rm KEY
+  hansei incident update N --text "…" [--status S] [--component key=state …] [--title T]   a public update
+  hansei incident affects N key,key                       the components an incident affects
+  hansei maintenance add --title T --start TIME --end TIME [--component KEY] "text"
+  hansei maintenance list · rm ID
   hansei version
 
 Commands that talk to a server use HANSEI_URL (default http://127.0.0.1:8080)
@@ -81,6 +87,10 @@ func (env *cli) dispatch(cmd string, rest []string) error {
 		return env.remediation(rest)
 	case "review":
 		return env.review(rest)
+	case "component", "components":
+		return env.component(rest)
+	case "maintenance":
+		return env.maintenance(rest)
 	case "version":
 		fmt.Fprintln(env.stdout, "hansei", version)
 		return nil

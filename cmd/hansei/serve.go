@@ -73,6 +73,7 @@ func (env *cli) serve(args []string) error {
 	addr := fs.String("addr", "", "listen address (HANSEI_ADDR; default 127.0.0.1:8080)")
 	dbFlag := fs.String("db", "", "database: a file path, sqlite:PATH or postgres://… (HANSEI_DB; default hansei.db)")
 	configPath := fs.String("config", "", "config file (HANSEI_CONFIG): scales, glossary")
+	publicAddr := fs.String("public-addr", "", "also serve the public status page, and nothing else, here (HANSEI_PUBLIC_ADDR; status.public_addr)")
 	if rest, err := parse(fs, args, env.stderr); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -81,6 +82,9 @@ func (env *cli) serve(args []string) error {
 	cfg, err := env.loadConfig(*configPath, *addr, *dbFlag)
 	if err != nil {
 		return err
+	}
+	if *publicAddr != "" {
+		cfg.Status.PublicAddr = *publicAddr
 	}
 	log := newLogger(env)
 	db, err := env.openDB(cfg)
@@ -98,7 +102,16 @@ func (env *cli) serve(args []string) error {
 		return fmt.Errorf("cannot listen on %s: %w (another process may use it; choose another with --addr)", cfg.Addr, err)
 	}
 	url := "http://" + ln.Addr().String()
+	public, err := listenPublic(cfg.Status)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if public != nil {
+		defer public.Close() // on the way out of a failed start; Shutdown closes it otherwise
+	}
 	app := web.New(db, cfg.Scales, log, db.Now)
+	app.SetStatusConfig(env.statusConfig(cfg.Status, ln, public))
 	app.SetLintRules(cfg.Lint)
 	app.Reviews, db.Reviews = cfg.Reviews, cfg.Reviews
 	db.AfterCommit = func([]hansei.Event) { app.Wake() }
@@ -162,12 +175,26 @@ Add teammates with: hansei users add NAME --role responder
 `, firstToken, url)
 		fmt.Fprintln(env.stdout)
 	}
+	if public != nil {
+		fmt.Fprintf(env.stdout, "hansei public status page on http://%s/status (only the public routes)\n", public.Addr())
+	}
 	// The listening line comes last: scripts wait for it.
 	fmt.Fprintf(env.stdout, "hansei listening on %s (database %s)\n", url, redact(cfg.DB))
 
 	go expireKeys(env.ctx, db, log)
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	publicCtx, stopPublic := context.WithCancel(env.ctx)
+	defer stopPublic()
+	if public != nil {
+		// The public listener has a small server of its own for the
+		// cached bodies (web.StatusPage.ServePublic): it takes the spike.
+		go func() {
+			if err := app.ServePublic(publicCtx, public); err != nil {
+				errc <- err
+			}
+		}()
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -176,11 +203,43 @@ Add teammates with: hansei users add NAME --role responder
 	log.Info("shutting down: finishing requests in flight")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	stopPublic() // public requests are cached reads: nothing to finish
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	fmt.Fprintln(env.stdout, "hansei stopped")
 	return nil
+}
+
+// listenPublic opens the public status page's own listener, if one is
+// configured, with its connection limit; nil if none is.
+func listenPublic(c config.Status) (net.Listener, error) {
+	if c.PublicAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", c.PublicAddr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on the public address %s: %w (choose another with --public-addr)", c.PublicAddr, err)
+	}
+	return web.LimitListener(ln, c.MaxConnections), nil
+}
+
+// statusConfig is the status page's settings for the web layer. Its URL
+// is the configured one, else the public listener's, else the web UI's
+// (HANSEI_URL or the main listener).
+func (env *cli) statusConfig(c config.Status, main, public net.Listener) web.StatusConfig {
+	base := c.URL
+	if base == "" && public != nil {
+		host, port, _ := net.SplitHostPort(public.Addr().String())
+		if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+			host = "127.0.0.1"
+		}
+		base = "http://" + net.JoinHostPort(host, port)
+	}
+	if base == "" {
+		base, _ = env.webBase("", main.Addr().String())
+	}
+	return web.StatusConfig{Name: c.Name, URL: base, Language: c.Language, RateLimit: c.RateLimit, MaxInFlight: c.MaxInFlight}
 }
 
 // firstLinkTTL is how long the first run's sign-in link lasts: longer

@@ -63,6 +63,8 @@ type Config struct {
 	// IntentWindow is the objection window of a statement of intent when
 	// its author gives none (1s to 24h; default 5m).
 	IntentWindow time.Duration
+	// Status is the public status page: its name, address and limits.
+	Status Status
 }
 
 // Defaults, used when neither the file, the environment nor a flag sets a
@@ -76,7 +78,7 @@ const (
 func Default() Config {
 	return Config{Addr: DefaultAddr, DB: DefaultDB, Scales: hansei.DefaultScales(), IntentWindow: hansei.DefaultIntentWindow,
 		Lint: hansei.DefaultLintRules(), Notify: Notify{Reminders: hansei.DefaultReminderPolicy()},
-		Reviews: hansei.DefaultReviewPolicy()}
+		Reviews: hansei.DefaultReviewPolicy(), Status: defaultStatus()}
 }
 
 // Load reads the YAML file at path (if path != "") over the defaults, then
@@ -104,6 +106,7 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		}{
 			{"HANSEI_ADDR", "addr", &c.Addr},
 			{"HANSEI_DB", "db", &c.DB},
+			{"HANSEI_PUBLIC_ADDR", "status.public_addr", &c.Status.PublicAddr},
 		} {
 			if v := getenv(env.name); v != "" {
 				*env.dst = v
@@ -217,7 +220,7 @@ type decoder struct {
 	// lines maps a field path (severity[1].definition) to its line, so that
 	// problems found after decoding can be located.
 	lines map[string]int
-	// src says where addr and db came from.
+	// src says where addr, db and status.public_addr came from.
 	src map[string]source
 	// explained holds the paths whose problems a decoding error already
 	// explains (a value of the wrong type, a misspelt field name), so that
@@ -308,6 +311,7 @@ func (d *decoder) decode(data []byte, c *Config) {
 		"lint":     func(k, v *yaml.Node, p string) { d.lint(v, p, &c.Lint) },
 		"notify":   func(k, v *yaml.Node, p string) { d.notify(v, p, &c.Notify) },
 		"reviews":  func(k, v *yaml.Node, p string) { d.reviews(v, p, &c.Reviews) },
+		"status":   func(k, v *yaml.Node, p string) { d.status(v, p, &c.Status) },
 		"intent_window": func(k, v *yaml.Node, p string) {
 			var raw string
 			d.text(v, p, &raw)
@@ -318,7 +322,7 @@ func (d *decoder) decode(data []byte, c *Config) {
 			}
 			c.IntentWindow = w
 		},
-	}, []string{"addr", "db", "severity", "priority", "glossary", "intent_window", "lint", "notify", "reviews"})
+	}, []string{"addr", "db", "severity", "priority", "glossary", "intent_window", "lint", "notify", "reviews", "status"})
 }
 
 // parseYAML parses exactly one YAML document. The parser's own panics, which
@@ -727,6 +731,9 @@ func (d *decoder) finish(c *Config) error {
 func (d *decoder) validate(c *Config) {
 	d.checkSetting("addr", c.Addr, checkAddr)
 	d.checkSetting("db", c.DB, checkDB)
+	if c.Status.PublicAddr != "" {
+		d.checkSetting("status.public_addr", c.Status.PublicAddr, checkPublicAddr(c))
+	}
 	for _, s := range []hansei.Scale{c.Scales.Severity, c.Scales.Priority} {
 		problems := s.Validate()
 		paths := make([]string, 0, len(problems))

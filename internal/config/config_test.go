@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -160,10 +161,10 @@ func TestParseInvalid(t *testing.T) {
 	}{
 		{"unknown top-level field",
 			"addr: :8080\n\nseverty: []\n",
-			`hansei.yaml:3: field "severty" is not known; known fields: addr, db, severity, priority, glossary, intent_window, lint, notify, reviews (did you mean "severity"?)`, 1},
+			`hansei.yaml:3: field "severty" is not known; known fields: addr, db, severity, priority, glossary, intent_window, lint, notify, reviews, status (did you mean "severity"?)`, 1},
 		{"unknown field without a suggestion",
 			"integrations: {}\n",
-			`hansei.yaml:1: field "integrations" is not known; known fields: addr, db, severity, priority, glossary, intent_window, lint, notify, reviews`, 1},
+			`hansei.yaml:1: field "integrations" is not known; known fields: addr, db, severity, priority, glossary, intent_window, lint, notify, reviews, status`, 1},
 		{"missing definition",
 			"severity:\n  - key: SEV1\n" + level + "  - key: SEV2\n    name: Major\n",
 			"hansei.yaml:5: severity[1].definition: every level needs a definition: a level without one means different things to different people", 1},
@@ -491,5 +492,44 @@ func TestReviewsSection(t *testing.T) {
 		if _, err := Parse("hansei.yaml", []byte(bad.yaml)); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%q: %v, want %q", bad.yaml, err, bad.want)
 		}
+	}
+}
+
+func TestStatusSection(t *testing.T) {
+	c := Default()
+	if c.Status.Name != "Status" || c.Status.RateLimit != 20000 || c.Status.MaxConnections != 2048 ||
+		c.Status.MaxInFlight != max(4*runtime.GOMAXPROCS(0), 16) || c.Status.PublicAddr != "" || c.Status.Language != "en" {
+		t.Errorf("default status: %+v", c.Status)
+	}
+	c, err := Parse("hansei.yaml", []byte("status:\n  name: Example status\n  url: https://status.example.com/\n  public_addr: :8081\n"+
+		"  language: ja\n  rate_limit: 0\n  max_in_flight: 8\n  max_connections: 100\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Status{Name: "Example status", URL: "https://status.example.com", PublicAddr: ":8081", Language: "ja",
+		RateLimit: 0, MaxInFlight: 8, MaxConnections: 100}
+	if c.Status != want {
+		t.Errorf("status = %+v, want %+v", c.Status, want)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"status:\n  url: status.example.com\n", `hansei.yaml:2: status.url: "status.example.com" is not the page's address`},
+		{"status:\n  public_addr: 8081\n", `hansei.yaml:2: status.public_addr: "8081" is not a listen address`},
+		{"addr: :8080\nstatus:\n  public_addr: :8080\n", `hansei.yaml:3: status.public_addr: the public address must differ from addr`},
+		{"status:\n  rate_limit: -1\n", `hansei.yaml:2: status.rate_limit: expected a whole number from 0 (no limit) to 10000000, not "-1"`},
+		{"status:\n  max_conections: 5\n", `hansei.yaml:2: status: field "max_conections" is not known; known fields: name, url, public_addr, language, rate_limit, max_in_flight, max_connections (did you mean "max_connections"?)`},
+		{"status:\n  language: fr\n", `hansei.yaml:2: status.language: unknown language "fr"`},
+		{"status: yes\n", `hansei.yaml:1: status: expected a mapping`},
+	} {
+		_, err := Parse("hansei.yaml", []byte(tc.yaml))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: %v\nwant %s", tc.yaml, err, tc.want)
+		}
+	}
+	c, err = Load("", env(map[string]string{"HANSEI_PUBLIC_ADDR": "127.0.0.1:9090"}))
+	if err != nil || c.Status.PublicAddr != "127.0.0.1:9090" {
+		t.Errorf("HANSEI_PUBLIC_ADDR: %q %v", c.Status.PublicAddr, err)
+	}
+	if _, err := Load("", env(map[string]string{"HANSEI_PUBLIC_ADDR": "nowhere"})); err == nil || !strings.HasPrefix(err.Error(), `HANSEI_PUBLIC_ADDR: "nowhere" is not a listen address`) {
+		t.Errorf("bad HANSEI_PUBLIC_ADDR: %v", err)
 	}
 }

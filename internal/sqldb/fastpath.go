@@ -55,6 +55,9 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 		if strings.HasPrefix(e.Type, "intent.") {
 			return inc, nil, false, nil // the intents table needs the transaction path
 		}
+		if publicEvent(e) {
+			return inc, nil, false, nil // the status page's index needs the transaction path (status.go)
+		}
 		if e.Type == hansei.EventResponderJoined {
 			var d hansei.ResponderJoinedData
 			if err := json.Unmarshal(e.Data, &d); err != nil {

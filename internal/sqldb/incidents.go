@@ -134,6 +134,11 @@ func (t *tx) execute(ctx context.Context, actor hansei.User, inc hansei.Incident
 	if err != nil {
 		return inc, nil, false, err
 	}
+	// The domain checks the form of component keys; only the table knows
+	// which components there are.
+	if err := t.checkEventComponents(ctx, events); err != nil {
+		return inc, nil, false, err
+	}
 	for _, e := range events {
 		if inc, err = hansei.Apply(inc, e); err != nil {
 			return inc, nil, false, err
@@ -158,6 +163,9 @@ func (t *tx) execute(ctx context.Context, actor hansei.User, inc hansei.Incident
 		if err != nil {
 			return inc, nil, false, fmt.Errorf("update incident: %w", err)
 		}
+	}
+	if err := t.trackPublic(ctx, events); err != nil {
+		return inc, nil, false, err
 	}
 	t.onCommit(func() { t.db.projections.put(inc) })
 	return inc, events, true, nil

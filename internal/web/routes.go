@@ -11,6 +11,24 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /readyz", s.page(s.readyz))
 	mux.Handle("GET /metrics", s.page(s.serveMetrics))
 
+	// Public status page (status.go): no auth, served from the cache.
+	// These routes, and only these, also make up the --public-addr
+	// listener, under the public rate and concurrency limits.
+	public := s.status.mount(mux, s.assets())
+	public("GET /status", bodyPage)
+	public("GET /status/incidents/{n}", bodyIncident)
+	public("GET /status.json", bodyJSON)
+	public("GET /status/feed.atom", bodyAtom)
+	public("GET /status/feed.rss", bodyRSS)
+	public("GET /api/v2/summary.json", bodyV2Summary)
+	public("GET /api/v2/status.json", bodyV2Status)
+	public("GET /api/v2/components.json", bodyV2Components)
+	public("GET /api/v2/incidents.json", bodyV2Incidents)
+	public("GET /api/v2/incidents/unresolved.json", bodyV2Unresolved)
+	public("GET /api/v2/scheduled-maintenances.json", bodyV2Maintenances)
+	public("GET /api/v2/scheduled-maintenances/upcoming.json", bodyV2Upcoming)
+	public("GET /api/v2/scheduled-maintenances/active.json", bodyV2Active)
+
 	// Web UI: server-rendered pages; forms post and redirect.
 	mux.Handle("GET /assets/", s.assets())
 	mux.Handle("GET /{$}", s.ui(s.home))
@@ -61,6 +79,16 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /reviews", s.ui(s.reviewsIndex))
 	mux.Handle("GET /reviews/{date}", s.ui(s.reviewPage))
 	mux.Handle("POST /reviews/{date}/outcomes", s.ui(s.outcomeForm))
+
+	// Status page in the web UI (ui_status_admin.go).
+	mux.Handle("GET /admin/status", s.ui(s.statusAdminPage))
+	mux.Handle("POST /admin/status/components", s.ui(s.saveComponentForm))
+	mux.Handle("POST /admin/status/components/{key}/state", s.ui(s.componentStateForm))
+	mux.Handle("POST /admin/status/components/{key}/delete", s.ui(s.deleteComponentForm))
+	mux.Handle("POST /admin/status/maintenance", s.ui(s.maintenanceForm))
+	mux.Handle("POST /admin/status/maintenance/{id}/delete", s.ui(s.deleteMaintenanceForm))
+	mux.Handle("POST /incidents/{n}/public-updates", s.ui(s.publicUpdateForm))
+	mux.Handle("POST /incidents/{n}/components", s.ui(s.linkComponentsForm))
 
 	// Admin pages (ui_admin.go).
 	mux.Handle("GET /admin/users", s.ui(s.adminUsersPage))
@@ -123,6 +151,18 @@ func (s *Server) routes() http.Handler {
 
 	mux.Handle("GET /api/v1/postmortems", s.api(s.listPostmortems))
 	mux.Handle("GET /api/v1/factors", s.api(s.listFactors))
+
+	// Status page administration (status_api.go).
+	mux.Handle("GET /api/v1/components", s.api(s.listComponents))
+	mux.Handle("POST /api/v1/components", s.api(s.saveComponent))
+	mux.Handle("GET /api/v1/components/{key}", s.api(s.getComponent))
+	mux.Handle("PATCH /api/v1/components/{key}", s.api(s.patchComponent))
+	mux.Handle("DELETE /api/v1/components/{key}", s.api(s.deleteComponent))
+	mux.Handle("POST /api/v1/incidents/{n}/public-updates", s.api(s.publishPublicUpdate))
+	mux.Handle("POST /api/v1/incidents/{n}/components", s.api(s.linkIncidentComponents))
+	mux.Handle("GET /api/v1/maintenance", s.api(s.listMaintenance))
+	mux.Handle("POST /api/v1/maintenance", s.api(s.createMaintenance))
+	mux.Handle("DELETE /api/v1/maintenance/{id}", s.api(s.deleteMaintenance))
 
 	// Anything else under the API gets a JSON 404, not an HTML one.
 	mux.Handle("/api/", s.api(s.apiNotFound))

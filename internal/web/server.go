@@ -17,6 +17,8 @@ type Store interface {
 	hansei.IncidentService
 	hansei.UserService
 	EventSource
+	statusAdminStore // status_api.go
+	StatusSource     // status.go
 	IntentIncident(ctx context.Context, id int64) (int64, error)
 	CreatePostmortem(ctx context.Context, actor hansei.User, number int64) (hansei.Postmortem, error)
 	Postmortem(ctx context.Context, viewer hansei.User, number int64) (hansei.Postmortem, error)
@@ -68,6 +70,9 @@ type Server struct {
 
 	pages       pages
 	crossOrigin *http.CrossOriginProtection
+
+	// status serves the public status page from memory (status.go).
+	status *StatusPage
 }
 
 // New returns a server; Handler gives its routes.
@@ -82,13 +87,20 @@ func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Ti
 	s.Heartbeat = HeartbeatInterval
 	s.Reviews = hansei.DefaultReviewPolicy()
 	s.SetLintRules(hansei.DefaultLintRules())
+	s.status = NewStatusPage(store, scales, log, now, StatusConfig{})
 	s.handler = s.routes()
 	return s
 }
 
 // Start makes the live streams follow committed events until ctx ends. Call
 // it before serving, so that no event committed after it is missed.
-func (s *Server) Start(ctx context.Context) error { return s.hub.Start(ctx, time.Second) }
+func (s *Server) Start(ctx context.Context) error {
+	if err := s.hub.Start(ctx, time.Second); err != nil {
+		return err
+	}
+	s.status.Start(ctx)
+	return nil
+}
 
 // Run is Start, then waits until ctx ends and the streams are closed.
 func (s *Server) Run(ctx context.Context) error {
@@ -101,7 +113,7 @@ func (s *Server) Run(ctx context.Context) error {
 
 // Wake tells the live streams that events were committed; wire it to the
 // store's AfterCommit and to PostgreSQL's notifications.
-func (s *Server) Wake() { s.hub.Wake() }
+func (s *Server) Wake() { s.hub.Wake(); s.status.Changed() }
 
 // Handler returns the HTTP handler with every route.
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -119,6 +119,12 @@ type incidentView struct {
 	Roles      []string
 	KeyTimes   []keyTime
 	EventTypes []string // the stream's frame names, for app.js
+	// The public status page: whether the viewer may publish, and the
+	// components to name.
+	CanPublish      bool
+	Components      []hansei.Component
+	ComponentStates []hansei.ComponentState
+	PublicStatuses  []hansei.Status
 }
 
 // liveEventTypes names every event type the incident stream sends.
@@ -127,7 +133,7 @@ func liveEventTypes() []string {
 		hansei.EventRoleAssigned, hansei.EventResponderJoined, hansei.EventNoteAdded,
 		hansei.EventIntentStated, hansei.EventIntentAcked, hansei.EventIntentObjected,
 		hansei.EventObjectionLifted, hansei.EventIntentWithdrawn, hansei.EventIntentExpired,
-		hansei.EventResponderStoodDown}
+		hansei.EventResponderStoodDown, hansei.EventPublicUpdate, hansei.EventComponentsLinked}
 }
 
 type intentView struct {
@@ -176,6 +182,15 @@ func (s *Server) loadIncidentView(r *http.Request, v *viewer, before int64) (inc
 	d.Me, d.IsMember = inc.Responder(v.User.Name)
 	d.Intents, d.Decided = s.intentViews(inc, v)
 	d.KeyTimes = keyTimes(inc, v)
+	env := hansei.Env{Now: v.Now, Actor: v.User, Scales: s.scales}
+	if _, err := hansei.Decide(inc, env, hansei.PublishUpdate{Text: "?"}); err == nil && v.CanAct() {
+		d.CanPublish = true
+		if d.Components, err = s.store.Components(r.Context()); err != nil {
+			return d, err
+		}
+		d.ComponentStates = componentStateList()
+		d.PublicStatuses = []hansei.Status{hansei.StatusInvestigating, hansei.StatusIdentified, hansei.StatusMonitoring, hansei.StatusResolved}
+	}
 	if v.CanAct() {
 		users, err := s.store.Users(r.Context())
 		if err != nil {

@@ -1,0 +1,365 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// The public status page: /status, its incidents, JSON, feeds and
+// Atlassian Statuspage's v2 shapes, with no sign-in. Everything it serves
+// comes from a statusSet rendered in the background whenever something
+// public may have changed; a request never reads the database, so a flood
+// of visitors during an outage costs the responders' API nothing but CPU,
+// and that is bounded by the limits in status_limit.go.
+
+// StatusSource is where the status page reads from (*sqldb.DB).
+type StatusSource interface {
+	// StatusSnapshot reads everything the public pages show.
+	StatusSnapshot(ctx context.Context, now time.Time) (hansei.StatusSnapshot, error)
+	// StatusVersion changes whenever the snapshot would: a cheap read
+	// that tells whether a rebuild is needed.
+	StatusVersion(ctx context.Context) (string, error)
+}
+
+// StatusConfig is how the status page presents itself and how much
+// traffic its routes take.
+type StatusConfig struct {
+	// Name heads the page and the feeds ("Status" when empty).
+	Name string
+	// URL is the page's public address without a path, such as
+	// https://status.example.com: feeds and the v2 JSON link to it.
+	URL string
+	// Language of the page's own words: en, ja or de.
+	Language string
+	// RateLimit bounds public requests per second, over all public routes
+	// together; 0 means no limit.
+	RateLimit int
+	// MaxInFlight bounds public requests served at once; 0 means no
+	// limit.
+	MaxInFlight int
+}
+
+// Timing of rebuilds.
+const (
+	// statusDebounce gathers the wake-ups of a burst of commits into one
+	// rebuild.
+	statusDebounce = 200 * time.Millisecond
+	// statusPoll is how often the page asks whether anything public
+	// changed: component and maintenance changes made through another
+	// instance wake nobody here.
+	statusPoll = 2 * time.Second
+	// statusRebuildEvery is the longest a set is served without being
+	// rebuilt, whatever the version says; an unchanged body keeps its
+	// compressed forms, so this costs a render and a hash.
+	statusRebuildEvery = time.Minute
+	// statusMaxIncidents bounds the incident pages kept in memory.
+	statusMaxIncidents = 500
+)
+
+// StatusPage serves the public routes from memory.
+type StatusPage struct {
+	src   StatusSource
+	scale hansei.Scale
+	log   *slog.Logger
+	now   func() time.Time
+	cfg   StatusConfig
+	tmpl  statusTemplates
+	hdr   statusHeaders
+
+	rate   *rateLimiter
+	flight *inFlight
+
+	cur    atomic.Pointer[statusSet]
+	kick   chan struct{}
+	public *http.ServeMux
+
+	// buildMu makes builds one at a time; it guards packed.
+	buildMu sync.Mutex
+	packed  map[[sha256.Size]byte]compressed
+	failing bool
+}
+
+// NewStatusPage returns a status page reading from src. Nothing is served
+// until Start (or Rebuild) has built the first set.
+func NewStatusPage(src StatusSource, scales hansei.Scales, log *slog.Logger, now func() time.Time, cfg StatusConfig) *StatusPage {
+	t, err := parseStatusTemplates(assetVersions())
+	if err != nil {
+		panic(err) // the templates are embedded: a parse error is a build mistake
+	}
+	p := &StatusPage{src: src, scale: scales.Severity, log: log, now: now, tmpl: t, hdr: newStatusHeaders(),
+		kick: make(chan struct{}, 1), public: http.NewServeMux()}
+	p.Configure(cfg)
+	p.public.HandleFunc("/", p.limited(p.notFound))
+	return p
+}
+
+// Configure sets the page's name, address and limits. Call it before
+// serving.
+func (p *StatusPage) Configure(cfg StatusConfig) {
+	if cfg.Name == "" {
+		cfg.Name = "Status"
+	}
+	cfg.Language = uiLanguage(cfg.Language)
+	p.cfg = cfg
+	p.rate = newRateLimiter(cfg.RateLimit)
+	p.flight = newInFlight(cfg.MaxInFlight, inFlightWait)
+}
+
+// Handler serves the public routes and nothing else: every other path is
+// 404. It is the --public-addr listener's whole surface.
+func (p *StatusPage) Handler() http.Handler { return p.public }
+
+// Start builds the first set before anything is served, then rebuilds in
+// the background until ctx ends. A failed first build is logged and the
+// routes answer 503 until a rebuild succeeds: the status page must not
+// keep the responders' tool from starting.
+func (p *StatusPage) Start(ctx context.Context) {
+	if p.src == nil {
+		return
+	}
+	if err := p.refresh(ctx, true); err != nil && ctx.Err() == nil {
+		p.log.Error("status page: first build failed; its routes answer 503 until a rebuild succeeds", "err", err)
+	}
+	go p.run(ctx)
+}
+
+// Changed tells the page that something public may have changed. It never
+// blocks; a burst of calls makes one version check, statusDebounce later.
+func (p *StatusPage) Changed() {
+	select {
+	case p.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Rebuild builds a new set now, whatever the version says.
+func (p *StatusPage) Rebuild(ctx context.Context) error { return p.refresh(ctx, true) }
+
+func (p *StatusPage) run(ctx context.Context) {
+	poll := time.NewTicker(statusPoll)
+	defer poll.Stop()
+	clock := time.NewTimer(p.untilNext())
+	defer clock.Stop()
+	var debounce <-chan time.Time
+	for {
+		force := false
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.kick:
+			if debounce == nil {
+				debounce = time.After(statusDebounce)
+			}
+			continue
+		case <-debounce:
+			debounce = nil
+		case <-poll.C:
+		case <-clock.C:
+			force = true
+		}
+		if err := p.refresh(ctx, force); err != nil {
+			if ctx.Err() == nil {
+				p.buildFailed(err)
+			}
+			clock.Reset(statusPoll) // not in a tight loop while the database is away
+			continue
+		}
+		clock.Reset(p.untilNext())
+	}
+}
+
+// buildFailed logs the first failure of a streak: while the database is
+// away, the last set is served (Cache-Control allows stale-if-error too).
+func (p *StatusPage) buildFailed(err error) {
+	p.buildMu.Lock()
+	defer p.buildMu.Unlock()
+	if !p.failing {
+		p.failing = true
+		p.log.Warn("status page: rebuild failed; serving the last page", "err", err)
+	}
+}
+
+// untilNext is how long until the next forced rebuild: when the clock
+// alone changes the pages, or statusRebuildEvery after the last build,
+// whichever comes first. The version checks in between do not push it
+// back.
+func (p *StatusPage) untilNext() time.Duration {
+	set := p.cur.Load()
+	if set == nil {
+		return statusPoll // not built yet: keep trying
+	}
+	now := p.now()
+	d := set.builtAt.Add(statusRebuildEvery).Sub(now)
+	if !set.next.IsZero() {
+		d = min(d, set.next.Sub(now))
+	}
+	return max(d, 10*time.Millisecond)
+}
+
+// refresh rebuilds when the version changed, or always when force.
+func (p *StatusPage) refresh(ctx context.Context, force bool) error {
+	p.buildMu.Lock()
+	defer p.buildMu.Unlock()
+	version, err := p.src.StatusVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("status version: %w", err)
+	}
+	if cur := p.cur.Load(); !force && cur != nil && cur.version == version {
+		return nil
+	}
+	// The set keeps the version read with the snapshot, in its
+	// transaction; a change that lands after it makes the next check
+	// rebuild.
+	now := p.now()
+	snap, err := p.src.StatusSnapshot(ctx, now)
+	if err != nil {
+		return fmt.Errorf("status snapshot: %w", err)
+	}
+	set, err := p.build(snap, now)
+	if err != nil {
+		return err
+	}
+	set.version = version
+	if snap.Version != "" {
+		set.version = snap.Version // read in the same transaction as the rest
+	}
+	p.cur.Store(set)
+	if p.failing {
+		p.failing = false
+		p.log.Info("status page: rebuilt again")
+	}
+	return nil
+}
+
+// build renders every body and packs it; buildMu is held.
+func (p *StatusPage) build(snap hansei.StatusSnapshot, now time.Time) (*statusSet, error) {
+	m := newStatusModel(snap, now, p.scale, p.cfg)
+	bodies, incidents, err := p.render(m)
+	if err != nil {
+		return nil, err
+	}
+	pk := packer{prev: p.packed, next: make(map[[sha256.Size]byte]compressed, len(bodies)+len(incidents)),
+		lastMod: m.lastMod, hdr: &p.hdr}
+	set := &statusSet{next: m.next, builtAt: now, incidents: make(map[int64]*statusEntry, len(incidents))}
+	for b, body := range bodies {
+		code := http.StatusOK
+		if statusBody(b) == bodyNotFound {
+			code = http.StatusNotFound
+		}
+		set.bodies[b] = pk.entry(body, statusBody(b), code)
+	}
+	for n, body := range incidents {
+		set.incidents[n] = pk.entry(body, bodyPage, http.StatusOK)
+	}
+	p.packed = pk.next
+	return set, nil
+}
+
+// bodyIncident stands for /status/incidents/{n} in route lists.
+const bodyIncident statusBody = -1
+
+// mount returns the function routes.go registers the public routes with:
+// each goes on mux (the main address) and on the public-only handler,
+// under the public limits. assets serves the stylesheet on the public
+// handler.
+func (p *StatusPage) mount(mux *http.ServeMux, assets http.Handler) func(pattern string, b statusBody) {
+	p.public.Handle("GET /assets/", p.limited(assets.ServeHTTP))
+	return func(pattern string, b statusBody) {
+		serve := p.serveIncident
+		if b != bodyIncident {
+			serve = p.serveBody(b)
+		}
+		h := p.limited(serve)
+		mux.Handle(pattern, h)
+		p.public.Handle(pattern, h)
+	}
+}
+
+func (p *StatusPage) serveBody(b statusBody) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		set := p.cur.Load()
+		if set == nil {
+			p.unavailable(w)
+			return
+		}
+		serveEntry(w, r, set.bodies[b])
+	}
+}
+
+// serveIncident serves one public incident. Unknown, restricted and
+// never-published incidents get the same 404, so that the page does not
+// tell which numbers exist.
+func (p *StatusPage) serveIncident(w http.ResponseWriter, r *http.Request) {
+	set := p.cur.Load()
+	if set == nil {
+		p.unavailable(w)
+		return
+	}
+	e := set.bodies[bodyNotFound]
+	if n, err := strconv.ParseInt(r.PathValue("n"), 10, 64); err == nil {
+		if found := set.incidents[n]; found != nil {
+			e = found
+		}
+	}
+	serveEntry(w, r, e)
+}
+
+// notFound answers every path the public handler does not know.
+func (p *StatusPage) notFound(w http.ResponseWriter, r *http.Request) {
+	if set := p.cur.Load(); set != nil {
+		serveEntry(w, r, set.bodies[bodyNotFound])
+		return
+	}
+	http.NotFound(w, r)
+}
+
+func (p *StatusPage) unavailable(w http.ResponseWriter) {
+	p.refuse(w, http.StatusServiceUnavailable, 5*time.Second, "The status page is not ready yet; try again in a moment.\n")
+}
+
+// statusTemplates are the public pages' templates: their own small
+// layout, not the signed-in one, with the same stylesheet.
+type statusTemplates struct {
+	page, incident, notFound *template.Template
+}
+
+func parseStatusTemplates(versions map[string]string) (statusTemplates, error) {
+	base, err := template.New("status_layout").Funcs(templateFuncs(versions)).ParseFS(templateFiles, "templates/status_layout.html")
+	if err != nil {
+		return statusTemplates{}, err
+	}
+	var t statusTemplates
+	for _, pg := range []struct {
+		dst  **template.Template
+		file string
+	}{{&t.page, "status.html"}, {&t.incident, "status_incident.html"}, {&t.notFound, "status_notfound.html"}} {
+		c, err := base.Clone()
+		if err == nil {
+			*pg.dst, err = c.ParseFS(templateFiles, "templates/"+pg.file)
+		}
+		if err != nil {
+			return statusTemplates{}, fmt.Errorf("template %s: %w", pg.file, err)
+		}
+	}
+	return t, nil
+}
+
+// StatusChanged tells the status page that components or maintenance
+// windows changed; the admin API calls it after a change. (Incident
+// events reach it through Wake.)
+func (s *Server) StatusChanged() { s.status.Changed() }
+
+// SetStatusConfig sets the status page's name, address and limits. Call it
+// before Start.
+func (s *Server) SetStatusConfig(c StatusConfig) { s.status.Configure(c) }
+

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The public status page's own limits. During an outage the page takes a
+// flood of visitors at the moment the responders most need the API, so
+// public requests pass two gates of their own: a rate limit over all
+// public routes together, and a bound on how many are served at once. A
+// request refused by either costs about as little as a cached page, and
+// never touches the database. On the --public-addr listener a third gate,
+// LimitListener, bounds open connections.
+
+// rateLimiter is a token bucket kept as one number (the generic cell rate
+// algorithm): tat is when the bucket would next be empty. One atomic
+// compare-and-swap per request, no lock, so that the limiter is not itself
+// the point where a flood of requests on many cores queues up.
+type rateLimiter struct {
+	interval int64 // nanoseconds per request
+	burst    int64 // nanoseconds of requests allowed ahead of the rate
+	base     time.Time
+	tat      atomic.Int64
+}
+
+// newRateLimiter allows perSecond requests a second, in bursts of up to a
+// second's worth; nil (no limit) for perSecond <= 0.
+func newRateLimiter(perSecond int) *rateLimiter {
+	if perSecond <= 0 {
+		return nil
+	}
+	interval := max(int64(time.Second)/int64(perSecond), 1)
+	return &rateLimiter{interval: interval, burst: int64(time.Second), base: time.Now()}
+}
+
+// allow takes a token, or says how long until one is free.
+func (l *rateLimiter) allow() (bool, time.Duration) {
+	now := int64(time.Since(l.base))
+	for {
+		tat := l.tat.Load()
+		next := max(tat, now) + l.interval
+		if over := next - now - l.burst; over > 0 {
+			return false, time.Duration(over)
+		}
+		if l.tat.CompareAndSwap(tat, next) {
+			return true, 0
+		}
+	}
+}
+
+// inFlight bounds the public requests being served at once. The common
+// case is one atomic add; only when the bound is reached does a request
+// wait, briefly, for a slot.
+type inFlight struct {
+	max     int64
+	wait    time.Duration
+	n       atomic.Int64
+	waiters atomic.Int64
+	freed   chan struct{}
+}
+
+func newInFlight(max int, wait time.Duration) *inFlight {
+	if max <= 0 {
+		return nil
+	}
+	return &inFlight{max: int64(max), wait: wait, freed: make(chan struct{}, max)}
+}
+
+func (f *inFlight) acquire(ctx context.Context) bool {
+	if f.n.Add(1) <= f.max {
+		return true
+	}
+	f.n.Add(-1)
+	f.waiters.Add(1)
+	defer f.waiters.Add(-1)
+	t := time.NewTimer(f.wait)
+	defer t.Stop()
+	for {
+		select {
+		case <-f.freed:
+		case <-t.C:
+			return false
+		case <-ctx.Done():
+			return false
+		}
+		if f.n.Add(1) <= f.max {
+			return true
+		}
+		f.n.Add(-1)
+	}
+}
+
+func (f *inFlight) release() {
+	f.n.Add(-1)
+	if f.waiters.Load() > 0 {
+		select {
+		case f.freed <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// inFlightWait is how long a public request waits for a slot before it is
+// told to come back: long enough to ride out a burst, short enough that a
+// visitor is not left hanging.
+const inFlightWait = 100 * time.Millisecond
+
+// limited runs h under the public limits.
+func (p *StatusPage) limited(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if rl := p.rate; rl != nil {
+			if ok, after := rl.allow(); !ok {
+				p.refuse(w, http.StatusTooManyRequests, after, "Too many requests to the status page; try again in a moment.\n")
+				return
+			}
+		}
+		if f := p.flight; f != nil {
+			if !f.acquire(r.Context()) {
+				p.refuse(w, http.StatusServiceUnavailable, time.Second, "The status page is busy; try again in a moment.\n")
+				return
+			}
+			defer f.release()
+		}
+		h(w, r)
+	}
+}
+
+// refuse answers 429 or 503 with Retry-After in whole seconds (at least
+// 1). It is not cached: the next try may well succeed.
+func (p *StatusPage) refuse(w http.ResponseWriter, code int, after time.Duration, msg string) {
+	h := w.Header()
+	h["Content-Type"] = p.hdr.plain
+	h["Cache-Control"] = p.hdr.noStore
+	h["X-Content-Type-Options"] = p.hdr.nosniff
+	h["Retry-After"] = []string{strconv.FormatInt(int64((after+time.Second-1)/time.Second), 10)}
+	w.WriteHeader(code)
+	w.Write([]byte(msg))
+}
+
+// LimitListener accepts at most n connections at once: Accept waits while
+// n are open, so the excess queues in the kernel's backlog instead of
+// costing memory and goroutines here. n <= 0 means no limit.
+func LimitListener(l net.Listener, n int) net.Listener {
+	if n <= 0 {
+		return l
+	}
+	return &limitListener{Listener: l, sem: make(chan struct{}, n), done: make(chan struct{})}
+}
+
+type limitListener struct {
+	net.Listener
+	sem       chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	select {
+	case l.sem <- struct{}{}:
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.sem
+		return nil, err
+	}
+	return &limitConn{Conn: c, release: func() { <-l.sem }}, nil
+}
+
+func (l *limitListener) Close() error {
+	l.closeOnce.Do(func() { close(l.done) })
+	return l.Listener.Close()
+}
+
+type limitConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
+}
