@@ -362,4 +362,3 @@ func (s *Server) StatusChanged() { s.status.Changed() }
 // SetStatusConfig sets the status page's name, address and limits. Call it
 // before Start.
 func (s *Server) SetStatusConfig(c StatusConfig) { s.status.Configure(c) }
-
