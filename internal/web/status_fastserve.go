@@ -50,6 +50,11 @@ func (p *StatusPage) ServePublic(ctx context.Context, ln net.Listener) error {
 			}
 			return err
 		}
+		if tc, ok := c.(interface{ SetWriteBuffer(int) error }); ok {
+			// Room for a whole page in the kernel, so that one write
+			// sends it and the goroutine does not park midway.
+			tc.SetWriteBuffer(publicSendBuffer)
+		}
 		if !fp.track(c) {
 			c.Close()
 			return nil
@@ -66,6 +71,8 @@ const (
 	publicHeadWait = 10 * time.Second
 	// publicWriteWait bounds how long a slow reader holds a connection.
 	publicWriteWait = 30 * time.Second
+	// publicSendBuffer is the socket send buffer asked for each connection.
+	publicSendBuffer = 512 << 10
 )
 
 // ServePublic serves the public status routes on ln (the --public-addr
