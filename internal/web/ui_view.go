@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -140,8 +139,6 @@ func templateFuncs(assetVersions map[string]string) template.FuncMap {
 	return template.FuncMap{
 		"asset": func(name string) string { return "/assets/" + name + "?v=" + assetVersions[name] },
 		"join":  strings.Join,
-		"itoa":  func(n int64) string { return strconv.FormatInt(n, 10) },
-		"add":   func(a, b int64) int64 { return a + b },
 		"rfc3339": func(t time.Time) string {
 			return t.UTC().Format(time.RFC3339)
 		},
