@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,6 +83,9 @@ type StatusPage struct {
 	cur    atomic.Pointer[statusSet]
 	kick   chan struct{}
 	public *http.ServeMux
+	// paths maps each public path with a fixed body to it, as routes.go
+	// mounts them; the --public-addr server routes by it (status_fastserve.go).
+	paths map[string]statusBody
 
 	// buildMu makes builds one at a time; it guards packed.
 	buildMu sync.Mutex
@@ -282,6 +286,12 @@ func (p *StatusPage) mount(mux *http.ServeMux, assets http.Handler) func(pattern
 		h := p.limited(serve)
 		mux.Handle(pattern, h)
 		p.public.Handle(pattern, h)
+		if b != bodyIncident {
+			if p.paths == nil {
+				p.paths = map[string]statusBody{}
+			}
+			p.paths[strings.TrimPrefix(pattern, "GET ")] = b
+		}
 	}
 }
 

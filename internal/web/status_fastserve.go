@@ -315,8 +315,8 @@ func isEOF(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)
 }
 
-// lookup finds the entry for a path, as the mux routes do for the main
-// address.
+// lookup finds the entry for a path, by the same routes that routes.go
+// mounts on the main address.
 func (fp *fastPublic) lookup(set *statusSet, p string) *statusEntry {
 	if e := fp.assets[p]; e != nil {
 		return e
@@ -324,31 +324,8 @@ func (fp *fastPublic) lookup(set *statusSet, p string) *statusEntry {
 	if set == nil {
 		return nil
 	}
-	switch p {
-	case "/status":
-		return set.bodies[bodyPage]
-	case "/status.json":
-		return set.bodies[bodyJSON]
-	case "/status/feed.atom":
-		return set.bodies[bodyAtom]
-	case "/status/feed.rss":
-		return set.bodies[bodyRSS]
-	case "/api/v2/summary.json":
-		return set.bodies[bodyV2Summary]
-	case "/api/v2/status.json":
-		return set.bodies[bodyV2Status]
-	case "/api/v2/components.json":
-		return set.bodies[bodyV2Components]
-	case "/api/v2/incidents.json":
-		return set.bodies[bodyV2Incidents]
-	case "/api/v2/incidents/unresolved.json":
-		return set.bodies[bodyV2Unresolved]
-	case "/api/v2/scheduled-maintenances.json":
-		return set.bodies[bodyV2Maintenances]
-	case "/api/v2/scheduled-maintenances/upcoming.json":
-		return set.bodies[bodyV2Upcoming]
-	case "/api/v2/scheduled-maintenances/active.json":
-		return set.bodies[bodyV2Active]
+	if b, ok := fp.p.paths[p]; ok {
+		return set.bodies[b]
 	}
 	if rest, ok := strings.CutPrefix(p, "/status/incidents/"); ok {
 		if n, err := strconv.ParseInt(rest, 10, 64); err == nil {

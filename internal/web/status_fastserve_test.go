@@ -103,6 +103,7 @@ func TestFastPublicServesWhatTheMuxServes(t *testing.T) {
 func TestFastPublicPipelining(t *testing.T) {
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	p, _ := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{})
+	mountedStatus(t, p) // the routes, as routes.go mounts them
 	base := startFastPublic(t, p)
 	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
