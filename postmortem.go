@@ -222,6 +222,8 @@ type PostmortemEnv struct {
 	// LastSeq bounds the timeline seqs a highlight may name.
 	LastSeq int64
 	Users   func(name string) (User, error)
+	// Lint finds what would block publishing (nil: nothing blocks).
+	Lint func(Postmortem) ([]Finding, error)
 }
 
 func (pm *Postmortem) requireEditable(env PostmortemEnv) error {
@@ -528,4 +530,13 @@ func (pm Postmortem) LintDoc(people []string, remediations []Remediation) LintDo
 			Factor: n.Factor, Remediations: n.Remediations})
 	}
 	return doc
+}
+
+// PostmortemChangeRecord is one recorded change to a postmortem.
+type PostmortemChangeRecord struct {
+	Version int64           `json:"version"`
+	Actor   string          `json:"actor"`
+	At      time.Time       `json:"at"`
+	Action  string          `json:"action"`
+	Detail  json.RawMessage `json:"detail"`
 }

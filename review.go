@@ -151,3 +151,11 @@ func (r Remediation) Review(date string, outcome ReviewOutcome, note, newDue str
 	out.LastReviewed = date
 	return out, nil
 }
+
+// ReviewDay is what a review date holds: whether a review was scheduled on
+// it and why, and the remediations the viewer may read.
+type ReviewDay struct {
+	Scheduled    bool
+	Reason       string
+	Remediations []Remediation
+}

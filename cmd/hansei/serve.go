@@ -112,8 +112,8 @@ func (env *cli) serve(args []string) error {
 	}
 	app := web.New(db, cfg.Scales, log, db.Now)
 	app.SetStatusConfig(env.statusConfig(cfg.Status, ln, public))
-	app.SetLintRules(cfg.Lint)
-	app.Reviews, db.Reviews = cfg.Reviews, cfg.Reviews
+	app.App().SetLintRules(cfg.Lint)
+	app.App().Reviews.Policy, db.Reviews = cfg.Reviews, cfg.Reviews
 	db.AfterCommit = func([]hansei.Event) { app.Wake() }
 	if err := app.Start(env.ctx); err != nil {
 		return err
@@ -121,11 +121,11 @@ func (env *cli) serve(args []string) error {
 	go db.Listen(env.ctx, app.Wake, log)
 	deliverer := notify.New(db, db.Now, log)
 	for _, w := range cfg.Notify.Webhooks {
-		db.Targets = append(db.Targets, sqldb.Target{Channel: "webhook", Address: w.URL})
+		db.Targets = append(db.Targets, hansei.Target{Channel: "webhook", Address: w.URL})
 		deliverer.Secrets[w.URL] = w.Secret
 	}
 	for _, u := range cfg.Notify.Slack {
-		db.Targets = append(db.Targets, sqldb.Target{Channel: "slack", Address: u})
+		db.Targets = append(db.Targets, hansei.Target{Channel: "slack", Address: u})
 	}
 	if s := cfg.Notify.SMTP; s != nil {
 		password := s.Password

@@ -123,7 +123,7 @@ func (env *cli) usersAdd(args []string) error {
 		if password, err = env.readPassword("add --role "+*role+" --password", rest[0]); err != nil {
 			return err
 		}
-		if err := sqldb.ValidatePassword(password); err != nil {
+		if err := hansei.ValidatePassword(password); err != nil {
 			return err
 		}
 	}
@@ -188,7 +188,7 @@ func (env *cli) usersSetPassword(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := sqldb.ValidatePassword(password); err != nil {
+	if err := hansei.ValidatePassword(password); err != nil {
 		return err
 	}
 	db, _, err := dbf.open(env)
@@ -210,7 +210,7 @@ func (env *cli) usersLink(args []string) error {
 	fs := flag.NewFlagSet("users link", flag.ContinueOnError)
 	dbf := addDBFlags(fs)
 	base := fs.String("url", "", "the web UI's address as browsers reach it (default: HANSEI_URL, else http:// and the listen address)")
-	ttl := fs.Duration("ttl", sqldb.SignInLinkTTL, "how long the link stays valid, up to 168h")
+	ttl := fs.Duration("ttl", hansei.SignInLinkTTL, "how long the link stays valid, up to 168h")
 	rest, err := parse(fs, args, env.stderr)
 	if err != nil {
 		return err
@@ -218,7 +218,7 @@ func (env *cli) usersLink(args []string) error {
 	if err := wantArgs(fs, rest, 1, "one user NAME"); err != nil {
 		return err
 	}
-	if *ttl <= 0 || *ttl > sqldb.SessionLifetime {
+	if *ttl <= 0 || *ttl > hansei.SessionLifetime {
 		return usageErrorf("--ttl %s is out of range; give a duration from 1s to 168h, such as 15m or 24h", *ttl)
 	}
 	db, cfg, err := dbf.open(env)
@@ -316,7 +316,7 @@ func (env *cli) usersTokens(args []string) error {
 	}
 	if *asJSON {
 		if tokens == nil {
-			tokens = []sqldb.TokenInfo{}
+			tokens = []hansei.TokenInfo{}
 		}
 		return printJSON(env.stdout, map[string]any{"items": tokens})
 	}

@@ -184,7 +184,7 @@ func TestUsersTokens(t *testing.T) {
 			t.Fatalf("users tokens printed:\n%s", out)
 		}
 		var list struct {
-			Items []sqldb.TokenInfo `json:"items"`
+			Items []hansei.TokenInfo `json:"items"`
 		}
 		if err := json.Unmarshal([]byte(mustUsers(t, nil, "", "tokens", "--json", "--db", dsn)), &list); err != nil {
 			t.Fatal(err)

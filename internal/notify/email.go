@@ -15,7 +15,6 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
 // SMTP is the mail server notifications are sent through.
@@ -32,7 +31,7 @@ type SMTP struct {
 }
 
 // email sends one delivery as a text and HTML message.
-func (d *Deliverer) email(del sqldb.Delivery) error {
+func (d *Deliverer) email(del hansei.Delivery) error {
 	if d.SMTP == nil {
 		return fmt.Errorf("no SMTP server is configured")
 	}

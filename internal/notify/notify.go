@@ -19,13 +19,12 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
 // Store is the outbox.
 type Store interface {
-	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]sqldb.Delivery, error)
-	FinishDelivery(ctx context.Context, d sqldb.Delivery, failure error) error
+	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]hansei.Delivery, error)
+	FinishDelivery(ctx context.Context, d hansei.Delivery, failure error) error
 }
 
 // Deliverer sends claimed deliveries.
@@ -97,7 +96,7 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	}
 }
 
-func (d *Deliverer) send(ctx context.Context, del sqldb.Delivery) error {
+func (d *Deliverer) send(ctx context.Context, del hansei.Delivery) error {
 	switch del.Channel {
 	case "webhook":
 		return d.post(ctx, del, del.Payload, d.Secrets[del.Target])
@@ -115,7 +114,7 @@ func (d *Deliverer) send(ctx context.Context, del sqldb.Delivery) error {
 }
 
 // post sends body to the target, signed when there is a secret.
-func (d *Deliverer) post(ctx context.Context, del sqldb.Delivery, body []byte, secret string) error {
+func (d *Deliverer) post(ctx context.Context, del hansei.Delivery, body []byte, secret string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, del.Target, bytes.NewReader(body))
 	if err != nil {
 		return err

@@ -21,7 +21,6 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
 // smtpServer is a small real SMTP server: EHLO, STARTTLS, AUTH PLAIN,
@@ -147,18 +146,18 @@ func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
 
 // oneDelivery is a store that hands out one delivery and records its outcome.
 type oneDelivery struct {
-	d       []sqldb.Delivery
+	d       []hansei.Delivery
 	failure error
 	done    bool
 }
 
-func (o *oneDelivery) ClaimDeliveries(context.Context, int, time.Duration) ([]sqldb.Delivery, error) {
+func (o *oneDelivery) ClaimDeliveries(context.Context, int, time.Duration) ([]hansei.Delivery, error) {
 	d := o.d
 	o.d = nil
 	return d, nil
 }
 
-func (o *oneDelivery) FinishDelivery(_ context.Context, _ sqldb.Delivery, failure error) error {
+func (o *oneDelivery) FinishDelivery(_ context.Context, _ hansei.Delivery, failure error) error {
 	o.failure, o.done = failure, true
 	return nil
 }
@@ -181,7 +180,7 @@ func TestEmailOverSTARTTLSWithAuth(t *testing.T) {
 		Data:     map[string]any{"remediation": 7, "incident": 1, "title": "Back off <client> retries", "priority": "P1", "due": "2026-12-01"},
 		Language: "de", TimeZone: "Europe/Berlin"}
 	payload, _ := json.Marshal(n)
-	store := &oneDelivery{d: []sqldb.Delivery{{ID: 1, DeliveryID: "d-123", Channel: "email", Target: "carla@example.com", Payload: payload, Attempts: 1}}}
+	store := &oneDelivery{d: []hansei.Delivery{{ID: 1, DeliveryID: "d-123", Channel: "email", Target: "carla@example.com", Payload: payload, Attempts: 1}}}
 	sent := time.Date(2026, 12, 1, 8, 30, 0, 0, time.UTC)
 	d := New(store, func() time.Time { return sent }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	d.SMTP = &SMTP{Addr: ln.Addr().String(), From: "hansei <hansei@example.com>", Username: "hansei", Password: "pw",
@@ -207,7 +206,7 @@ func TestEmailOverSTARTTLSWithAuth(t *testing.T) {
 	}
 
 	// Wrong credentials: the delivery fails and is retried later.
-	store.d = []sqldb.Delivery{{ID: 2, DeliveryID: "d-124", Channel: "email", Target: "carla@example.com", Payload: payload, Attempts: 1}}
+	store.d = []hansei.Delivery{{ID: 2, DeliveryID: "d-124", Channel: "email", Target: "carla@example.com", Payload: payload, Attempts: 1}}
 	d.SMTP.Password = "wrong"
 	srv.mu.Unlock()
 	_, err = d.DeliverOnce(context.Background())

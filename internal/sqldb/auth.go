@@ -19,29 +19,10 @@ import (
 // the API tokens an admin manages from the web UI. docs/auth.md explains
 // the whole scheme.
 
-// Session is a signed-in browser.
-type Session struct {
-	Token     string // the cookie value; stored only as a SHA-256 hash
-	CSRF      string // random per-session token that every form must echo
-	UserID    int64
-	CreatedAt time.Time
-	ExpiresAt time.Time // absolute end
-}
-
-const (
-	SessionLifetime = 7 * 24 * time.Hour // absolute
-	SessionIdle     = 24 * time.Hour     // ends a session unused this long
-	SignInLinkTTL   = 15 * time.Minute   // default
-	MinPasswordLen  = 12
-)
-
 const (
 	// bcryptCost makes one password check take about a quarter of a second:
 	// slow for someone guessing offline, unnoticeable at a sign-in form.
 	bcryptCost = 12
-	// maxPasswordBytes is where bcrypt stops reading; it refuses longer
-	// passwords rather than silently ignoring their end.
-	maxPasswordBytes = 72
 	// dummyHash is a cost-12 bcrypt hash of a password nobody can type
 	// here. CheckPassword compares against it when there is no real hash,
 	// so an unknown name takes as long to refuse as a wrong password and
@@ -59,24 +40,12 @@ const (
 	touchInterval = time.Minute
 )
 
-// ValidatePassword checks a new password against the rules SetPassword
-// enforces, so that a caller can refuse it before doing anything else.
-func ValidatePassword(password string) error {
-	if n := utf8.RuneCountInString(password); n < MinPasswordLen {
-		return hansei.FieldError("password", "the password has %d characters; use at least %d (a few unrelated words make a long password that is easy to remember)", n, MinPasswordLen)
-	}
-	if len(password) > maxPasswordBytes {
-		return hansei.FieldError("password", "the password is %d bytes long; use at most %d bytes (%d ASCII characters, fewer with accents or non-Latin letters)", len(password), maxPasswordBytes, maxPasswordBytes)
-	}
-	return nil
-}
-
 // SetPassword sets the password of the user called name and ends all of
 // that user's sessions: whoever knew the old password is signed out. A web
 // page that changes the password of the signed-in user therefore creates a
 // new session for the browser afterwards.
 func (db *DB) SetPassword(ctx context.Context, name, password string) error {
-	if err := ValidatePassword(password); err != nil {
+	if err := hansei.ValidatePassword(password); err != nil {
 		return err
 	}
 	// Hash before the transaction begins: a quarter of a second of bcrypt
@@ -112,7 +81,7 @@ func (db *DB) CheckPassword(ctx context.Context, name, password string) (hansei.
 	}
 	// A password longer than any that could be set cannot be right, but
 	// bcrypt would compare only its first 72 bytes.
-	if hash == "" || len(password) > maxPasswordBytes {
+	if hash == "" || len(password) > hansei.MaxPasswordBytes {
 		bcrypt.CompareHashAndPassword([]byte(dummyHash), []byte(password))
 		return hansei.User{}, refused
 	}
@@ -126,10 +95,10 @@ func (db *DB) CheckPassword(ctx context.Context, name, password string) (hansei.
 }
 
 // CreateSignInLink makes a one-time sign-in token for the user called
-// name, valid for ttl (SignInLinkTTL if ttl is not positive).
+// name, valid for ttl (hansei.SignInLinkTTL if ttl is not positive).
 func (db *DB) CreateSignInLink(ctx context.Context, name string, ttl time.Duration) (token string, expires time.Time, err error) {
 	if ttl <= 0 {
-		ttl = SignInLinkTTL
+		ttl = hansei.SignInLinkTTL
 	}
 	token = randomToken(signInLinkPrefix)
 	err = db.update(ctx, func(t *tx) error {
@@ -179,8 +148,8 @@ func (db *DB) RedeemSignInLink(ctx context.Context, token string) (hansei.User, 
 }
 
 // CreateSession signs a browser in as the user with id userID.
-func (db *DB) CreateSession(ctx context.Context, userID int64) (Session, error) {
-	s := Session{Token: randomToken(sessionPrefix), CSRF: randomCSRF(), UserID: userID}
+func (db *DB) CreateSession(ctx context.Context, userID int64) (hansei.Session, error) {
+	s := hansei.Session{Token: randomToken(sessionPrefix), CSRF: randomCSRF(), UserID: userID}
 	err := db.update(ctx, func(t *tx) error {
 		var n int
 		if err := t.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = $1`, userID).Scan(&n); err != nil {
@@ -189,13 +158,13 @@ func (db *DB) CreateSession(ctx context.Context, userID int64) (Session, error) 
 		if n == 0 {
 			return hansei.Errorf(hansei.ENOTFOUND, "there is no user with id %d; it may have been deleted", userID)
 		}
-		s.CreatedAt, s.ExpiresAt = t.now, t.now.Add(SessionLifetime)
+		s.CreatedAt, s.ExpiresAt = t.now, t.now.Add(hansei.SessionLifetime)
 		_, err := t.ExecContext(ctx, `INSERT INTO sessions (token_hash, csrf, user_id, created_at, last_seen_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, hashToken(s.Token), s.CSRF, userID, db.ts(t.now), db.ts(t.now), db.ts(s.ExpiresAt))
 		return err
 	})
 	if err != nil {
-		return Session{}, err
+		return hansei.Session{}, err
 	}
 	return s, nil
 }
@@ -209,30 +178,30 @@ func randomCSRF() string {
 }
 
 // SessionUser authenticates a session cookie. It refuses a session past its
-// absolute end or unused for SessionIdle, and notes the use only when the
+// absolute end or unused for hansei.SessionIdle, and notes the use only when the
 // last note is more than a minute old, so most requests only read.
-func (db *DB) SessionUser(ctx context.Context, token string) (hansei.User, Session, error) {
+func (db *DB) SessionUser(ctx context.Context, token string) (hansei.User, hansei.Session, error) {
 	signIn := "sign in again"
 	if !strings.HasPrefix(token, sessionPrefix) {
-		return hansei.User{}, Session{}, hansei.Errorf(hansei.EUNAUTHORIZED, "you are not signed in; %s", signIn)
+		return hansei.User{}, hansei.Session{}, hansei.Errorf(hansei.EUNAUTHORIZED, "you are not signed in; %s", signIn)
 	}
-	s := Session{Token: token}
+	s := hansei.Session{Token: token}
 	var lastSeen time.Time
 	u, err := scanUser(db.reader(ctx).QueryRowContext(ctx, `SELECT `+userColumns+`, s.csrf, s.created_at, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, hashToken(token)),
 		&s.CSRF, timeValue{&s.CreatedAt}, timeValue{&lastSeen}, timeValue{&s.ExpiresAt})
 	if errors.Is(err, sql.ErrNoRows) {
-		return hansei.User{}, Session{}, hansei.Errorf(hansei.EUNAUTHORIZED, "you are not signed in, or you signed out or changed your password since; %s", signIn)
+		return hansei.User{}, hansei.Session{}, hansei.Errorf(hansei.EUNAUTHORIZED, "you are not signed in, or you signed out or changed your password since; %s", signIn)
 	} else if err != nil {
-		return hansei.User{}, Session{}, err
+		return hansei.User{}, hansei.Session{}, err
 	}
 	s.UserID = u.ID
 	now := db.Now().UTC()
 	if !now.Before(s.ExpiresAt) {
-		return hansei.User{}, Session{}, hansei.Errorf(hansei.EUNAUTHORIZED, "your session ended %s after you signed in; %s", describeDuration(SessionLifetime), signIn)
+		return hansei.User{}, hansei.Session{}, hansei.Errorf(hansei.EUNAUTHORIZED, "your session ended %s after you signed in; %s", describeDuration(hansei.SessionLifetime), signIn)
 	}
-	if now.Sub(lastSeen) >= SessionIdle {
-		return hansei.User{}, Session{}, hansei.Errorf(hansei.EUNAUTHORIZED, "your session ended after %s without use; %s", describeDuration(SessionIdle), signIn)
+	if now.Sub(lastSeen) >= hansei.SessionIdle {
+		return hansei.User{}, hansei.Session{}, hansei.Errorf(hansei.EUNAUTHORIZED, "your session ended after %s without use; %s", describeDuration(hansei.SessionIdle), signIn)
 	}
 	if now.Sub(lastSeen) >= touchInterval {
 		err := db.update(ctx, func(t *tx) error {
@@ -240,7 +209,7 @@ func (db *DB) SessionUser(ctx context.Context, token string) (hansei.User, Sessi
 			return err
 		})
 		if err != nil {
-			return hansei.User{}, Session{}, fmt.Errorf("note the use of a session: %w", err)
+			return hansei.User{}, hansei.Session{}, fmt.Errorf("note the use of a session: %w", err)
 		}
 	}
 	return u, s, nil
@@ -273,7 +242,7 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	var removed int64
 	err := db.update(ctx, func(t *tx) error {
 		res, err := t.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`,
-			db.ts(t.now), db.ts(t.now.Add(-SessionIdle)))
+			db.ts(t.now), db.ts(t.now.Add(-hansei.SessionIdle)))
 		if err != nil {
 			return fmt.Errorf("delete expired sessions: %w", err)
 		}
@@ -288,15 +257,6 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 		return nil
 	})
 	return removed, err
-}
-
-// TokenInfo describes an API token without its secret.
-type TokenInfo struct {
-	ID         int64      `json:"id"`
-	User       string     `json:"user"`
-	Label      string     `json:"label"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at"` // nil if never used; noted to the minute
 }
 
 // maxLabelLen bounds token labels, which are notes such as "deploy bot".
@@ -326,16 +286,16 @@ func (db *DB) CreateToken(ctx context.Context, name, label string) (string, erro
 }
 
 // Tokens lists every API token, by user name, then oldest first.
-func (db *DB) Tokens(ctx context.Context) ([]TokenInfo, error) {
+func (db *DB) Tokens(ctx context.Context) ([]hansei.TokenInfo, error) {
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT t.id, u.name, t.label, t.created_at, t.last_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY u.name, t.id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []TokenInfo
+	var out []hansei.TokenInfo
 	for rows.Next() {
-		var ti TokenInfo
+		var ti hansei.TokenInfo
 		if err := rows.Scan(&ti.ID, &ti.User, &ti.Label, timeValue{&ti.CreatedAt}, optionalTimeValue{&ti.LastUsedAt}); err != nil {
 			return nil, err
 		}
@@ -361,15 +321,10 @@ func (db *DB) RevokeToken(ctx context.Context, id int64) error {
 	})
 }
 
-// UserChange is a change to a user's settings; nil fields stay as they are.
-type UserChange struct {
-	DisplayName, Role, Language, TimeZone, Email, Channel *string
-}
-
 // UpdateUser changes the settings of the user called name. The settings
 // are checked as CreateUser checks them. It refuses to take the admin role
 // from the last admin, who would have nobody left to give it back.
-func (db *DB) UpdateUser(ctx context.Context, name string, c UserChange) (hansei.User, error) {
+func (db *DB) UpdateUser(ctx context.Context, name string, c hansei.UserChange) (hansei.User, error) {
 	// On PostgreSQL the rows are locked, so that two changes to one user
 	// do not undo each other and two admins cannot demote each other at
 	// once; SQLite runs one writer at a time anyway.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
 func authStr(s string) *string { return &s }
@@ -125,8 +124,8 @@ func TestAuthSignInLinks(t *testing.T) {
 		if !strings.HasPrefix(token, "hsl_") || len(token) != 4+52 || strings.ToLower(token) != token {
 			t.Fatalf("token %q; want hsl_ and 52 lower-case base32 characters", token)
 		}
-		if !expires.Equal(f.now.Add(sqldb.SignInLinkTTL)) {
-			t.Fatalf("expires %v, want %v", expires, f.now.Add(sqldb.SignInLinkTTL))
+		if !expires.Equal(f.now.Add(hansei.SignInLinkTTL)) {
+			t.Fatalf("expires %v, want %v", expires, f.now.Add(hansei.SignInLinkTTL))
 		}
 		var stored string
 		if err := f.db.RawQueryRow(ctx, `SELECT token_hash FROM signin_links`).Scan(&stored); err != nil {
@@ -152,8 +151,8 @@ func TestAuthSignInLinks(t *testing.T) {
 			after time.Duration
 			ok    bool
 		}{
-			{"default ttl, just inside", 0, sqldb.SignInLinkTTL - time.Second, true},
-			{"default ttl, at the end", 0, sqldb.SignInLinkTTL, false},
+			{"default ttl, just inside", 0, hansei.SignInLinkTTL - time.Second, true},
+			{"default ttl, at the end", 0, hansei.SignInLinkTTL, false},
 			{"default ttl, long after", -time.Minute, time.Hour, false},
 			{"24 hours, a day less a minute later", 24 * time.Hour, 24*time.Hour - time.Minute, true},
 			{"24 hours, a day and a minute later", 24 * time.Hour, 24*time.Hour + time.Minute, false},
@@ -228,7 +227,7 @@ func TestAuthSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !strings.HasPrefix(s.Token, "hss_") || len(s.CSRF) < 40 || s.UserID != f.alice.ID ||
-			!s.CreatedAt.Equal(f.now) || !s.ExpiresAt.Equal(f.now.Add(sqldb.SessionLifetime)) {
+			!s.CreatedAt.Equal(f.now) || !s.ExpiresAt.Equal(f.now.Add(hansei.SessionLifetime)) {
 			t.Fatalf("session %+v", s)
 		}
 		var stored string
@@ -295,9 +294,9 @@ func TestAuthSessionExpiry(t *testing.T) {
 		check(idle.Token, "23 hours after signing in", true)
 		f.now = f.now.Add(23 * time.Hour)
 		check(idle.Token, "23 hours after the last use", true)
-		f.now = f.now.Add(sqldb.SessionIdle - time.Second)
+		f.now = f.now.Add(hansei.SessionIdle - time.Second)
 		check(idle.Token, "a second short of the idle limit", true)
-		f.now = f.now.Add(sqldb.SessionIdle)
+		f.now = f.now.Add(hansei.SessionIdle)
 		check(idle.Token, "a whole idle period after the last use", false)
 
 		// A use within a minute of the last noted one is not noted (reads
@@ -308,11 +307,11 @@ func TestAuthSessionExpiry(t *testing.T) {
 		}
 		f.now = f.now.Add(30 * time.Second)
 		check(quick.Token, "30 seconds in", true)
-		f.now = f.now.Add(sqldb.SessionIdle - 20*time.Second)
+		f.now = f.now.Add(hansei.SessionIdle - 20*time.Second)
 		check(quick.Token, "an idle period after signing in, though used 30 seconds in", false)
 
 		// Absolute: used every 20 hours, a session still ends after
-		// SessionLifetime.
+		// hansei.SessionLifetime.
 		abs, err := f.db.CreateSession(ctx, f.alice.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -444,7 +443,7 @@ func TestAuthTokens(t *testing.T) {
 func TestAuthUpdateUser(t *testing.T) {
 	eachDB(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		u, err := f.db.UpdateUser(ctx, "alice", sqldb.UserChange{
+		u, err := f.db.UpdateUser(ctx, "alice", hansei.UserChange{
 			DisplayName: authStr("Alice Liddell"), TimeZone: authStr("Asia/Tokyo"), Language: authStr("ja"),
 			Email: authStr("alice@example.com"), Channel: authStr("none"),
 		})
@@ -462,22 +461,22 @@ func TestAuthUpdateUser(t *testing.T) {
 			t.Fatalf("read back %+v, want %+v", read, want)
 		}
 		// A change of nothing changes nothing; nil fields are left alone.
-		if u, err := f.db.UpdateUser(ctx, "alice", sqldb.UserChange{}); err != nil || u.TimeZone != "Asia/Tokyo" || u.Channel != "none" {
+		if u, err := f.db.UpdateUser(ctx, "alice", hansei.UserChange{}); err != nil || u.TimeZone != "Asia/Tokyo" || u.Channel != "none" {
 			t.Fatalf("empty change = %+v, %v", u, err)
 		}
 
 		for _, tc := range []struct {
 			name  string
-			c     sqldb.UserChange
+			c     hansei.UserChange
 			field string
 		}{
-			{"unknown role", sqldb.UserChange{Role: authStr("boss")}, "role"},
-			{"empty role", sqldb.UserChange{Role: authStr("")}, "role"},
-			{"unknown time zone", sqldb.UserChange{TimeZone: authStr("Mars/Olympus_Mons")}, "time_zone"},
-			{"not a language", sqldb.UserChange{Language: authStr("english!")}, "language"},
-			{"not an email", sqldb.UserChange{Email: authStr("alice at example")}, "email"},
-			{"unknown channel", sqldb.UserChange{Channel: authStr("sms")}, "channel"},
-			{"one bad field among good ones", sqldb.UserChange{DisplayName: authStr("A"), Channel: authStr("pager")}, "channel"},
+			{"unknown role", hansei.UserChange{Role: authStr("boss")}, "role"},
+			{"empty role", hansei.UserChange{Role: authStr("")}, "role"},
+			{"unknown time zone", hansei.UserChange{TimeZone: authStr("Mars/Olympus_Mons")}, "time_zone"},
+			{"not a language", hansei.UserChange{Language: authStr("english!")}, "language"},
+			{"not an email", hansei.UserChange{Email: authStr("alice at example")}, "email"},
+			{"unknown channel", hansei.UserChange{Channel: authStr("sms")}, "channel"},
+			{"one bad field among good ones", hansei.UserChange{DisplayName: authStr("A"), Channel: authStr("pager")}, "channel"},
 		} {
 			_, err := f.db.UpdateUser(ctx, "alice", tc.c)
 			wantField(t, err, tc.field)
@@ -486,19 +485,19 @@ func TestAuthUpdateUser(t *testing.T) {
 			t.Fatalf("a refused change was stored: %+v", read)
 		}
 		// Clearing the display name falls back to the user name, as at creation.
-		if u, err := f.db.UpdateUser(ctx, "alice", sqldb.UserChange{DisplayName: authStr(""), Email: authStr("")}); err != nil || u.DisplayName != "alice" || u.Email != "" {
+		if u, err := f.db.UpdateUser(ctx, "alice", hansei.UserChange{DisplayName: authStr(""), Email: authStr("")}); err != nil || u.DisplayName != "alice" || u.Email != "" {
 			t.Fatalf("cleared = %+v, %v", u, err)
 		}
-		_, err = f.db.UpdateUser(ctx, "nobody", sqldb.UserChange{})
+		_, err = f.db.UpdateUser(ctx, "nobody", hansei.UserChange{})
 		wantCode(t, err, hansei.ENOTFOUND)
 
 		// The last admin keeps the role until there is another.
-		_, err = f.db.UpdateUser(ctx, "root", sqldb.UserChange{Role: authStr("responder")})
+		_, err = f.db.UpdateUser(ctx, "root", hansei.UserChange{Role: authStr("responder")})
 		wantField(t, err, "role")
-		if _, err := f.db.UpdateUser(ctx, "bob", sqldb.UserChange{Role: authStr("admin")}); err != nil {
+		if _, err := f.db.UpdateUser(ctx, "bob", hansei.UserChange{Role: authStr("admin")}); err != nil {
 			t.Fatal(err)
 		}
-		if u, err := f.db.UpdateUser(ctx, "root", sqldb.UserChange{Role: authStr("viewer")}); err != nil || u.Role != hansei.RoleViewer {
+		if u, err := f.db.UpdateUser(ctx, "root", hansei.UserChange{Role: authStr("viewer")}); err != nil || u.Role != hansei.RoleViewer {
 			t.Fatalf("demote root with bob an admin = %+v, %v", u, err)
 		}
 		users, err := f.db.Users(ctx)

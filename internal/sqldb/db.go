@@ -45,7 +45,7 @@ type DB struct {
 	// Scales validate severities and priorities.
 	Scales hansei.Scales
 	// Targets receive every notification (see outbox.go).
-	Targets []Target
+	Targets []hansei.Target
 	// Email sends notifications to their recipients who chose email too.
 	Email bool
 	// Reviews says when follow-up reviews are held.

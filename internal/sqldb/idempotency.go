@@ -10,13 +10,6 @@ import (
 	hansei "github.com/hansei-dev/hansei"
 )
 
-// Response is a stored answer to a mutating request.
-type Response struct {
-	Status      int
-	ContentType string
-	Body        []byte
-}
-
 // IdempotencyKeyTTL is how long a key is remembered; the brief promises at
 // least 24 hours.
 const IdempotencyKeyTTL = 48 * time.Hour
@@ -31,7 +24,7 @@ const IdempotencyKeyTTL = 48 * time.Hour
 //
 // fn returns the response to record. If fn fails, nothing is recorded and
 // the key stays free, so a retry runs again.
-func (db *DB) Idempotent(ctx context.Context, user hansei.User, key, requestHash string, fn func(context.Context) (Response, error)) (resp Response, replayed bool, err error) {
+func (db *DB) Idempotent(ctx context.Context, user hansei.User, key, requestHash string, fn func(context.Context) (hansei.StoredResponse, error)) (resp hansei.StoredResponse, replayed bool, err error) {
 	if key == "" || len(key) > 255 {
 		return resp, false, hansei.FieldError("Idempotency-Key", "the Idempotency-Key header must be 1 to 255 characters, such as a UUID")
 	}

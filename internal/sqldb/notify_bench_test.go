@@ -14,7 +14,6 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/notify"
-	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
 )
 
@@ -76,7 +75,7 @@ func BenchmarkOutboxDelivery(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
 			db := benchOpen(b, freshTarget(b, name).DSN)
-			db.Targets = []sqldb.Target{{Channel: "webhook", Address: recv.URL}}
+			db.Targets = []hansei.Target{{Channel: "webhook", Address: recv.URL}}
 			if err := db.BulkOutbox(ctx, b.N, recv.URL, payload); err != nil {
 				b.Fatal(err)
 			}

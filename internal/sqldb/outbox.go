@@ -14,33 +14,6 @@ import (
 	hansei "github.com/hansei-dev/hansei"
 )
 
-// Target is where notifications go: a channel ("webhook", "slack") and
-// its address. Every notification is delivered to every target; it names
-// its recipients, and the receiver routes it.
-type Target struct {
-	Channel string
-	Address string
-}
-
-// Delivery is one claimed outbox row.
-type Delivery struct {
-	ID         int64           `json:"id"`
-	DeliveryID string          `json:"delivery_id"`
-	Key        string          `json:"key"`
-	Channel    string          `json:"channel"`
-	Target     string          `json:"target"`
-	Payload    json.RawMessage `json:"payload"`
-	State      string          `json:"state"`
-	Attempts   int             `json:"attempts"`
-	NextAt     time.Time       `json:"next_attempt_at"`
-	LastError  string          `json:"last_error"`
-	CreatedAt  time.Time       `json:"created_at"`
-}
-
-// MaxAttempts is how often a delivery is tried before it is parked for an
-// admin to look at.
-const MaxAttempts = 8
-
 // enqueue writes a notification to the outbox for every target, in the
 // transaction of the change that caused it. A notification already there
 // (same key and target) is not written again.
@@ -50,7 +23,7 @@ func (t *tx) enqueue(ctx context.Context, n hansei.Notification) error {
 		return err
 	}
 	type row struct {
-		Target
+		hansei.Target
 		payload []byte
 	}
 	rows := make([]row, 0, len(t.db.Targets))
@@ -69,7 +42,7 @@ func (t *tx) enqueue(ctx context.Context, n hansei.Notification) error {
 			if err != nil {
 				return err
 			}
-			rows = append(rows, row{Target{Channel: "email", Address: u.Email}, b})
+			rows = append(rows, row{hansei.Target{Channel: "email", Address: u.Email}, b})
 		}
 	}
 	for _, r := range rows {
@@ -90,7 +63,7 @@ func (t *tx) enqueue(ctx context.Context, n hansei.Notification) error {
 // the lease ends. A worker that dies mid-delivery leaves the row to be
 // claimed again when its lease ends: delivery is at least once, and every
 // attempt carries the same delivery id.
-func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Delivery, error) {
+func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]hansei.Delivery, error) {
 	now := db.Now()
 	skip := ""
 	if db.dialect == postgres {
@@ -112,11 +85,11 @@ func scanDeliveries(rows interface {
 	Scan(...any) error
 	Err() error
 	Close() error
-}) ([]Delivery, error) {
+}) ([]hansei.Delivery, error) {
 	defer rows.Close()
-	out := []Delivery{}
+	out := []hansei.Delivery{}
 	for rows.Next() {
-		var d Delivery
+		var d hansei.Delivery
 		var payload []byte
 		if err := rows.Scan(&d.ID, &d.DeliveryID, &d.Key, &d.Channel, &d.Target, &payload, &d.State, &d.Attempts,
 			timeValue{&d.NextAt}, &d.LastError, timeValue{&d.CreatedAt}); err != nil {
@@ -130,8 +103,8 @@ func scanDeliveries(rows interface {
 
 // FinishDelivery records the outcome of an attempt: delivered, or tried
 // again later with exponential backoff and jitter, or parked after
-// MaxAttempts.
-func (db *DB) FinishDelivery(ctx context.Context, d Delivery, failure error) error {
+// hansei.MaxAttempts.
+func (db *DB) FinishDelivery(ctx context.Context, d hansei.Delivery, failure error) error {
 	now := db.Now()
 	if failure == nil {
 		_, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'delivered', delivered_at = $1, leased_until = NULL, last_error = '' WHERE id = $2`,
@@ -139,7 +112,7 @@ func (db *DB) FinishDelivery(ctx context.Context, d Delivery, failure error) err
 		return err
 	}
 	state := "pending"
-	if d.Attempts >= MaxAttempts {
+	if d.Attempts >= hansei.MaxAttempts {
 		state = "parked"
 	}
 	msg := failure.Error()
@@ -163,7 +136,7 @@ func Backoff(attempts int) time.Duration {
 
 // Outbox lists deliveries in a state (pending, delivered, parked; "" for
 // all), newest first.
-func (db *DB) Outbox(ctx context.Context, state string, limit int) ([]Delivery, error) {
+func (db *DB) Outbox(ctx context.Context, state string, limit int) ([]hansei.Delivery, error) {
 	q := `SELECT id, delivery_id, key, channel, target, payload, state, attempts, next_attempt_at, last_error, created_at FROM outbox`
 	args := []any{}
 	if state != "" {

@@ -15,12 +15,12 @@ import (
 )
 
 // TestOutboxDeliversEachRowOnce: two workers on two handles claim every
-// notification exactly once; failures back off and park after MaxAttempts;
+// notification exactly once; failures back off and park after hansei.MaxAttempts;
 // an admin retry puts a parked delivery back.
 func TestOutboxDeliversEachRowOnce(t *testing.T) {
 	eachDB(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f.db.Targets = []sqldb.Target{{Channel: "webhook", Address: "http://127.0.0.1:1/a"}, {Channel: "slack", Address: "http://127.0.0.1:1/b"}}
+		f.db.Targets = []hansei.Target{{Channel: "webhook", Address: "http://127.0.0.1:1/a"}, {Channel: "slack", Address: "http://127.0.0.1:1/b"}}
 		f.declare(t, "Checkout failing", "SEV2")
 		due := f.now.Format("2006-01-02")
 		for i := 0; i < 20; i++ {
@@ -91,7 +91,7 @@ func TestOutboxDeliversEachRowOnce(t *testing.T) {
 		if _, err := f.db.ScanReminders(ctx, due, hansei.DefaultReminderPolicy()); err != nil {
 			t.Fatal(err)
 		}
-		for attempt := 1; attempt <= sqldb.MaxAttempts; attempt++ {
+		for attempt := 1; attempt <= hansei.MaxAttempts; attempt++ {
 			batch, err := f.db.ClaimDeliveries(ctx, 1, time.Minute)
 			if err != nil || len(batch) != 1 || batch[0].Attempts != attempt {
 				t.Fatalf("attempt %d: %+v %v", attempt, batch, err)
@@ -99,7 +99,7 @@ func TestOutboxDeliversEachRowOnce(t *testing.T) {
 			if err := f.db.FinishDelivery(ctx, batch[0], errors.New("HTTP 503")); err != nil {
 				t.Fatal(err)
 			}
-			if again, _ := f.db.ClaimDeliveries(ctx, 1, time.Minute); len(again) != 0 && attempt < sqldb.MaxAttempts {
+			if again, _ := f.db.ClaimDeliveries(ctx, 1, time.Minute); len(again) != 0 && attempt < hansei.MaxAttempts {
 				// the other target's row may be due; only this row's backoff matters
 				if again[0].ID == batch[0].ID {
 					t.Fatalf("retried before its backoff")
@@ -180,7 +180,7 @@ func TestNotificationsEmailRecipientsWhoChoseEmail(t *testing.T) {
 func TestDailyDigestOncePerOwnerAndDay(t *testing.T) {
 	eachDB(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f.db.Targets = []sqldb.Target{{Channel: "webhook", Address: "http://127.0.0.1:1/hook"}}
+		f.db.Targets = []hansei.Target{{Channel: "webhook", Address: "http://127.0.0.1:1/hook"}}
 		f.declare(t, "Checkout failing", "SEV2")
 		for _, r := range []struct{ owner, due string }{{"bob", "2027-02-01"}, {"bob", "2027-01-01"}, {"alice", "2027-03-01"}} {
 			due := r.due

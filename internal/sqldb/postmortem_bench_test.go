@@ -221,17 +221,14 @@ func pmBenchDocument(b *testing.B, db *sqldb.DB, author hansei.User, number int6
 	for i := range highlights {
 		highlights[i] = int64(i+1) * (pmBenchEvents / pmBenchHighlights)
 	}
-	change := func(action string, fn sqldb.PostmortemChange) hansei.Postmortem {
-		pm, err := db.ChangePostmortem(ctx, author, number, action, fn)
+	change := func(cmd hansei.PostmortemCommand) hansei.Postmortem {
+		pm, err := db.ChangePostmortem(ctx, author, number, cmd, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
 		return pm
 	}
-	change("edit", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		pm, err := pm.Patch(hansei.PostmortemPatch{Sections: sections, Highlights: &highlights}, env)
-		return pm, nil, err
-	})
+	change(hansei.EditPostmortem{Patch: hansei.PostmortemPatch{Sections: sections, Highlights: &highlights}})
 	factors := hansei.FactorCategories()
 	for i := 1; i <= pmBenchWhys; i++ {
 		// Node i hangs under node i/2: a tree three to five levels deep,
@@ -241,10 +238,7 @@ func pmBenchDocument(b *testing.B, db *sqldb.DB, author hansei.User, number int6
 		if i > pmBenchWhys/2 && i%2 == 0 {
 			in.Factor = &factors[i%len(factors)]
 		}
-		change("why.add", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-			pm, n, err := pm.AddWhy(in, env)
-			return pm, n, err
-		})
+		change(hansei.AddWhy{Why: in})
 	}
 	pm, err := db.Postmortem(ctx, author, number)
 	if err != nil {

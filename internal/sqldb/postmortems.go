@@ -16,9 +16,6 @@ import (
 func (db *DB) CreatePostmortem(ctx context.Context, actor hansei.User, number int64) (hansei.Postmortem, error) {
 	var pm hansei.Postmortem
 	err := db.update(ctx, func(t *tx) error {
-		if err := actor.RequireActor(); err != nil {
-			return err
-		}
 		inc, err := t.lockIncident(ctx, number)
 		if err != nil {
 			return err
@@ -102,15 +99,11 @@ func loadPostmortem(ctx context.Context, q queryer, number int64, lock string) (
 	return pm, nil
 }
 
-// PostmortemChange is one use case on a postmortem: it gets the current
-// postmortem and what deciding needs, and returns the new one with a
-// description of the change for the record.
-type PostmortemChange func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error)
-
-// ChangePostmortem runs change on the incident's postmortem in one
+// ChangePostmortem decides cmd against the incident's postmortem in one
 // transaction, saves the result and records who changed what and when.
-// Publishing also keeps the revision whole and closes the incident.
-func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number int64, action string, change PostmortemChange) (hansei.Postmortem, error) {
+// Publishing also keeps the revision whole and closes the incident. lint
+// finds what would block publishing.
+func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number int64, cmd hansei.PostmortemCommand, lint func(hansei.Postmortem) ([]hansei.Finding, error)) (hansei.Postmortem, error) {
 	var pm hansei.Postmortem
 	err := db.update(ctx, func(t *tx) error {
 		inc, err := t.lockIncident(ctx, number)
@@ -129,9 +122,9 @@ func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number in
 			return err
 		}
 		env := hansei.PostmortemEnv{Now: t.now, Actor: actor, LastSeq: inc.LastSeq,
-			Users: func(name string) (hansei.User, error) { return userByName(ctx, t, name) }}
+			Users: func(name string) (hansei.User, error) { return userByName(ctx, t, name) }, Lint: lint}
 		var detail any
-		if pm, detail, err = change(before, env); err != nil {
+		if pm, detail, err = hansei.DecidePostmortem(before, env, cmd); err != nil {
 			return err
 		}
 		doc, err := json.Marshal(pm)
@@ -143,7 +136,7 @@ func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number in
 		if err != nil {
 			return fmt.Errorf("save postmortem: %w", err)
 		}
-		if err := t.recordChange(ctx, pm, actor, action, detail); err != nil {
+		if err := t.recordChange(ctx, pm, actor, cmd.Action(), detail); err != nil {
 			return err
 		}
 		if pm.Status != hansei.PostmortemPublished || before.Status == hansei.PostmortemPublished {
@@ -182,17 +175,8 @@ func optionalTime(db *DB, t *time.Time) any {
 	return db.ts(*t)
 }
 
-// PostmortemChangeRecord is one recorded change to a postmortem.
-type PostmortemChangeRecord struct {
-	Version int64           `json:"version"`
-	Actor   string          `json:"actor"`
-	At      time.Time       `json:"at"`
-	Action  string          `json:"action"`
-	Detail  json.RawMessage `json:"detail"`
-}
-
 // PostmortemHistory lists every change to an incident's postmortem, oldest first.
-func (db *DB) PostmortemHistory(ctx context.Context, viewer hansei.User, number int64) ([]PostmortemChangeRecord, error) {
+func (db *DB) PostmortemHistory(ctx context.Context, viewer hansei.User, number int64) ([]hansei.PostmortemChangeRecord, error) {
 	if _, err := db.Postmortem(ctx, viewer, number); err != nil {
 		return nil, err
 	}
@@ -202,9 +186,9 @@ func (db *DB) PostmortemHistory(ctx context.Context, viewer hansei.User, number 
 		return nil, err
 	}
 	defer rows.Close()
-	out := []PostmortemChangeRecord{}
+	out := []hansei.PostmortemChangeRecord{}
 	for rows.Next() {
-		var c PostmortemChangeRecord
+		var c hansei.PostmortemChangeRecord
 		var detail []byte
 		if err := rows.Scan(&c.Version, &c.Actor, timeValue{&c.At}, &c.Action, &detail); err != nil {
 			return nil, err

@@ -62,14 +62,11 @@ func rmtPostmortemWithWhys(t *testing.T, f *fixture) (int64, int64, int64) {
 	}
 	var ids []int64
 	for _, q := range []string{"Why did the disk fill?", "Why was nobody paged?"} {
-		_, err := f.db.ChangePostmortem(ctx, f.alice, inc.Number, "why.add", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-			out, node, err := pm.AddWhy(hansei.WhyInput{Question: q, Answer: "because " + q}, env)
-			ids = append(ids, node.ID)
-			return out, node, err
-		})
+		pm, err := f.db.ChangePostmortem(ctx, f.alice, inc.Number, hansei.AddWhy{Why: hansei.WhyInput{Question: q, Answer: "because " + q}}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
+		ids = append(ids, pm.Whys[len(pm.Whys)-1].ID)
 	}
 	if len(ids) != 2 || ids[0] == ids[1] || ids[0] == 0 {
 		t.Fatalf("why ids %v", ids)

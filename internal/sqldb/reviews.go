@@ -19,17 +19,9 @@ func (t *tx) scheduleReview(ctx context.Context, date, reason string) error {
 	return nil
 }
 
-// ReviewDay is what a review date holds: whether a review was scheduled on
-// it and why, and the remediations the viewer may read.
-type ReviewDay struct {
-	Scheduled    bool
-	Reason       string
-	Remediations []hansei.Remediation
-}
-
 // ReviewDay reads a review date.
-func (db *DB) ReviewDay(ctx context.Context, viewer hansei.User, date string) (ReviewDay, error) {
-	var day ReviewDay
+func (db *DB) ReviewDay(ctx context.Context, viewer hansei.User, date string) (hansei.ReviewDay, error) {
+	var day hansei.ReviewDay
 	err := db.reader(ctx).QueryRowContext(ctx, `SELECT reason FROM reviews WHERE date = $1`, date).Scan(&day.Reason)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return day, err

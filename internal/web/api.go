@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
 // MaxBody is the largest request body the API accepts.
@@ -80,14 +79,14 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, u hansei.Use
 	fmt.Fprintf(sum, "%s %s\n", r.Method, r.URL.RequestURI())
 	sum.Write(body)
 	hash := hex.EncodeToString(sum.Sum(nil))
-	resp, replayed, err := s.store.Idempotent(r.Context(), u, key, hash, func(ctx context.Context) (sqldb.Response, error) {
+	resp, replayed, err := s.app.Requests.Idempotent(r.Context(), u, key, hash, func(ctx context.Context) (hansei.StoredResponse, error) {
 		rec := &recorder{header: http.Header{}, status: http.StatusOK}
 		req := r.WithContext(ctx)
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		if err := h(rec, req, u); err != nil {
-			return sqldb.Response{}, err
+			return hansei.StoredResponse{}, err
 		}
-		return sqldb.Response{Status: rec.status, ContentType: rec.header.Get("Content-Type"), Body: rec.body.Bytes()}, nil
+		return hansei.StoredResponse{Status: rec.status, ContentType: rec.header.Get("Content-Type"), Body: rec.body.Bytes()}, nil
 	})
 	if err != nil {
 		return err
@@ -120,7 +119,7 @@ func (s *Server) authenticate(r *http.Request) (hansei.User, error) {
 	if h == "" || !ok || strings.TrimSpace(token) == "" {
 		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "send an API token as \"Authorization: Bearer <token>\"; `hansei users add NAME --role responder` prints one")
 	}
-	return s.store.UserByToken(r.Context(), strings.TrimSpace(token))
+	return s.app.Users.ByToken(r.Context(), strings.TrimSpace(token))
 }
 
 // errorBody is the JSON error contract.

@@ -49,7 +49,7 @@ func (s *Server) declareIncident(w http.ResponseWriter, r *http.Request, u hanse
 	if err := decodeJSON(w, r, &in, false); err != nil {
 		return err
 	}
-	inc, err := s.store.Declare(r.Context(), u, hansei.Declare{
+	inc, err := s.app.Incidents.Declare(r.Context(), u, hansei.Declare{
 		Title: in.Title, Severity: in.Severity, Summary: in.Summary, Services: in.Services,
 		Commander: in.Commander, Visibility: in.Visibility, StartedAt: in.StartedAt, DetectedAt: in.DetectedAt,
 	})
@@ -83,7 +83,7 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request, u hansei.
 		return hansei.FieldError("limit", "limit must be between 1 and 200, not %d", limit)
 	}
 	f.Limit = int(limit)
-	incs, next, err := s.store.Incidents(r.Context(), u, f)
+	incs, next, err := s.app.Incidents.List(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request, u hansei.Us
 	if err != nil {
 		return err
 	}
-	inc, err := s.store.Incident(r.Context(), u, n)
+	inc, err := s.app.Incidents.Get(r.Context(), u, n)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request, u hansei.User, 
 	if err != nil {
 		return err
 	}
-	inc, events, err := s.store.Execute(r.Context(), u, n, c)
+	inc, events, err := s.app.Incidents.Execute(r.Context(), u, n, c)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (s *Server) getTimeline(w http.ResponseWriter, r *http.Request, u hansei.Us
 	if limit < 1 || limit > 1000 {
 		return hansei.FieldError("limit", "limit must be between 1 and 1000, not %d", limit)
 	}
-	events, err := s.store.Timeline(r.Context(), u, n, after, int(limit))
+	events, err := s.app.Incidents.Timeline(r.Context(), u, n, after, int(limit))
 	if err != nil {
 		return err
 	}

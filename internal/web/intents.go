@@ -48,7 +48,7 @@ func (s *Server) stateIntent(w http.ResponseWriter, r *http.Request, u hansei.Us
 		}
 		cmd.Window = time.Duration(*in.WindowSeconds) * time.Second
 	}
-	inc, events, err := s.store.Execute(r.Context(), u, n, cmd)
+	inc, events, err := s.app.Incidents.Execute(r.Context(), u, n, cmd)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) listIntents(w http.ResponseWriter, r *http.Request, u hansei.Us
 	if err != nil {
 		return err
 	}
-	inc, err := s.store.Incident(r.Context(), u, n)
+	inc, err := s.app.Incidents.Get(r.Context(), u, n)
 	if err != nil {
 		return err
 	}
@@ -90,11 +90,7 @@ func (s *Server) intentAction(build func(w http.ResponseWriter, r *http.Request,
 		if err != nil {
 			return err
 		}
-		n, err := s.store.IntentIncident(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		inc, _, err := s.store.Execute(r.Context(), u, n, cmd)
+		inc, _, err := s.app.Intents.Act(r.Context(), u, id, cmd)
 		if err != nil {
 			return err
 		}

@@ -44,7 +44,7 @@ func (s *Server) listPostmortems(w http.ResponseWriter, r *http.Request, u hanse
 	if err != nil {
 		return hansei.FieldError("cursor", "cursor must be the next_cursor of a previous page")
 	}
-	pms, err := s.store.PublishedPostmortems(r.Context(), u, since)
+	pms, err := s.app.Postmortems.Published(r.Context(), u, since)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (s *Server) listFactors(w http.ResponseWriter, r *http.Request, u hansei.Us
 	if err != nil {
 		return err
 	}
-	pms, err := s.store.PublishedPostmortems(r.Context(), u, since)
+	pms, err := s.app.Postmortems.Published(r.Context(), u, since)
 	if err != nil {
 		return err
 	}

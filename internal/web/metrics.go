@@ -121,7 +121,7 @@ func formatFloat(f float64) string {
 // serveMetrics writes the Prometheus metrics, with open incidents by
 // severity read from the database at scrape time.
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) error {
-	open, err := s.store.OpenBySeverity(r.Context())
+	open, err := s.app.Incidents.OpenBySeverity(r.Context())
 	if err != nil {
 		return err
 	}

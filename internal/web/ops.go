@@ -33,7 +33,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.app.Incidents.Ready(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
 		http.Error(w, "not ready: the database does not answer", http.StatusServiceUnavailable)
 		return nil

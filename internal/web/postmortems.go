@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
 // whyTreeNode is a why-tree node with its children, as the API nests them.
@@ -62,7 +61,7 @@ func (s *Server) readPostmortem(r *http.Request, u hansei.User) (hansei.Postmort
 	if err != nil {
 		return hansei.Postmortem{}, err
 	}
-	return s.store.Postmortem(r.Context(), u, n)
+	return s.app.Postmortems.Get(r.Context(), u, n)
 }
 
 func (s *Server) createPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
@@ -70,7 +69,7 @@ func (s *Server) createPostmortem(w http.ResponseWriter, r *http.Request, u hans
 	if err != nil {
 		return err
 	}
-	pm, err := s.store.CreatePostmortem(r.Context(), u, n)
+	pm, err := s.app.Postmortems.Create(r.Context(), u, n)
 	if err != nil {
 		return err
 	}
@@ -87,12 +86,12 @@ func (s *Server) getPostmortem(w http.ResponseWriter, r *http.Request, u hansei.
 }
 
 // changePostmortem runs one change and answers with the postmortem.
-func (s *Server) changePostmortem(w http.ResponseWriter, r *http.Request, u hansei.User, action string, change sqldb.PostmortemChange) error {
+func (s *Server) changePostmortem(w http.ResponseWriter, r *http.Request, u hansei.User, cmd hansei.PostmortemCommand) error {
 	n, err := incidentNumber(r)
 	if err != nil {
 		return err
 	}
-	pm, err := s.store.ChangePostmortem(r.Context(), u, n, action, change)
+	pm, err := s.app.Postmortems.Change(r.Context(), u, n, cmd)
 	if err != nil {
 		return err
 	}
@@ -140,16 +139,7 @@ func (s *Server) patchPostmortem(w http.ResponseWriter, r *http.Request, u hanse
 			p.Version = &ver
 		}
 	}
-	return s.changePostmortem(w, r, u, "edit", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		out, err := pm.Patch(p, env)
-		fields := make([]string, 0, len(raw))
-		for k := range raw {
-			if k != "version" {
-				fields = append(fields, k)
-			}
-		}
-		return out, map[string]any{"fields": fields}, err
-	})
+	return s.changePostmortem(w, r, u, hansei.EditPostmortem{Patch: p})
 }
 
 type whyBody struct {
@@ -164,10 +154,7 @@ func (s *Server) addWhy(w http.ResponseWriter, r *http.Request, u hansei.User) e
 	if err := decodeJSON(w, r, &in, false); err != nil {
 		return err
 	}
-	return s.changePostmortem(w, r, u, "why.add", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		out, node, err := pm.AddWhy(hansei.WhyInput{Parent: in.Parent, Question: in.Question, Answer: in.Answer, Factor: in.Factor}, env)
-		return out, node, err
-	})
+	return s.changePostmortem(w, r, u, hansei.AddWhy{Why: hansei.WhyInput{Parent: in.Parent, Question: in.Question, Answer: in.Answer, Factor: in.Factor}})
 }
 
 func whyID(r *http.Request) (int64, error) {
@@ -187,10 +174,7 @@ func (s *Server) updateWhy(w http.ResponseWriter, r *http.Request, u hansei.User
 	if err := decodeJSON(w, r, &in, false); err != nil {
 		return err
 	}
-	return s.changePostmortem(w, r, u, "why.edit", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		out, err := pm.UpdateWhy(id, hansei.WhyInput{Question: in.Question, Answer: in.Answer, Factor: in.Factor}, env)
-		return out, map[string]int64{"id": id}, err
-	})
+	return s.changePostmortem(w, r, u, hansei.EditWhy{ID: id, Why: hansei.WhyInput{Question: in.Question, Answer: in.Answer, Factor: in.Factor}})
 }
 
 func (s *Server) deleteWhy(w http.ResponseWriter, r *http.Request, u hansei.User) error {
@@ -199,30 +183,21 @@ func (s *Server) deleteWhy(w http.ResponseWriter, r *http.Request, u hansei.User
 		return err
 	}
 	cascade := r.URL.Query().Get("cascade") == "true"
-	return s.changePostmortem(w, r, u, "why.delete", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		out, err := pm.DeleteWhy(id, cascade, env)
-		return out, map[string]any{"id": id, "cascade": cascade}, err
-	})
+	return s.changePostmortem(w, r, u, hansei.DeleteWhy{ID: id, Cascade: cascade})
 }
 
 func (s *Server) submitPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
 	if err := decodeJSON(w, r, &struct{}{}, true); err != nil {
 		return err
 	}
-	return s.changePostmortem(w, r, u, "submit", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		out, err := pm.Submit(env)
-		return out, nil, err
-	})
+	return s.changePostmortem(w, r, u, hansei.SubmitPostmortem{})
 }
 
 func (s *Server) approvePostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
 	if err := decodeJSON(w, r, &struct{}{}, true); err != nil {
 		return err
 	}
-	return s.changePostmortem(w, r, u, "approve", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		out, err := pm.Approve(env)
-		return out, map[string]int64{"version": pm.Version}, err
-	})
+	return s.changePostmortem(w, r, u, hansei.ApprovePostmortem{})
 }
 
 func (s *Server) publishPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
@@ -232,20 +207,7 @@ func (s *Server) publishPostmortem(w http.ResponseWriter, r *http.Request, u han
 	if err := decodeJSON(w, r, &in, true); err != nil {
 		return err
 	}
-	return s.changePostmortem(w, r, u, "publish", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		findings, err := s.lint(r.Context(), pm)
-		if err != nil {
-			return pm, nil, err
-		}
-		var blocking []string
-		for _, f := range findings {
-			if f.Blocking {
-				blocking = append(blocking, f.Message+" ("+f.Section+")")
-			}
-		}
-		out, err := pm.Publish(blocking, in.Override, env)
-		return out, map[string]any{"override": in.Override, "blocking_findings": len(blocking)}, err
-	})
+	return s.changePostmortem(w, r, u, hansei.PublishPostmortem{Override: in.Override})
 }
 
 func (s *Server) amendPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
@@ -255,10 +217,7 @@ func (s *Server) amendPostmortem(w http.ResponseWriter, r *http.Request, u hanse
 	if err := decodeJSON(w, r, &in, false); err != nil {
 		return err
 	}
-	return s.changePostmortem(w, r, u, "amend", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		out, err := pm.Amend(in.Reason, env)
-		return out, map[string]string{"reason": in.Reason}, err
-	})
+	return s.changePostmortem(w, r, u, hansei.AmendPostmortem{Reason: in.Reason})
 }
 
 func (s *Server) lintPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
@@ -266,7 +225,7 @@ func (s *Server) lintPostmortem(w http.ResponseWriter, r *http.Request, u hansei
 	if err != nil {
 		return err
 	}
-	findings, err := s.lint(r.Context(), pm)
+	findings, err := s.app.Postmortems.Lint(r.Context(), u, pm)
 	if err != nil {
 		return err
 	}
@@ -277,25 +236,17 @@ func (s *Server) lintPostmortem(w http.ResponseWriter, r *http.Request, u hansei
 }
 
 func (s *Server) exportPostmortem(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	pm, err := s.readPostmortem(r, u)
+	n, err := incidentNumber(r)
 	if err != nil {
 		return err
 	}
-	var highlights []hansei.Event
-	for _, seq := range pm.Highlights {
-		events, err := s.store.Timeline(r.Context(), u, pm.Incident, seq-1, 1)
-		if err != nil {
-			return err
-		}
-		highlights = append(highlights, events...)
+	pm, md, err := s.app.Postmortems.Export(r.Context(), u, n)
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	w.Header().Set("Content-Disposition", `inline; filename="INC-`+strconv.FormatInt(pm.Incident, 10)+`-postmortem.md"`)
-	rems, err := s.incidentRemediations(r.Context(), pm.Incident)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write([]byte(pm.Markdown(highlights, rems)))
+	_, err = w.Write([]byte(md))
 	return err
 }
 
@@ -305,9 +256,9 @@ func (s *Server) postmortemHistory(w http.ResponseWriter, r *http.Request, u han
 	if err != nil {
 		return err
 	}
-	changes, err := s.store.PostmortemHistory(r.Context(), u, n)
+	changes, err := s.app.Postmortems.History(r.Context(), u, n)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listResponse[sqldb.PostmortemChangeRecord]{Items: changes})
+	return writeJSON(w, http.StatusOK, listResponse[hansei.PostmortemChangeRecord]{Items: changes})
 }

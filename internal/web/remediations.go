@@ -47,7 +47,7 @@ func (s *Server) createRemediation(w http.ResponseWriter, r *http.Request, u han
 	if err != nil {
 		return err
 	}
-	rem, err := s.store.CreateRemediation(r.Context(), u, b.Incident, in)
+	rem, err := s.app.Remediations.Create(r.Context(), u, b.Incident, in)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (s *Server) getRemediation(w http.ResponseWriter, r *http.Request, u hansei
 	if err != nil {
 		return err
 	}
-	rem, err := s.store.Remediation(r.Context(), u, id)
+	rem, err := s.app.Remediations.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (s *Server) patchRemediation(w http.ResponseWriter, r *http.Request, u hans
 	if err != nil {
 		return err
 	}
-	rem, err := s.store.ChangeRemediation(r.Context(), u, id, in, b.Note)
+	rem, err := s.app.Remediations.Change(r.Context(), u, id, in, b.Note)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (s *Server) remediationProgress(w http.ResponseWriter, r *http.Request, u h
 	if err != nil {
 		return err
 	}
-	rem, err := s.store.ChangeRemediation(r.Context(), u, id, in, b.Note)
+	rem, err := s.app.Remediations.Change(r.Context(), u, id, in, b.Note)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (s *Server) listRemediations(w http.ResponseWriter, r *http.Request, u hans
 		}
 		f.Incident = n
 	}
-	items, err := s.store.Remediations(r.Context(), u, f)
+	items, err := s.app.Remediations.List(r.Context(), u, f)
 	if err != nil {
 		return err
 	}

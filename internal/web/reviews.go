@@ -10,23 +10,18 @@ import (
 // tomorrow): open remediations due by then or not reviewed for a while,
 // grouped by accountable owner.
 func (s *Server) getReview(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	date, err := s.Reviews.ReviewDate(r.PathValue("date"), s.now())
-	if err != nil {
-		return err
-	}
-	day, err := s.store.ReviewDay(r.Context(), u, date)
+	a, err := s.app.Reviews.Agenda(r.Context(), u, r.PathValue("date"))
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{
-		"date": date, "scheduled": day.Scheduled, "reason": day.Reason,
-		"owners": s.Reviews.Agenda(date, day.Remediations),
+		"date": a.Date, "scheduled": a.Day.Scheduled, "reason": a.Day.Reason, "owners": a.Owners,
 	})
 }
 
 // recordOutcome records a review's outcome for one remediation.
 func (s *Server) recordOutcome(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	date, err := s.Reviews.ReviewDate(r.PathValue("date"), s.now())
+	date, err := s.app.Reviews.Date(r.PathValue("date"))
 	if err != nil {
 		return err
 	}
@@ -46,7 +41,7 @@ func (s *Server) recordOutcome(w http.ResponseWriter, r *http.Request, u hansei.
 	if err != nil {
 		return err
 	}
-	rem, err := s.store.RecordOutcome(r.Context(), u, date, in.Remediation, outcome, in.Note, in.Due)
+	rem, err := s.app.Reviews.RecordOutcome(r.Context(), u, date, in.Remediation, outcome, in.Note, in.Due)
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func (b componentBody) apply(c *hansei.Component) error {
 }
 
 func (s *Server) listComponents(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	snap, err := s.store.StatusSnapshot(r.Context(), s.now())
+	snap, err := s.app.StatusPage.Snapshot(r.Context())
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *Server) listComponents(w http.ResponseWriter, r *http.Request, u hansei
 }
 
 func (s *Server) getComponent(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	c, err := s.store.Component(r.Context(), r.PathValue("key"))
+	c, err := s.app.StatusPage.Component(r.Context(), r.PathValue("key"))
 	if err != nil {
 		return err
 	}
@@ -109,24 +109,17 @@ func (s *Server) saveComponent(w http.ResponseWriter, r *http.Request, u hansei.
 	if b.Key == "" {
 		return hansei.FieldError("key", "key is required: the component's name in URLs and commands, such as checkout-api")
 	}
-	if err := u.RequireAdmin(); err != nil {
-		return err // before telling whether the key exists
-	}
-	status := http.StatusOK
-	if _, err := s.store.Component(r.Context(), b.Key); hansei.ErrorCode(err) == hansei.ENOTFOUND {
-		status = http.StatusCreated
-	} else if err != nil {
-		return err
-	}
 	c := hansei.Component{Key: b.Key}
 	if err := b.apply(&c); err != nil {
 		return err
 	}
-	saved, err := s.store.SaveComponent(r.Context(), u, c)
+	saved, created, err := s.app.StatusPage.SaveComponent(r.Context(), u, c)
 	if err != nil {
 		return err
 	}
-	if status == http.StatusCreated {
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
 		w.Header().Set("Location", "/api/v1/components/"+url.PathEscape(saved.Key))
 	}
 	return writeJSON(w, status, saved)
@@ -152,23 +145,13 @@ func (s *Server) patchComponent(w http.ResponseWriter, r *http.Request, u hansei
 		if err != nil {
 			return err
 		}
-		c, err := s.store.SetComponentState(r.Context(), u, key, st)
+		c, err := s.app.StatusPage.SetComponentState(r.Context(), u, key, st)
 		if err != nil {
 			return err
 		}
 		return writeJSON(w, http.StatusOK, c)
 	}
-	if err := u.RequireAdmin(); err != nil {
-		return err
-	}
-	c, err := s.store.Component(r.Context(), key)
-	if err != nil {
-		return err
-	}
-	if err := b.apply(&c); err != nil {
-		return err
-	}
-	saved, err := s.store.SaveComponent(r.Context(), u, c)
+	saved, err := s.app.StatusPage.ChangeComponent(r.Context(), u, key, b.apply)
 	if err != nil {
 		return err
 	}
@@ -177,7 +160,7 @@ func (s *Server) patchComponent(w http.ResponseWriter, r *http.Request, u hansei
 
 func (s *Server) deleteComponent(w http.ResponseWriter, r *http.Request, u hansei.User) error {
 	key := r.PathValue("key")
-	if err := s.store.DeleteComponent(r.Context(), u, key); err != nil {
+	if err := s.app.StatusPage.DeleteComponent(r.Context(), u, key); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"deleted": key})
@@ -226,7 +209,7 @@ func (s *Server) listMaintenance(w http.ResponseWriter, r *http.Request, u hanse
 		}
 		from = t
 	}
-	items, err := s.store.Maintenances(r.Context(), from)
+	items, err := s.app.StatusPage.Maintenances(r.Context(), from)
 	if err != nil {
 		return err
 	}
@@ -256,7 +239,7 @@ func (s *Server) createMaintenance(w http.ResponseWriter, r *http.Request, u han
 			return err
 		}
 	}
-	m, err = s.store.CreateMaintenance(r.Context(), u, m)
+	m, err = s.app.StatusPage.CreateMaintenance(r.Context(), u, m)
 	if err != nil {
 		return err
 	}
@@ -269,7 +252,7 @@ func (s *Server) deleteMaintenance(w http.ResponseWriter, r *http.Request, u han
 	if err != nil || id <= 0 {
 		return hansei.FieldError("id", "maintenance window id %q is not valid; use the number `hansei maintenance list` shows", r.PathValue("id"))
 	}
-	if err := s.store.DeleteMaintenance(r.Context(), u, id); err != nil {
+	if err := s.app.StatusPage.DeleteMaintenance(r.Context(), u, id); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]int64{"deleted": id})

@@ -157,7 +157,7 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 	if err != nil {
 		return err
 	}
-	shallow(func() { _, err = s.store.Incident(r.Context(), u, n) })
+	shallow(func() { _, err = s.app.Incidents.Get(r.Context(), u, n) })
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 				err    error
 			)
 			shallow(func() {
-				if events, err = s.store.Timeline(r.Context(), u, n, last, 500); err == nil {
+				if events, err = s.app.Incidents.Timeline(r.Context(), u, n, last, 500); err == nil {
 					frames, err = encodeFrames(events, func(e hansei.Event) int64 { return e.Seq })
 				}
 			})
@@ -273,7 +273,7 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 		ok, seen := readable[n]
 		if !seen {
 			var err error
-			shallow(func() { _, err = s.store.Incident(r.Context(), u, n) })
+			shallow(func() { _, err = s.app.Incidents.Get(r.Context(), u, n) })
 			ok = err == nil
 			readable[n] = ok
 		}
@@ -291,7 +291,7 @@ func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User
 				err    error
 			)
 			shallow(func() {
-				if events, err = s.store.EventsAfter(r.Context(), last, 500); err == nil {
+				if events, err = s.app.Incidents.EventsAfter(r.Context(), last, 500); err == nil {
 					shown := make([]hansei.Event, 0, len(events))
 					for _, e := range events {
 						if visible(e) {

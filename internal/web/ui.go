@@ -242,7 +242,7 @@ func (s *Server) sessionViewer(r *http.Request) (*viewer, error) {
 	if err != nil || c.Value == "" {
 		return nil, hansei.Errorf(hansei.EUNAUTHORIZED, "you are not signed in; sign in and try again")
 	}
-	u, sess, err := s.store.SessionUser(r.Context(), c.Value)
+	u, sess, err := s.app.Users.Session(r.Context(), c.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -263,20 +263,15 @@ func (s *Server) anonymousViewer(r *http.Request) *viewer {
 	return &viewer{Lang: acceptLanguage(r.Header.Get("Accept-Language")), Loc: time.UTC, s: s, Now: s.now()}
 }
 
-// startSession signs u in on this browser.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	sess, err := s.store.CreateSession(r.Context(), u.ID)
-	if err != nil {
-		return err
-	}
+// setSessionCookie gives the browser its new session.
+func setSessionCookie(w http.ResponseWriter, r *http.Request, sess hansei.Session) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/",
 		Expires: sess.ExpiresAt, HttpOnly: true, Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
-	return nil
 }
 
 func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if err := s.store.DeleteSession(r.Context(), c.Value); err != nil {
+		if err := s.app.Users.SignOut(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}

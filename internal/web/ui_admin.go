@@ -9,7 +9,6 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
 // The admin pages: users (create, change, sign-in links), API tokens and
@@ -82,17 +81,13 @@ func deliveryStateText(v *viewer, state string) string {
 func (s *Server) loadAdminUsers(r *http.Request, v *viewer) (adminUsersView, error) {
 	d := adminUsersView{Roles: roleChoices(v), Languages: uiLanguages, Zones: commonZones,
 		Form: hansei.User{Role: hansei.RoleResponder, Language: "en", TimeZone: "UTC"}}
-	users, err := s.store.Users(r.Context())
-	if err != nil {
-		return d, err
-	}
-	withPassword, err := s.store.UsersWithPassword(r.Context())
+	dir, err := s.app.Users.Directory(r.Context(), v.User)
 	if err != nil {
 		return d, err
 	}
 	d.Passwords = true
-	for _, u := range users {
-		d.Users = append(d.Users, adminUser{User: u, RoleText: roleText(v, u.Role), HasPassword: withPassword[u.Name]})
+	for _, u := range dir.Users {
+		d.Users = append(d.Users, adminUser{User: u, RoleText: roleText(v, u.Role), HasPassword: dir.WithPassword[u.Name]})
 	}
 	return d, nil
 }
@@ -103,9 +98,6 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, v *vie
 }
 
 func (s *Server) adminUsersPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if err := v.User.RequireAdmin(); err != nil {
-		return err
-	}
 	d, err := s.loadAdminUsers(r, v)
 	if err != nil {
 		return err
@@ -126,14 +118,11 @@ func signInURL(r *http.Request, token string) string {
 // adminCreateUser creates a user and shows its first API token and a
 // sign-in link, once.
 func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if err := v.User.RequireAdmin(); err != nil {
-		return err
-	}
 	f := r.PostForm
 	u := hansei.User{Name: strings.TrimSpace(f.Get("name")), Role: hansei.Role(f.Get("role")),
 		DisplayName: strings.TrimSpace(f.Get("display_name")), Email: strings.TrimSpace(f.Get("email")),
 		Language: f.Get("language"), TimeZone: strings.TrimSpace(f.Get("time_zone"))}
-	created, token, err := s.store.CreateUser(r.Context(), u)
+	created, token, err := s.app.Users.Create(r.Context(), v.User, u)
 	if err != nil {
 		if status := statusOf(err); status >= 500 || status == http.StatusForbidden {
 			return err
@@ -150,7 +139,7 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request, v *view
 	}
 	shown := &secretShown{User: created.Name, Token: token}
 	var fl *flash
-	if link, expires, err := s.store.CreateSignInLink(r.Context(), created.Name, 0); err == nil {
+	if link, expires, err := s.app.Users.SignInLink(r.Context(), v.User, created.Name); err == nil {
 		shown.Link, shown.Expires = signInURL(r, link), expires
 	} else {
 		// The token is shown only now: show it even without a link.
@@ -168,11 +157,8 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request, v *view
 
 // adminUserLink makes a new one-time sign-in link for a user.
 func (s *Server) adminUserLink(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if err := v.User.RequireAdmin(); err != nil {
-		return err
-	}
 	name := r.PathValue("name")
-	link, expires, err := s.store.CreateSignInLink(r.Context(), name, 0)
+	link, expires, err := s.app.Users.SignInLink(r.Context(), v.User, name)
 	if err != nil {
 		return err
 	}
@@ -186,12 +172,9 @@ func (s *Server) adminUserLink(w http.ResponseWriter, r *http.Request, v *viewer
 
 // adminUpdateUser changes a user's role and settings.
 func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if err := v.User.RequireAdmin(); err != nil {
-		return err
-	}
 	name := r.PathValue("name")
 	f := r.PostForm
-	c := sqldb.UserChange{}
+	c := hansei.UserChange{}
 	for key, dst := range map[string]**string{"display_name": &c.DisplayName, "role": &c.Role, "language": &c.Language,
 		"time_zone": &c.TimeZone, "email": &c.Email, "channel": &c.Channel} {
 		if f.Has(key) {
@@ -199,25 +182,25 @@ func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request, v *view
 			*dst = &val
 		}
 	}
-	if _, err := s.store.UpdateUser(r.Context(), name, c); err != nil {
+	if _, err := s.app.Users.Update(r.Context(), v.User, name, c); err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/users#user-"+name, v.Tf("Saved the settings of %s.", name))
 }
 
 type adminTokensView struct {
-	Tokens  []sqldb.TokenInfo
+	Tokens  []hansei.TokenInfo
 	Users   []string
 	Created *secretShown
 }
 
-func (s *Server) loadAdminTokens(r *http.Request) (adminTokensView, error) {
+func (s *Server) loadAdminTokens(r *http.Request, v *viewer) (adminTokensView, error) {
 	var d adminTokensView
 	var err error
-	if d.Tokens, err = s.store.Tokens(r.Context()); err != nil {
+	if d.Tokens, err = s.app.Users.Tokens(r.Context(), v.User); err != nil {
 		return d, err
 	}
-	users, err := s.store.Users(r.Context())
+	users, err := s.app.Users.All(r.Context())
 	if err != nil {
 		return d, err
 	}
@@ -228,10 +211,7 @@ func (s *Server) loadAdminTokens(r *http.Request) (adminTokensView, error) {
 }
 
 func (s *Server) adminTokensPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if err := v.User.RequireAdmin(); err != nil {
-		return err
-	}
-	d, err := s.loadAdminTokens(r)
+	d, err := s.loadAdminTokens(r, v)
 	if err != nil {
 		return err
 	}
@@ -240,15 +220,12 @@ func (s *Server) adminTokensPage(w http.ResponseWriter, r *http.Request, v *view
 
 // adminCreateToken makes an API token for a user and shows it once.
 func (s *Server) adminCreateToken(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if err := v.User.RequireAdmin(); err != nil {
-		return err
-	}
 	name := r.PostForm.Get("user")
-	token, err := s.store.CreateToken(r.Context(), name, r.PostForm.Get("label"))
+	token, err := s.app.Users.CreateToken(r.Context(), v.User, name, r.PostForm.Get("label"))
 	if err != nil {
 		return err
 	}
-	d, err := s.loadAdminTokens(r)
+	d, err := s.loadAdminTokens(r, v)
 	if err != nil {
 		return err
 	}
@@ -258,14 +235,11 @@ func (s *Server) adminCreateToken(w http.ResponseWriter, r *http.Request, v *vie
 }
 
 func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if err := v.User.RequireAdmin(); err != nil {
-		return err
-	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return hansei.FieldError("id", "token id %q is not valid", r.PathValue("id"))
 	}
-	if err := s.store.RevokeToken(r.Context(), id); err != nil {
+	if err := s.app.Users.RevokeToken(r.Context(), v.User, id); err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/tokens", v.Tf("Token %d revoked: requests that carry it are refused from now on.", id))
@@ -278,26 +252,18 @@ type adminOutboxView struct {
 }
 
 type outboxRow struct {
-	sqldb.Delivery
+	hansei.Delivery
 	StateText string
 	Kind      string
 	To        string
 }
 
 func (s *Server) adminOutboxPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if err := v.User.RequireAdmin(); err != nil {
-		return err
-	}
 	d := adminOutboxView{State: r.URL.Query().Get("state")}
 	for _, st := range []string{"pending", "parked", "delivered"} {
 		d.States = append(d.States, adminChoice{st, deliveryStateText(v, st)})
 	}
-	switch d.State {
-	case "", "pending", "delivered", "parked":
-	default:
-		return hansei.FieldError("state", "state must be pending, delivered or parked, not %q", d.State)
-	}
-	items, err := s.store.Outbox(r.Context(), d.State, 200)
+	items, err := s.app.Notifications.Outbox(r.Context(), v.User, d.State)
 	if err != nil {
 		return err
 	}
@@ -314,14 +280,11 @@ func (s *Server) adminOutboxPage(w http.ResponseWriter, r *http.Request, v *view
 }
 
 func (s *Server) adminRetryDelivery(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if err := v.User.RequireAdmin(); err != nil {
-		return err
-	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return hansei.FieldError("id", "delivery id %q is not valid", r.PathValue("id"))
 	}
-	if err := s.store.RetryDelivery(r.Context(), id); err != nil {
+	if err := s.app.Notifications.Retry(r.Context(), v.User, id); err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/outbox?state=pending", v.Tf("Delivery %d is queued again.", id))

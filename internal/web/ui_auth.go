@@ -23,7 +23,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request, v *viewer) e
 
 func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	name, next := r.PostForm.Get("name"), r.PostForm.Get("next")
-	u, err := s.store.CheckPassword(r.Context(), name, r.PostForm.Get("password"))
+	_, sess, err := s.app.Users.SignIn(r.Context(), name, r.PostForm.Get("password"))
 	if err != nil {
 		if hansei.ErrorCode(err) != hansei.EUNAUTHORIZED {
 			return err
@@ -32,9 +32,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, v *viewer) error
 			Flash: &flash{Error: true, Text: v.T("The user name or password is not right.")},
 			D:     signinPage{Next: next, Name: name}})
 	}
-	if err := s.startSession(w, r, u); err != nil {
-		return err
-	}
+	setSessionCookie(w, r, sess)
 	return redirect(w, r, nextURL(next), "")
 }
 
@@ -46,14 +44,12 @@ func (s *Server) signinLinkForm(w http.ResponseWriter, r *http.Request, v *viewe
 }
 
 func (s *Server) signinLink(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	u, err := s.store.RedeemSignInLink(r.Context(), r.PostForm.Get("token"))
+	u, sess, err := s.app.Users.SignInWithLink(r.Context(), r.PostForm.Get("token"))
 	if err != nil {
 		return s.render(w, r, statusOf(err), "error", view{V: v, Title: v.T("Sign in"),
 			D: errorPage{Status: statusOf(err), Message: hansei.ErrorMessage(err), SignIn: true}})
 	}
-	if err := s.startSession(w, r, u); err != nil {
-		return err
-	}
+	setSessionCookie(w, r, sess)
 	return redirect(w, r, "/incidents", v.T("Signed in. Set a password with: hansei users set-password")+" "+u.Name)
 }
 

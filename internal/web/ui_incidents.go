@@ -50,7 +50,7 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request, v *viewer
 		}
 	}
 	var err error
-	if d.Items, d.Next, err = s.store.Incidents(r.Context(), v.User, f); err != nil {
+	if d.Items, d.Next, err = s.app.Incidents.List(r.Context(), v.User, f); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "incidents", view{V: v, Title: v.T("Incidents"), Nav: "incidents", D: d})
@@ -78,7 +78,7 @@ func (s *Server) declareForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if d.Private {
 		cmd.Visibility = hansei.VisibilityRestricted
 	}
-	inc, err := s.store.Declare(r.Context(), v.User, cmd)
+	inc, err := s.app.Incidents.Declare(r.Context(), v.User, cmd)
 	if err != nil {
 		if statusOf(err) >= 500 {
 			return err
@@ -154,7 +154,7 @@ func (s *Server) loadIncidentView(r *http.Request, v *viewer, before int64) (inc
 	if err != nil {
 		return incidentView{}, err
 	}
-	inc, err := s.store.Incident(r.Context(), v.User, n)
+	inc, err := s.app.Incidents.Get(r.Context(), v.User, n)
 	if err != nil {
 		return incidentView{}, err
 	}
@@ -167,7 +167,7 @@ func (s *Server) loadIncidentView(r *http.Request, v *viewer, before int64) (inc
 	}
 	d.Live = end == inc.LastSeq
 	after := max(end-timelineWindow, 0)
-	events, err := s.store.Timeline(r.Context(), v.User, n, after, int(end-after))
+	events, err := s.app.Incidents.Timeline(r.Context(), v.User, n, after, int(end-after))
 	if err != nil {
 		return d, err
 	}
@@ -185,14 +185,14 @@ func (s *Server) loadIncidentView(r *http.Request, v *viewer, before int64) (inc
 	env := hansei.Env{Now: v.Now, Actor: v.User, Scales: s.scales}
 	if _, err := hansei.Decide(inc, env, hansei.PublishUpdate{Text: "?"}); err == nil && v.CanAct() {
 		d.CanPublish = true
-		if d.Components, err = s.store.Components(r.Context()); err != nil {
+		if d.Components, err = s.app.StatusPage.Components(r.Context()); err != nil {
 			return d, err
 		}
 		d.ComponentStates = componentStateList()
 		d.PublicStatuses = []hansei.Status{hansei.StatusInvestigating, hansei.StatusIdentified, hansei.StatusMonitoring, hansei.StatusResolved}
 	}
 	if v.CanAct() {
-		users, err := s.store.Users(r.Context())
+		users, err := s.app.Users.All(r.Context())
 		if err != nil {
 			return d, err
 		}
@@ -311,7 +311,7 @@ func (s *Server) runCommand(w http.ResponseWriter, r *http.Request, v *viewer, c
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.store.Execute(r.Context(), v.User, n, cmd); err != nil {
+	if _, _, err := s.app.Incidents.Execute(r.Context(), v.User, n, cmd); err != nil {
 		return err
 	}
 	return redirect(w, r, incidentURL(n), done)
@@ -379,12 +379,9 @@ func (s *Server) intentActionForm(w http.ResponseWriter, r *http.Request, v *vie
 	default:
 		return hansei.Errorf(hansei.ENOTFOUND, "no intent action %q; use acknowledge, object, lift-objection or withdraw", r.PathValue("action"))
 	}
-	n, err := s.store.IntentIncident(r.Context(), id)
+	inc, _, err := s.app.Intents.Act(r.Context(), v.User, id, cmd)
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.store.Execute(r.Context(), v.User, n, cmd); err != nil {
-		return err
-	}
-	return redirect(w, r, incidentURL(n)+"#intent-"+strconv.FormatInt(id, 10), "")
+	return redirect(w, r, incidentURL(inc.Number)+"#intent-"+strconv.FormatInt(id, 10), "")
 }

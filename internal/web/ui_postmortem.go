@@ -240,7 +240,7 @@ func (s *Server) loadPostmortemView(r *http.Request, v *viewer) (postmortemView,
 		return postmortemView{}, err
 	}
 	ctx := r.Context()
-	inc, err := s.store.Incident(ctx, v.User, n)
+	inc, err := s.app.Incidents.Get(ctx, v.User, n)
 	if err != nil {
 		return postmortemView{}, err
 	}
@@ -248,7 +248,7 @@ func (s *Server) loadPostmortemView(r *http.Request, v *viewer) (postmortemView,
 	for _, f := range hansei.FactorCategories() {
 		d.Factors = append(d.Factors, pmChoice{f, factorText(v, f)})
 	}
-	pm, err := s.store.Postmortem(ctx, v.User, n)
+	pm, err := s.app.Postmortems.Get(ctx, v.User, n)
 	if hansei.ErrorCode(err) == hansei.ENOTFOUND {
 		// The domain says whether a draft can be started now.
 		if _, err := hansei.NewDraft(inc, nil, v.User.Name, v.Now); err != nil {
@@ -262,13 +262,13 @@ func (s *Server) loadPostmortemView(r *http.Request, v *viewer) (postmortemView,
 	d.StatusLabel = pmStatusText(v, pm.Status)
 	d.Editable = v.CanAct() && pm.Status != hansei.PostmortemPublished
 
-	rems, err := s.incidentRemediations(ctx, n)
+	rems, err := s.app.Remediations.List(ctx, v.User, hansei.RemediationFilter{Incident: n})
 	if err != nil {
 		return d, err
 	}
 	var findings []hansei.Finding
 	if pm.Status != hansei.PostmortemPublished {
-		if findings, err = s.lint(ctx, pm); err != nil {
+		if findings, err = s.app.Postmortems.Lint(ctx, v.User, pm); err != nil {
 			return d, err
 		}
 	}
@@ -377,7 +377,7 @@ func (s *Server) loadPostmortemView(r *http.Request, v *viewer) (postmortemView,
 	d.Pending = pm.Pending()
 	d.CanApprove = v.CanAct() && pm.Status == hansei.PostmortemInReview && slices.Contains(d.Pending, v.User.Name)
 	if v.CanAct() {
-		users, err := s.store.Users(ctx)
+		users, err := s.app.Users.All(ctx)
 		if err != nil {
 			return d, err
 		}

@@ -3,13 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
 // The postmortem editor's forms: each posts one change and returns to the
@@ -21,19 +19,19 @@ func (s *Server) createPostmortemForm(w http.ResponseWriter, r *http.Request, v 
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.CreatePostmortem(r.Context(), v.User, n); err != nil {
+	if _, err := s.app.Postmortems.Create(r.Context(), v.User, n); err != nil {
 		return err
 	}
 	return redirect(w, r, postmortemURL(n), v.T("The draft is ready, prefilled from the timeline."))
 }
 
 // changePostmortemForm runs one change and returns to the editor.
-func (s *Server) changePostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer, action, done, anchor string, change sqldb.PostmortemChange) error {
+func (s *Server) changePostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer, done, anchor string, cmd hansei.PostmortemCommand) error {
 	n, err := incidentNumber(r)
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.ChangePostmortem(r.Context(), v.User, n, action, change); err != nil {
+	if _, err := s.app.Postmortems.Change(r.Context(), v.User, n, cmd); err != nil {
 		return err
 	}
 	return redirect(w, r, postmortemURL(n)+anchor, done)
@@ -58,7 +56,7 @@ func (s *Server) saveSectionsForm(w http.ResponseWriter, r *http.Request, v *vie
 	if err != nil {
 		return hansei.FieldError("version", "the form lacks the version it was loaded at; reload the page and edit again")
 	}
-	current, err := s.store.Postmortem(r.Context(), v.User, n)
+	current, err := s.app.Postmortems.Get(r.Context(), v.User, n)
 	if err != nil {
 		return err
 	}
@@ -77,15 +75,7 @@ func (s *Server) saveSectionsForm(w http.ResponseWriter, r *http.Request, v *vie
 		return redirect(w, r, postmortemURL(n)+"#pm-sections", v.T("Nothing changed."))
 	}
 	p := hansei.PostmortemPatch{Sections: changed, Version: &version}
-	_, err = s.store.ChangePostmortem(r.Context(), v.User, n, "edit", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		out, err := pm.Patch(p, env)
-		fields := make([]string, 0, len(changed))
-		for k := range changed {
-			fields = append(fields, k)
-		}
-		slices.Sort(fields)
-		return out, map[string]any{"fields": fields}, err
-	})
+	_, err = s.app.Postmortems.Change(r.Context(), v.User, n, hansei.EditPostmortem{Patch: p})
 	if conflictOnVersion(err) {
 		d, lerr := s.loadPostmortemView(r, v)
 		if lerr != nil {
@@ -134,20 +124,14 @@ func (s *Server) highlightsForm(w http.ResponseWriter, r *http.Request, v *viewe
 	if err != nil {
 		return err
 	}
-	return s.changePostmortemForm(w, r, v, "edit", v.T("Highlights saved."), "#pm-highlights",
-		func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-			out, err := pm.Patch(hansei.PostmortemPatch{Highlights: &hs}, env)
-			return out, map[string]any{"fields": []string{"highlights"}}, err
-		})
+	return s.changePostmortemForm(w, r, v, v.T("Highlights saved."), "#pm-highlights",
+		hansei.EditPostmortem{Patch: hansei.PostmortemPatch{Highlights: &hs}})
 }
 
 func (s *Server) reviewersForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	rs := append([]string{}, r.PostForm["reviewers"]...)
-	return s.changePostmortemForm(w, r, v, "edit", v.T("Reviewers saved."), "#pm-review",
-		func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-			out, err := pm.Patch(hansei.PostmortemPatch{Reviewers: &rs}, env)
-			return out, map[string]any{"fields": []string{"reviewers"}}, err
-		})
+	return s.changePostmortemForm(w, r, v, v.T("Reviewers saved."), "#pm-review",
+		hansei.EditPostmortem{Patch: hansei.PostmortemPatch{Reviewers: &rs}})
 }
 
 // formFactor is the why's factor: the category when it is marked as a
@@ -173,19 +157,15 @@ func (s *Server) addWhyForm(w http.ResponseWriter, r *http.Request, v *viewer) e
 	if r.PostForm.Get("contributing") != "" {
 		in.Factor = formFactor(r)
 	}
-	var added int64
 	n, err := incidentNumber(r)
 	if err != nil {
 		return err
 	}
-	_, err = s.store.ChangePostmortem(r.Context(), v.User, n, "why.add", func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-		out, node, err := pm.AddWhy(in, env)
-		added = node.ID
-		return out, node, err
-	})
+	pm, err := s.app.Postmortems.Change(r.Context(), v.User, n, hansei.AddWhy{Why: in})
 	if err != nil {
 		return err
 	}
+	added := pm.Whys[len(pm.Whys)-1].ID // AddWhy appends the new node
 	return redirect(w, r, postmortemURL(n)+"#why-"+strconv.FormatInt(added, 10), v.T("Why added."))
 }
 
@@ -195,11 +175,7 @@ func (s *Server) updateWhyForm(w http.ResponseWriter, r *http.Request, v *viewer
 		return err
 	}
 	in := hansei.WhyInput{Question: formText(r, "question"), Answer: formText(r, "answer"), Factor: formFactor(r)}
-	return s.changePostmortemForm(w, r, v, "why.edit", v.T("Why saved."), "#why-"+strconv.FormatInt(id, 10),
-		func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-			out, err := pm.UpdateWhy(id, in, env)
-			return out, map[string]int64{"id": id}, err
-		})
+	return s.changePostmortemForm(w, r, v, v.T("Why saved."), "#why-"+strconv.FormatInt(id, 10), hansei.EditWhy{ID: id, Why: in})
 }
 
 // deleteWhyForm removes a why and everything beneath it: the form that
@@ -210,11 +186,7 @@ func (s *Server) deleteWhyForm(w http.ResponseWriter, r *http.Request, v *viewer
 		return err
 	}
 	cascade := r.PostForm.Get("cascade") == "true"
-	return s.changePostmortemForm(w, r, v, "why.delete", v.T("Why deleted."), "#whys",
-		func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-			out, err := pm.DeleteWhy(id, cascade, env)
-			return out, map[string]any{"id": id, "cascade": cascade}, err
-		})
+	return s.changePostmortemForm(w, r, v, v.T("Why deleted."), "#whys", hansei.DeleteWhy{ID: id, Cascade: cascade})
 }
 
 // whyRemediationForm adds a remediation that answers a why.
@@ -239,7 +211,7 @@ func (s *Server) whyRemediationForm(w http.ResponseWriter, r *http.Request, v *v
 	if in.Due != nil && *in.Due == "" {
 		in.Due = nil
 	}
-	rem, err := s.store.CreateRemediation(r.Context(), v.User, n, in)
+	rem, err := s.app.Remediations.Create(r.Context(), v.User, n, in)
 	if err != nil {
 		return err
 	}
@@ -247,47 +219,21 @@ func (s *Server) whyRemediationForm(w http.ResponseWriter, r *http.Request, v *v
 }
 
 func (s *Server) submitPostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.changePostmortemForm(w, r, v, "submit", v.T("Submitted for review."), "#pm-review",
-		func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-			out, err := pm.Submit(env)
-			return out, nil, err
-		})
+	return s.changePostmortemForm(w, r, v, v.T("Submitted for review."), "#pm-review", hansei.SubmitPostmortem{})
 }
 
 func (s *Server) approvePostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.changePostmortemForm(w, r, v, "approve", v.T("Approved."), "#pm-review",
-		func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-			out, err := pm.Approve(env)
-			return out, map[string]int64{"version": pm.Version}, err
-		})
+	return s.changePostmortemForm(w, r, v, v.T("Approved."), "#pm-review", hansei.ApprovePostmortem{})
 }
 
 func (s *Server) publishPostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	override := strings.TrimSpace(formText(r, "override"))
-	return s.changePostmortemForm(w, r, v, "publish", v.T("Published. The incident is closed."), "",
-		func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-			findings, err := s.lint(r.Context(), pm)
-			if err != nil {
-				return pm, nil, err
-			}
-			var blocking []string
-			for _, f := range findings {
-				if f.Blocking {
-					blocking = append(blocking, f.Message+" ("+f.Section+")")
-				}
-			}
-			out, err := pm.Publish(blocking, override, env)
-			return out, map[string]any{"override": override, "blocking_findings": len(blocking)}, err
-		})
+	return s.changePostmortemForm(w, r, v, v.T("Published. The incident is closed."), "", hansei.PublishPostmortem{Override: override})
 }
 
 func (s *Server) amendPostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	reason := formText(r, "reason")
-	return s.changePostmortemForm(w, r, v, "amend", v.T("Amending: the postmortem is a draft again."), "",
-		func(pm hansei.Postmortem, env hansei.PostmortemEnv) (hansei.Postmortem, any, error) {
-			out, err := pm.Amend(reason, env)
-			return out, map[string]string{"reason": reason}, err
-		})
+	return s.changePostmortemForm(w, r, v, v.T("Amending: the postmortem is a draft again."), "", hansei.AmendPostmortem{Reason: reason})
 }
 
 // postmortemExportPage sends the Markdown export (as the API's) as a file

@@ -57,7 +57,7 @@ type remRow struct {
 
 func (s *Server) remRow(v *viewer, r hansei.Remediation) remRow {
 	row := remRow{Remediation: r, StatusText: remStatusText(v, r.Status),
-		Overdue: r.Overdue(v.Now, s.Reviews.Location)}
+		Overdue: r.Overdue(v.Now, s.app.Reviews.Policy.Location)}
 	if n := len(r.Progress); n > 0 {
 		row.Last = &r.Progress[n-1]
 	}
@@ -105,14 +105,14 @@ func (s *Server) remediationsPage(w http.ResponseWriter, r *http.Request, v *vie
 	case d.Owner == "" && !d.Overdue && d.Status == "" && d.Incident == "":
 		d.Tab = "all"
 	}
-	items, err := s.store.Remediations(r.Context(), v.User, f)
+	items, err := s.app.Remediations.List(r.Context(), v.User, f)
 	if err != nil {
 		return err
 	}
 	for _, it := range items {
 		d.Items = append(d.Items, s.remRow(v, it))
 	}
-	users, err := s.store.Users(r.Context())
+	users, err := s.app.Users.All(r.Context())
 	if err != nil {
 		return err
 	}
@@ -156,18 +156,18 @@ func (s *Server) remediationPage(w http.ResponseWriter, r *http.Request, v *view
 	if err != nil {
 		return err
 	}
-	rem, err := s.store.Remediation(r.Context(), v.User, id)
+	rem, err := s.app.Remediations.Get(r.Context(), v.User, id)
 	if err != nil {
 		return err
 	}
 	d := remediationView{remRow: s.remRow(v, rem), Statuses: statusChoices(v), Priorities: s.scales.Priority.Levels}
-	if inc, err := s.store.Incident(r.Context(), v.User, rem.Incident); err == nil {
+	if inc, err := s.app.Incidents.Get(r.Context(), v.User, rem.Incident); err == nil {
 		d.IncidentTitle = inc.Title
 	}
 	if rem.WhyNode != 0 {
 		// The why node it answers; a postmortem the viewer cannot read
 		// leaves just the link.
-		if pm, err := s.store.Postmortem(r.Context(), v.User, rem.Incident); err == nil {
+		if pm, err := s.app.Postmortems.Get(r.Context(), v.User, rem.Incident); err == nil {
 			for i := range pm.Whys {
 				if pm.Whys[i].ID == rem.WhyNode {
 					d.Why = &pm.Whys[i]
@@ -183,7 +183,7 @@ func (s *Server) remediationPage(w http.ResponseWriter, r *http.Request, v *view
 		d.Log = append([]progressLine{line}, d.Log...)
 	}
 	if v.CanAct() {
-		users, err := s.store.Users(r.Context())
+		users, err := s.app.Users.All(r.Context())
 		if err != nil {
 			return err
 		}
@@ -217,7 +217,7 @@ func (s *Server) remediationProgressForm(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.ChangeRemediation(r.Context(), v.User, id, in, note); err != nil {
+	if _, err := s.app.Remediations.Change(r.Context(), v.User, id, in, note); err != nil {
 		return err
 	}
 	return redirect(w, r, remediationURL(id)+"#log", v.T("Progress logged."))
@@ -230,7 +230,7 @@ func (s *Server) remediationEditForm(w http.ResponseWriter, r *http.Request, v *
 	if err != nil {
 		return err
 	}
-	rem, err := s.store.Remediation(r.Context(), v.User, id)
+	rem, err := s.app.Remediations.Get(r.Context(), v.User, id)
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (s *Server) remediationEditForm(w http.ResponseWriter, r *http.Request, v *
 	if !changed && note == "" {
 		return redirect(w, r, remediationURL(id), v.T("Nothing changed."))
 	}
-	out, err := s.store.ChangeRemediation(r.Context(), v.User, id, in, note)
+	out, err := s.app.Remediations.Change(r.Context(), v.User, id, in, note)
 	if err != nil {
 		return err
 	}

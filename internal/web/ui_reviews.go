@@ -106,12 +106,12 @@ func reviewedOn(v *viewer, r hansei.Remediation, date string) *recordedOutcome {
 }
 
 func (s *Server) workingDay(d time.Time) bool {
-	return len(s.Reviews.WorkingDays) == 0 || slices.Contains(s.Reviews.WorkingDays, d.Weekday())
+	return len(s.app.Reviews.Policy.WorkingDays) == 0 || slices.Contains(s.app.Reviews.Policy.WorkingDays, d.Weekday())
 }
 
 // stepWorkingDay is the working day before (dir -1) or after (dir 1) date.
 func (s *Server) stepWorkingDay(date string, dir int) string {
-	d, err := time.ParseInLocation(dateLayout, date, s.Reviews.Location)
+	d, err := time.ParseInLocation(dateLayout, date, s.app.Reviews.Policy.Location)
 	if err != nil {
 		return date
 	}
@@ -128,20 +128,21 @@ func (s *Server) stepWorkingDay(date string, dir int) string {
 // on it, and those this date's review already dealt with (done or
 // rescheduled ones leave the agenda, but their outcome stays in view).
 func (s *Server) loadReview(r *http.Request, v *viewer, date string) (reviewView, error) {
-	loc := s.Reviews.Location
+	loc := s.app.Reviews.Policy.Location
 	now := s.now()
 	d := reviewView{Date: date, Prev: s.stepWorkingDay(date, -1), Next: s.stepWorkingDay(date, 1),
 		Today: now.In(loc).Format(dateLayout), Zone: loc.String(), Outcomes: outcomeChoices(v)}
 	if day, err := time.ParseInLocation(dateLayout, date, loc); err == nil {
 		d.WorkingDay = s.workingDay(day)
 	}
-	day, err := s.store.ReviewDay(r.Context(), v.User, date)
+	a, err := s.app.Reviews.Agenda(r.Context(), v.User, date)
 	if err != nil {
 		return d, err
 	}
+	day := a.Day
 	d.Scheduled, d.Reason = day.Scheduled, day.Reason
 	onAgenda := map[int64]string{}
-	for _, g := range s.Reviews.Agenda(date, day.Remediations) {
+	for _, g := range a.Owners {
 		for _, it := range g.Items {
 			onAgenda[it.Remediation.ID] = it.Why
 		}
@@ -156,7 +157,7 @@ func (s *Server) loadReview(r *http.Request, v *viewer, date string) (reviewView
 		case why == "due":
 			it.Why = v.T("due by this date")
 		case why != "":
-			it.Why = v.Tf("not reviewed for %d days", s.Reviews.StaleDays)
+			it.Why = v.Tf("not reviewed for %d days", s.app.Reviews.Policy.StaleDays)
 		}
 		i := slices.IndexFunc(d.Groups, func(g reviewGroup) bool { return g.Owner == rem.Owner })
 		if i < 0 {
@@ -199,7 +200,7 @@ func (s *Server) reviewsIndex(w http.ResponseWriter, r *http.Request, v *viewer)
 	if date == "" {
 		date = "today"
 	}
-	date, err := s.Reviews.ReviewDate(date, s.now())
+	date, err := s.app.Reviews.Date(date)
 	if err != nil {
 		return err
 	}
@@ -207,7 +208,7 @@ func (s *Server) reviewsIndex(w http.ResponseWriter, r *http.Request, v *viewer)
 }
 
 func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	date, err := s.Reviews.ReviewDate(r.PathValue("date"), s.now())
+	date, err := s.app.Reviews.Date(r.PathValue("date"))
 	if err != nil {
 		return err
 	}
@@ -222,7 +223,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, v *viewer) e
 // A refused outcome shows the agenda again with the reason beside the item
 // and what was typed still in its form.
 func (s *Server) outcomeForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	date, err := s.Reviews.ReviewDate(r.PathValue("date"), s.now())
+	date, err := s.app.Reviews.Date(r.PathValue("date"))
 	if err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func (s *Server) outcomeForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 	}
 	outcome, err := hansei.ParseReviewOutcome(f.Get("outcome"))
 	if err == nil {
-		_, err = s.store.RecordOutcome(r.Context(), v.User, date, id, outcome, f.Get("note"), strings.TrimSpace(f.Get("due")))
+		_, err = s.app.Reviews.RecordOutcome(r.Context(), v.User, date, id, outcome, f.Get("note"), strings.TrimSpace(f.Get("due")))
 	}
 	if err == nil {
 		return redirect(w, r, reviewURL(date)+"#rem-"+strconv.FormatInt(id, 10), v.T("Outcome recorded."))

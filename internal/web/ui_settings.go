@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
 // The viewer's own settings, and the scales page that every severity and
@@ -27,7 +26,7 @@ var commonZones = []string{"UTC", "Europe/London", "Europe/Berlin", "Europe/Pari
 
 func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	f := r.PostForm
-	c := sqldb.UserChange{}
+	c := hansei.UserChange{}
 	for key, dst := range map[string]**string{"display_name": &c.DisplayName, "language": &c.Language,
 		"time_zone": &c.TimeZone, "email": &c.Email, "channel": &c.Channel} {
 		if f.Has(key) {
@@ -35,7 +34,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, v *viewer)
 			*dst = &val
 		}
 	}
-	u, err := s.store.UpdateUser(r.Context(), v.User.Name, c)
+	u, err := s.app.Users.Update(r.Context(), v.User, v.User.Name, c)
 	if err != nil {
 		return err
 	}

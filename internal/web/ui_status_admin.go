@@ -26,7 +26,7 @@ func componentStateList() []hansei.ComponentState {
 }
 
 func (s *Server) statusAdminPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	snap, err := s.store.StatusSnapshot(r.Context(), v.Now)
+	snap, err := s.app.StatusPage.Snapshot(r.Context())
 	if err != nil {
 		return err
 	}
@@ -48,10 +48,9 @@ func (s *Server) saveComponentForm(w http.ResponseWriter, r *http.Request, v *vi
 	}
 	c := hansei.Component{Key: strings.TrimSpace(f.Get("key")), Name: f.Get("name"), Description: f.Get("description"),
 		Group: f.Get("group"), Position: pos, Services: splitList(f.Get("services"))}
-	if old, err := s.store.Component(r.Context(), c.Key); err == nil {
-		c.State = old.State // this form does not change the state
-	}
-	if _, err := s.store.SaveComponent(r.Context(), v.User, c); err != nil {
+	// An empty state keeps the component's state: this form does not
+	// change it.
+	if _, _, err := s.app.StatusPage.SaveComponent(r.Context(), v.User, c); err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/status#component-"+c.Key, v.Tf("Component %s saved.", c.Key))
@@ -62,14 +61,14 @@ func (s *Server) componentStateForm(w http.ResponseWriter, r *http.Request, v *v
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.SetComponentState(r.Context(), v.User, r.PathValue("key"), st); err != nil {
+	if _, err := s.app.StatusPage.SetComponentState(r.Context(), v.User, r.PathValue("key"), st); err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/status#component-"+r.PathValue("key"), v.T("State changed; the public page shows it within seconds."))
 }
 
 func (s *Server) deleteComponentForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	if err := s.store.DeleteComponent(r.Context(), v.User, r.PathValue("key")); err != nil {
+	if err := s.app.StatusPage.DeleteComponent(r.Context(), v.User, r.PathValue("key")); err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/status", v.Tf("Component %s deleted.", r.PathValue("key")))
@@ -96,7 +95,7 @@ func (s *Server) maintenanceForm(w http.ResponseWriter, r *http.Request, v *view
 		return err
 	}
 	m := hansei.Maintenance{Title: f.Get("title"), Text: f.Get("text"), Components: f["components"], StartsAt: start, EndsAt: end}
-	if _, err := s.store.CreateMaintenance(r.Context(), v.User, m); err != nil {
+	if _, err := s.app.StatusPage.CreateMaintenance(r.Context(), v.User, m); err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/status#maintenance", v.T("Maintenance window scheduled."))
@@ -107,7 +106,7 @@ func (s *Server) deleteMaintenanceForm(w http.ResponseWriter, r *http.Request, v
 	if err != nil || id <= 0 {
 		return hansei.FieldError("id", "maintenance id %q is not valid", r.PathValue("id"))
 	}
-	if err := s.store.DeleteMaintenance(r.Context(), v.User, id); err != nil {
+	if err := s.app.StatusPage.DeleteMaintenance(r.Context(), v.User, id); err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/status#maintenance", v.T("Maintenance window removed."))

@@ -1,0 +1,33 @@
+package hansei
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Target is where notifications go: a channel ("webhook", "slack") and
+// its address. Every notification is delivered to every target; it names
+// its recipients, and the receiver routes it.
+type Target struct {
+	Channel string
+	Address string
+}
+
+// Delivery is one claimed outbox row.
+type Delivery struct {
+	ID         int64           `json:"id"`
+	DeliveryID string          `json:"delivery_id"`
+	Key        string          `json:"key"`
+	Channel    string          `json:"channel"`
+	Target     string          `json:"target"`
+	Payload    json.RawMessage `json:"payload"`
+	State      string          `json:"state"`
+	Attempts   int             `json:"attempts"`
+	NextAt     time.Time       `json:"next_attempt_at"`
+	LastError  string          `json:"last_error"`
+	CreatedAt  time.Time       `json:"created_at"`
+}
+
+// MaxAttempts is how often a delivery is tried before it is parked for an
+// admin to look at.
+const MaxAttempts = 8

@@ -1,0 +1,65 @@
+package app
+
+import (
+	"context"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+type incidentStore interface {
+	Declare(ctx context.Context, actor hansei.User, cmd hansei.Declare) (hansei.Incident, error)
+	Execute(ctx context.Context, actor hansei.User, number int64, cmd hansei.Command) (hansei.Incident, []hansei.Event, error)
+	Incident(ctx context.Context, viewer hansei.User, number int64) (hansei.Incident, error)
+	Incidents(ctx context.Context, viewer hansei.User, f hansei.IncidentFilter) ([]hansei.Incident, string, error)
+	Timeline(ctx context.Context, viewer hansei.User, number int64, after int64, limit int) ([]hansei.Event, error)
+	OpenBySeverity(ctx context.Context) (map[string]int, error)
+	EventsAfter(ctx context.Context, pos int64, limit int) ([]hansei.Event, error)
+	LastEventPos(ctx context.Context) (int64, error)
+	Ping(ctx context.Context) error
+}
+
+// Incidents declares incidents and changes them through commands; the
+// domain's Decide says whether a command is allowed, the store appends
+// its events and the projection in one transaction.
+type Incidents struct{ store incidentStore }
+
+// Declare opens an incident.
+func (s *Incidents) Declare(ctx context.Context, actor hansei.User, cmd hansei.Declare) (hansei.Incident, error) {
+	return s.store.Declare(ctx, actor, cmd)
+}
+
+// Execute runs cmd on incident number and returns the new state and the
+// events it appended.
+func (s *Incidents) Execute(ctx context.Context, actor hansei.User, number int64, cmd hansei.Command) (hansei.Incident, []hansei.Event, error) {
+	return s.store.Execute(ctx, actor, number, cmd)
+}
+
+// Get reads an incident the viewer may read (restricted ones are "not
+// found" to anyone else).
+func (s *Incidents) Get(ctx context.Context, viewer hansei.User, number int64) (hansei.Incident, error) {
+	return s.store.Incident(ctx, viewer, number)
+}
+
+// List lists incidents, newest first, and the cursor of the next page.
+func (s *Incidents) List(ctx context.Context, viewer hansei.User, f hansei.IncidentFilter) ([]hansei.Incident, string, error) {
+	return s.store.Incidents(ctx, viewer, f)
+}
+
+// Timeline returns up to limit events with seq > after, in order.
+func (s *Incidents) Timeline(ctx context.Context, viewer hansei.User, number, after int64, limit int) ([]hansei.Event, error) {
+	return s.store.Timeline(ctx, viewer, number, after, limit)
+}
+
+// EventsAfter returns events of every incident after a global position,
+// for the live streams, which check each event's incident for the viewer.
+func (s *Incidents) EventsAfter(ctx context.Context, pos int64, limit int) ([]hansei.Event, error) {
+	return s.store.EventsAfter(ctx, pos, limit)
+}
+
+// OpenBySeverity counts incidents not yet resolved, for the metrics.
+func (s *Incidents) OpenBySeverity(ctx context.Context) (map[string]int, error) {
+	return s.store.OpenBySeverity(ctx)
+}
+
+// Ready tells whether the database answers.
+func (s *Incidents) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
