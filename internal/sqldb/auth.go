@@ -292,16 +292,11 @@ func (db *DB) Tokens(ctx context.Context) ([]hansei.TokenInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []hansei.TokenInfo
-	for rows.Next() {
+	return collect(rows, func(row scanner) (hansei.TokenInfo, error) {
 		var ti hansei.TokenInfo
-		if err := rows.Scan(&ti.ID, &ti.User, &ti.Label, timeValue{&ti.CreatedAt}, optionalTimeValue{&ti.LastUsedAt}); err != nil {
-			return nil, err
-		}
-		out = append(out, ti)
-	}
-	return out, rows.Err()
+		err := row.Scan(&ti.ID, &ti.User, &ti.Label, timeValue{&ti.CreatedAt}, optionalTimeValue{&ti.LastUsedAt})
+		return ti, err
+	})
 }
 
 // RevokeToken deletes an API token; requests that carry it are refused
@@ -384,12 +379,8 @@ func (t *tx) countRows(ctx context.Context, query string, args ...any) (int, err
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		n++
-	}
-	return n, rows.Err()
+	locked, err := collect(rows, func(scanner) (struct{}, error) { return struct{}{}, nil })
+	return len(locked), err
 }
 
 // optionalTimeValue scans a time that may be NULL.
@@ -415,14 +406,10 @@ func (db *DB) UsersWithPassword(ctx context.Context) (map[string]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	names, err := collect(rows, scanString)
 	out := map[string]bool{}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
+	for _, name := range names {
 		out[name] = true
 	}
-	return out, rows.Err()
+	return out, err
 }

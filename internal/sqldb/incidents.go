@@ -200,7 +200,7 @@ const incidentColumns = `i.state,
 	(SELECT e.seq FROM events e WHERE e.incident = i.number ORDER BY e.seq DESC LIMIT 1),
 	(SELECT e.at FROM events e WHERE e.incident = i.number ORDER BY e.seq DESC LIMIT 1)`
 
-func scanIncident(row interface{ Scan(...any) error }, number int64) (hansei.Incident, error) {
+func scanIncident(row scanner, number int64) (hansei.Incident, error) {
 	var (
 		inc     hansei.Incident
 		state   []byte
@@ -314,26 +314,19 @@ func (db *DB) Incidents(ctx context.Context, viewer hansei.User, f hansei.Incide
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	var w where
 	if f.Cursor != "" {
 		before, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return nil, "", err
 		}
-		where = append(where, "i.number < "+arg(before))
+		w.add("i.number < " + w.arg(before))
 	}
 	if f.Status != "" {
-		where = append(where, "i.status = "+arg(f.Status))
+		w.add("i.status = " + w.arg(f.Status))
 	}
 	if f.Severity != "" {
-		where = append(where, "i.severity = "+arg(f.Severity))
+		w.add("i.severity = " + w.arg(f.Severity))
 	}
 	if words := searchWords(f.Q); len(words) > 0 {
 		if db.dialect == postgres {
@@ -341,38 +334,27 @@ func (db *DB) Incidents(ctx context.Context, viewer hansei.User, f hansei.Incide
 			for i, w := range words {
 				terms[i] = "'" + strings.ReplaceAll(w, "'", "''") + "':*"
 			}
-			where = append(where, "i.search @@ to_tsquery('simple', "+arg(strings.Join(terms, " & "))+")")
+			w.add("i.search @@ to_tsquery('simple', " + w.arg(strings.Join(terms, " & ")) + ")")
 		} else {
 			terms := make([]string, len(words))
 			for i, w := range words {
 				terms[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"*`
 			}
-			where = append(where, "i.number IN (SELECT rowid FROM incidents_search WHERE incidents_search MATCH "+arg(strings.Join(terms, " "))+")")
+			w.add("i.number IN (SELECT rowid FROM incidents_search WHERE incidents_search MATCH " + w.arg(strings.Join(terms, " ")) + ")")
 		}
 	}
-	if viewer.Role != hansei.RoleAdmin {
-		where = append(where, "(i.visibility <> 'restricted' OR EXISTS (SELECT 1 FROM incident_members m WHERE m.incident = i.number AND m.user_name = "+arg(viewer.Name)+"))")
-	}
-	q := `SELECT ` + incidentColumns + `, i.number FROM incidents i`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY i.number DESC LIMIT " + arg(limit+1)
-	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
+	w.visibleTo(viewer)
+	q := `SELECT ` + incidentColumns + `, i.number FROM incidents i` + w.String()
+	q += " ORDER BY i.number DESC LIMIT " + w.arg(limit+1)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list incidents: %w", err)
 	}
-	defer rows.Close()
-	out := []hansei.Incident{}
-	for rows.Next() {
+	out, err := collect(rows, func(row scanner) (hansei.Incident, error) {
 		var number int64
-		inc, err := scanIncident(scanWithNumber{rows, &number}, 0)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, inc)
-	}
-	if err := rows.Err(); err != nil {
+		return scanIncident(scanWithNumber{row, &number}, 0)
+	})
+	if err != nil {
 		return nil, "", err
 	}
 	next := ""
@@ -428,18 +410,13 @@ func (db *DB) Timeline(ctx context.Context, viewer hansei.User, number int64, af
 const eventColumns = `incident, seq, type, actor, at, data, COALESCE(pos, 0)`
 
 func scanEvents(rows *sql.Rows) ([]hansei.Event, error) {
-	defer rows.Close()
-	out := []hansei.Event{}
-	for rows.Next() {
+	return collect(rows, func(row scanner) (hansei.Event, error) {
 		var e hansei.Event
 		var data []byte
-		if err := rows.Scan(&e.Incident, &e.Seq, &e.Type, &e.Actor, timeValue{&e.At}, &data, &e.Pos); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&e.Incident, &e.Seq, &e.Type, &e.Actor, timeValue{&e.At}, &data, &e.Pos)
 		e.Data = json.RawMessage(data)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	})
 }
 
 // OpenBySeverity counts incidents that are neither resolved nor closed.
@@ -449,23 +426,26 @@ func (db *DB) OpenBySeverity(ctx context.Context) (map[string]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var sev string
-		var n int
-		if err := rows.Scan(&sev, &n); err != nil {
-			return nil, err
-		}
-		out[sev] = n
+	type count struct {
+		severity string
+		n        int
 	}
-	return out, rows.Err()
+	counts, err := collect(rows, func(row scanner) (count, error) {
+		var c count
+		err := row.Scan(&c.severity, &c.n)
+		return c, err
+	})
+	out := map[string]int{}
+	for _, c := range counts {
+		out[c.severity] = c.n
+	}
+	return out, err
 }
 
 // scanWithNumber lets scanIncident read a list row, which ends with the
 // incident's number.
 type scanWithNumber struct {
-	rows   *sql.Rows
+	rows   scanner
 	number *int64
 }
 

@@ -55,16 +55,11 @@ func (db *DB) DueIntents(ctx context.Context, now time.Time, limit int) ([]hanse
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []hansei.IntentRef
-	for rows.Next() {
+	return collect(rows, func(row scanner) (hansei.IntentRef, error) {
 		var r hansei.IntentRef
-		if err := rows.Scan(&r.ID, &r.Incident); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		err := row.Scan(&r.ID, &r.Incident)
+		return r, err
+	})
 }
 
 // EventsAfter returns up to limit events of all incidents with positions

@@ -3,11 +3,13 @@ package sqldb
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -80,25 +82,15 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 	return scanDeliveries(rows)
 }
 
-func scanDeliveries(rows interface {
-	Next() bool
-	Scan(...any) error
-	Err() error
-	Close() error
-}) ([]hansei.Delivery, error) {
-	defer rows.Close()
-	out := []hansei.Delivery{}
-	for rows.Next() {
+func scanDeliveries(rows *sql.Rows) ([]hansei.Delivery, error) {
+	return collect(rows, func(row scanner) (hansei.Delivery, error) {
 		var d hansei.Delivery
 		var payload []byte
-		if err := rows.Scan(&d.ID, &d.DeliveryID, &d.Key, &d.Channel, &d.Target, &payload, &d.State, &d.Attempts,
-			timeValue{&d.NextAt}, &d.LastError, timeValue{&d.CreatedAt}); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&d.ID, &d.DeliveryID, &d.Key, &d.Channel, &d.Target, &payload, &d.State, &d.Attempts,
+			timeValue{&d.NextAt}, &d.LastError, timeValue{&d.CreatedAt})
 		d.Payload = json.RawMessage(payload)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return d, err
+	})
 }
 
 // FinishDelivery records the outcome of an attempt: delivered, or tried
@@ -176,29 +168,25 @@ func (db *DB) ScanReminders(ctx context.Context, today string, p hansei.Reminder
 	if err != nil {
 		return 0, fmt.Errorf("scan remediations: %w", err)
 	}
-	var due []hansei.Notification
-	for rows.Next() {
+	each, err := collect(rows, func(row scanner) ([]hansei.Notification, error) {
 		var doc, state []byte
-		if err := rows.Scan(&doc, &state); err != nil {
-			rows.Close()
-			return 0, err
+		if err := row.Scan(&doc, &state); err != nil {
+			return nil, err
 		}
 		var r hansei.Remediation
 		var inc hansei.Incident
 		if err := json.Unmarshal(doc, &r); err != nil {
-			rows.Close()
-			return 0, err
+			return nil, err
 		}
 		if err := json.Unmarshal(state, &inc); err != nil {
-			rows.Close()
-			return 0, err
+			return nil, err
 		}
-		due = append(due, p.Reminders(r, inc.Roles[hansei.RoleCommander], today)...)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return p.Reminders(r, inc.Roles[hansei.RoleCommander], today), nil
+	})
+	if err != nil {
 		return 0, err
 	}
+	due := slices.Concat(each...)
 	if p.Digest {
 		digests, err := db.digests(ctx, today)
 		if err != nil {
@@ -225,7 +213,10 @@ func (db *DB) digests(ctx context.Context, today string) ([]hansei.Notification,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	rems, err := collect(rows, scanRemediation)
+	if err != nil {
+		return nil, err
+	}
 	var out []hansei.Notification
 	var owner string
 	var open []hansei.Remediation
@@ -234,11 +225,7 @@ func (db *DB) digests(ctx context.Context, today string) ([]hansei.Notification,
 			out = append(out, hansei.Digest(owner, today, open))
 		}
 	}
-	for rows.Next() {
-		r, err := scanRemediation(rows)
-		if err != nil {
-			return nil, err
-		}
+	for _, r := range rems {
 		if r.Owner != owner {
 			flush()
 			owner, open = r.Owner, nil
@@ -246,5 +233,5 @@ func (db *DB) digests(ctx context.Context, today string) ([]hansei.Notification,
 		open = append(open, r)
 	}
 	flush()
-	return out, rows.Err()
+	return out, nil
 }

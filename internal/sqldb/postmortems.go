@@ -185,16 +185,11 @@ func (db *DB) PostmortemHistory(ctx context.Context, viewer hansei.User, number 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []hansei.PostmortemChangeRecord{}
-	for rows.Next() {
+	return collect(rows, func(row scanner) (hansei.PostmortemChangeRecord, error) {
 		var c hansei.PostmortemChangeRecord
 		var detail []byte
-		if err := rows.Scan(&c.Version, &c.Actor, timeValue{&c.At}, &c.Action, &detail); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&c.Version, &c.Actor, timeValue{&c.At}, &c.Action, &detail)
 		c.Detail = json.RawMessage(detail)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	})
 }

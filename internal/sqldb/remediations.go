@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	hansei "github.com/hansei-dev/hansei"
 )
@@ -113,7 +111,7 @@ func (t *tx) linkWhy(ctx context.Context, actor hansei.User, r hansei.Remediatio
 	return t.recordChange(ctx, pm, actor, "remediation.link", map[string]int64{"remediation": r.ID, "why": r.WhyNode})
 }
 
-func scanRemediation(row interface{ Scan(...any) error }) (hansei.Remediation, error) {
+func scanRemediation(row scanner) (hansei.Remediation, error) {
 	var (
 		r   hansei.Remediation
 		doc []byte
@@ -177,45 +175,24 @@ func (db *DB) ChangeRemediation(ctx context.Context, actor hansei.User, id int64
 
 // Remediations lists remediations, most pressing first: by due date, then id.
 func (db *DB) Remediations(ctx context.Context, viewer hansei.User, f hansei.RemediationFilter) ([]hansei.Remediation, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	var w where
 	if f.Owner != "" {
-		where = append(where, "r.owner = "+arg(f.Owner))
+		w.add("r.owner = " + w.arg(f.Owner))
 	}
 	if f.Status != "" {
-		where = append(where, "r.status = "+arg(f.Status))
+		w.add("r.status = " + w.arg(f.Status))
 	}
 	if f.Incident != 0 {
-		where = append(where, "r.incident = "+arg(f.Incident))
+		w.add("r.incident = " + w.arg(f.Incident))
 	}
 	if f.Overdue {
-		where = append(where, "r.status NOT IN ('done', 'wont_do') AND r.due < "+arg(db.Now().In(db.Reviews.Location).Format("2006-01-02")))
+		w.add("r.status NOT IN ('done', 'wont_do') AND r.due < " + w.arg(db.Now().In(db.Reviews.Location).Format("2006-01-02")))
 	}
-	if viewer.Role != hansei.RoleAdmin {
-		where = append(where, "(i.visibility <> 'restricted' OR EXISTS (SELECT 1 FROM incident_members m WHERE m.incident = i.number AND m.user_name = "+arg(viewer.Name)+"))")
-	}
-	q := `SELECT r.doc FROM remediations r JOIN incidents i ON i.number = r.incident`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := db.reader(ctx).QueryContext(ctx, q+" ORDER BY r.due, r.id LIMIT 1000", args...)
+	w.visibleTo(viewer)
+	q := `SELECT r.doc FROM remediations r JOIN incidents i ON i.number = r.incident` + w.String()
+	rows, err := db.reader(ctx).QueryContext(ctx, q+" ORDER BY r.due, r.id LIMIT 1000", w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list remediations: %w", err)
 	}
-	defer rows.Close()
-	out := []hansei.Remediation{}
-	for rows.Next() {
-		r, err := scanRemediation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(rows, scanRemediation)
 }

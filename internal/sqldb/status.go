@@ -29,7 +29,7 @@ const (
 
 const componentColumns = `key, name, description, group_name, position, services, state, created_at, updated_at`
 
-func scanComponent(row interface{ Scan(...any) error }) (hansei.Component, error) {
+func scanComponent(row scanner) (hansei.Component, error) {
 	var (
 		c        hansei.Component
 		services []byte
@@ -59,16 +59,7 @@ func components(ctx context.Context, q queryer) ([]hansei.Component, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list components: %w", err)
 	}
-	defer rows.Close()
-	out := []hansei.Component{}
-	for rows.Next() {
-		c, err := scanComponent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collect(rows, scanComponent)
 }
 
 // Component reads one component.
@@ -161,16 +152,7 @@ func componentKeys(ctx context.Context, q queryer) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list component keys: %w", err)
 	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
+	return collect(rows, scanString)
 }
 
 // knownComponents says which components there are, for an error about
@@ -254,7 +236,7 @@ func (db *DB) StatusVersion(ctx context.Context) (string, error) {
 
 const maintenanceColumns = `id, title, text, components, starts_at, ends_at, created_by, created_at`
 
-func scanMaintenance(row interface{ Scan(...any) error }) (hansei.Maintenance, error) {
+func scanMaintenance(row scanner) (hansei.Maintenance, error) {
 	var (
 		m     hansei.Maintenance
 		comps []byte
@@ -312,16 +294,7 @@ func maintenances(ctx context.Context, q queryer, from any) ([]hansei.Maintenanc
 	if err != nil {
 		return nil, fmt.Errorf("list maintenance windows: %w", err)
 	}
-	defer rows.Close()
-	out := []hansei.Maintenance{}
-	for rows.Next() {
-		m, err := scanMaintenance(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return collect(rows, scanMaintenance)
 }
 
 // DeleteMaintenance cancels a window (or removes one that was a mistake).
@@ -507,31 +480,32 @@ func later(a, b time.Time) time.Time {
 // and drops restricted incidents whatever the index says.
 func (db *DB) publicIncidents(ctx context.Context, q queryer, now time.Time) ([]hansei.PublicIncident, error) {
 	since := db.ts(now.Add(-publicIncidentHistory))
-	rows, err := q.QueryContext(ctx, `SELECT i.state, i.number FROM public_incidents p JOIN incidents i ON i.number = p.incident
-		WHERE (p.resolved_at IS NULL OR p.resolved_at > $1) AND i.visibility <> 'restricted'`, since)
+	w := where{args: []any{since}}
+	w.add("(p.resolved_at IS NULL OR p.resolved_at > $1)")
+	w.visibleTo(hansei.User{}) // the public: nobody's member
+	rows, err := q.QueryContext(ctx, `SELECT i.state, i.number FROM public_incidents p JOIN incidents i ON i.number = p.incident`+w.String(), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list public incidents: %w", err)
 	}
-	incs := map[int64]hansei.Incident{}
-	for rows.Next() {
-		var (
-			state  []byte
-			number int64
-		)
-		if err := rows.Scan(&state, &number); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	list, err := collect(rows, func(row scanner) (hansei.Incident, error) {
+		var state []byte
+		var number int64
 		var inc hansei.Incident
-		if err := json.Unmarshal(state, &inc); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("decode incident %d: %w", number, err)
+		if err := row.Scan(&state, &number); err != nil {
+			return inc, err
 		}
-		incs[number] = inc
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		if err := json.Unmarshal(state, &inc); err != nil {
+			return inc, fmt.Errorf("decode incident %d: %w", number, err)
+		}
+		inc.Number = number
+		return inc, nil
+	})
+	if err != nil {
 		return nil, err
+	}
+	incs := map[int64]hansei.Incident{}
+	for _, inc := range list {
+		incs[inc.Number] = inc
 	}
 	if len(incs) == 0 {
 		return []hansei.PublicIncident{}, nil

@@ -102,7 +102,7 @@ func checkUser(u *hansei.User) error {
 const userColumns = `u.id, u.name, u.display_name, u.role, u.language, u.time_zone, u.email, u.channel, u.created_at`
 
 // scanUser scans userColumns, then any extra columns that follow them.
-func scanUser(row interface{ Scan(...any) error }, extra ...any) (hansei.User, error) {
+func scanUser(row scanner, extra ...any) (hansei.User, error) {
 	var u hansei.User
 	err := row.Scan(append([]any{&u.ID, &u.Name, &u.DisplayName, &u.Role, &u.Language, &u.TimeZone, &u.Email, &u.Channel, timeValue{&u.CreatedAt}}, extra...)...)
 	return u, err
@@ -156,16 +156,7 @@ func (db *DB) Users(ctx context.Context) ([]hansei.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []hansei.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, func(row scanner) (hansei.User, error) { return scanUser(row) })
 }
 
 // CountUsers tells whether the database is new.
