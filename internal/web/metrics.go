@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/hansei-dev/hansei/internal/http/httpx"
 )
 
 // latencyBuckets are the upper bounds, in seconds, of the request latency
@@ -172,7 +174,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if p := recover(); p != nil {
 				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
 				if sw.status == 0 {
-					s.writeError(sw, r, fmt.Errorf("panic: %v", p))
+					httpx.WriteError(s.log, sw, r, fmt.Errorf("panic: %v", p))
 				}
 			}
 			route := r.Pattern

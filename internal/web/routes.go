@@ -1,9 +1,14 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/hansei-dev/hansei/internal/http/assets"
+	"github.com/hansei-dev/hansei/internal/http/httpx"
+)
 
 // routes is the whole HTTP surface on one screen.
-func (s *Server) routes() http.Handler {
+func (s *Server) routes() (http.Handler, error) {
 	mux := http.NewServeMux()
 
 	// Operations: no authentication, no request logging noise.
@@ -14,7 +19,7 @@ func (s *Server) routes() http.Handler {
 	// Public status page (status.go): no auth, served from the cache.
 	// These routes, and only these, also make up the --public-addr
 	// listener, under the public rate and concurrency limits.
-	public := s.status.mount(mux, s.assets())
+	public := s.status.mount(mux, assets.Handler())
 	public("GET /status", bodyPage)
 	public("GET /status/incidents/{n}", bodyIncident)
 	public("GET /status.json", bodyJSON)
@@ -29,143 +34,158 @@ func (s *Server) routes() http.Handler {
 	public("GET /api/v2/scheduled-maintenances/upcoming.json", bodyV2Upcoming)
 	public("GET /api/v2/scheduled-maintenances/active.json", bodyV2Active)
 
-	// Web UI: server-rendered pages; forms post and redirect.
-	mux.Handle("GET /assets/", s.assets())
-	mux.Handle("GET /{$}", s.ui(s.home))
-	mux.Handle("GET /signin", s.public(s.signinForm))
-	mux.Handle("POST /signin", s.public(s.signin))
-	mux.Handle("GET /signin/link", s.public(s.signinLinkForm))
-	mux.Handle("POST /signin/link", s.public(s.signinLink))
-	mux.Handle("POST /signout", s.ui(s.signout))
-	mux.Handle("GET /settings", s.ui(s.settingsPage))
-	mux.Handle("POST /settings", s.ui(s.saveSettings))
-	mux.Handle("GET /scales", s.ui(s.scalesPage))
+	// The stylesheet and script of the pages and the public page.
+	mux.Handle("GET /assets/", assets.Handler())
 
-	mux.Handle("GET /incidents", s.ui(s.incidentsPage))
-	mux.Handle("GET /incidents/new", s.ui(s.declarePage))
-	mux.Handle("POST /incidents", s.ui(s.declareForm))
-	mux.Handle("GET /incidents/{n}", s.ui(s.incidentPage))
-	mux.Handle("GET /incidents/{n}/live", s.ui(s.incidentLive))
-	mux.Handle("GET /incidents/{n}/events", s.uiStream(s.streamIncident))
-	mux.Handle("POST /incidents/{n}/notes", s.ui(s.noteForm))
-	mux.Handle("POST /incidents/{n}/severity", s.ui(s.severityForm))
-	mux.Handle("POST /incidents/{n}/status", s.ui(s.statusForm))
-	mux.Handle("POST /incidents/{n}/roles", s.ui(s.roleForm))
-	mux.Handle("POST /incidents/{n}/join", s.ui(s.joinForm))
-	mux.Handle("POST /incidents/{n}/intents", s.ui(s.intentForm))
-	mux.Handle("POST /intents/{id}/{action}", s.ui(s.intentActionForm))
+	// Web UI (internal/http/ui): server-rendered pages; forms post and
+	// redirect.
+	err := httpx.Mount(mux, s.ui.Routes(),
+		// Web UI: server-rendered pages; forms post and redirect.
+		"GET /{$}",
+		"GET /signin",
+		"POST /signin",
+		"GET /signin/link",
+		"POST /signin/link",
+		"POST /signout",
+		"GET /settings",
+		"POST /settings",
+		"GET /scales",
 
-	// Postmortem pages (ui_postmortem.go).
-	mux.Handle("GET /incidents/{n}/postmortem", s.ui(s.postmortemPage))
-	mux.Handle("POST /incidents/{n}/postmortem", s.ui(s.createPostmortemForm))
-	mux.Handle("GET /incidents/{n}/postmortem/export", s.ui(s.postmortemExportPage))
-	mux.Handle("POST /incidents/{n}/postmortem/sections", s.ui(s.saveSectionsForm))
-	mux.Handle("POST /incidents/{n}/postmortem/highlights", s.ui(s.highlightsForm))
-	mux.Handle("POST /incidents/{n}/postmortem/reviewers", s.ui(s.reviewersForm))
-	mux.Handle("POST /incidents/{n}/postmortem/whys", s.ui(s.addWhyForm))
-	mux.Handle("POST /incidents/{n}/postmortem/whys/{id}", s.ui(s.updateWhyForm))
-	mux.Handle("POST /incidents/{n}/postmortem/whys/{id}/delete", s.ui(s.deleteWhyForm))
-	mux.Handle("POST /incidents/{n}/postmortem/whys/{id}/remediations", s.ui(s.whyRemediationForm))
-	mux.Handle("POST /incidents/{n}/postmortem/submit", s.ui(s.submitPostmortemForm))
-	mux.Handle("POST /incidents/{n}/postmortem/approve", s.ui(s.approvePostmortemForm))
-	mux.Handle("POST /incidents/{n}/postmortem/publish", s.ui(s.publishPostmortemForm))
-	mux.Handle("POST /incidents/{n}/postmortem/amend", s.ui(s.amendPostmortemForm))
+		"GET /incidents",
+		"GET /incidents/new",
+		"POST /incidents",
+		"GET /incidents/{n}",
+		"GET /incidents/{n}/live",
+		"GET /incidents/{n}/events",
+		"POST /incidents/{n}/notes",
+		"POST /incidents/{n}/severity",
+		"POST /incidents/{n}/status",
+		"POST /incidents/{n}/roles",
+		"POST /incidents/{n}/join",
+		"POST /incidents/{n}/intents",
+		"POST /intents/{id}/{action}",
 
-	// Remediation and review pages (ui_remediations.go, ui_reviews.go).
-	mux.Handle("GET /remediations", s.ui(s.remediationsPage))
-	mux.Handle("GET /remediations/{id}", s.ui(s.remediationPage))
-	mux.Handle("POST /remediations/{id}", s.ui(s.remediationEditForm))
-	mux.Handle("POST /remediations/{id}/progress", s.ui(s.remediationProgressForm))
-	mux.Handle("GET /reviews", s.ui(s.reviewsIndex))
-	mux.Handle("GET /reviews/{date}", s.ui(s.reviewPage))
-	mux.Handle("POST /reviews/{date}/outcomes", s.ui(s.outcomeForm))
+		// Postmortem pages (ui_postmortem.go).
+		"GET /incidents/{n}/postmortem",
+		"POST /incidents/{n}/postmortem",
+		"GET /incidents/{n}/postmortem/export",
+		"POST /incidents/{n}/postmortem/sections",
+		"POST /incidents/{n}/postmortem/highlights",
+		"POST /incidents/{n}/postmortem/reviewers",
+		"POST /incidents/{n}/postmortem/whys",
+		"POST /incidents/{n}/postmortem/whys/{id}",
+		"POST /incidents/{n}/postmortem/whys/{id}/delete",
+		"POST /incidents/{n}/postmortem/whys/{id}/remediations",
+		"POST /incidents/{n}/postmortem/submit",
+		"POST /incidents/{n}/postmortem/approve",
+		"POST /incidents/{n}/postmortem/publish",
+		"POST /incidents/{n}/postmortem/amend",
 
-	// Status page in the web UI (ui_status_admin.go).
-	mux.Handle("GET /admin/status", s.ui(s.statusAdminPage))
-	mux.Handle("POST /admin/status/components", s.ui(s.saveComponentForm))
-	mux.Handle("POST /admin/status/components/{key}/state", s.ui(s.componentStateForm))
-	mux.Handle("POST /admin/status/components/{key}/delete", s.ui(s.deleteComponentForm))
-	mux.Handle("POST /admin/status/maintenance", s.ui(s.maintenanceForm))
-	mux.Handle("POST /admin/status/maintenance/{id}/delete", s.ui(s.deleteMaintenanceForm))
-	mux.Handle("POST /incidents/{n}/public-updates", s.ui(s.publicUpdateForm))
-	mux.Handle("POST /incidents/{n}/components", s.ui(s.linkComponentsForm))
+		// Remediation and review pages (ui_remediations.go, ui_reviews.go).
+		"GET /remediations",
+		"GET /remediations/{id}",
+		"POST /remediations/{id}",
+		"POST /remediations/{id}/progress",
+		"GET /reviews",
+		"GET /reviews/{date}",
+		"POST /reviews/{date}/outcomes",
 
-	// Admin pages (ui_admin.go).
-	mux.Handle("GET /admin/users", s.ui(s.adminUsersPage))
-	mux.Handle("POST /admin/users", s.ui(s.adminCreateUser))
-	mux.Handle("POST /admin/users/{name}", s.ui(s.adminUpdateUser))
-	mux.Handle("POST /admin/users/{name}/link", s.ui(s.adminUserLink))
-	mux.Handle("GET /admin/tokens", s.ui(s.adminTokensPage))
-	mux.Handle("POST /admin/tokens", s.ui(s.adminCreateToken))
-	mux.Handle("POST /admin/tokens/{id}/revoke", s.ui(s.adminRevokeToken))
-	mux.Handle("GET /admin/outbox", s.ui(s.adminOutboxPage))
-	mux.Handle("POST /admin/outbox/{id}/retry", s.ui(s.adminRetryDelivery))
+		// Status page in the web UI (ui_status_admin.go).
+		"GET /admin/status",
+		"POST /admin/status/components",
+		"POST /admin/status/components/{key}/state",
+		"POST /admin/status/components/{key}/delete",
+		"POST /admin/status/maintenance",
+		"POST /admin/status/maintenance/{id}/delete",
+		"POST /incidents/{n}/public-updates",
+		"POST /incidents/{n}/components",
 
-	// JSON API v1 (../shared/DESIGN.md §4).
-	mux.Handle("GET /api/v1/scales", s.api(s.getScales))
-	mux.Handle("GET /api/v1/me", s.api(s.getMe))
+		// Admin pages (ui_admin.go).
+		"GET /admin/users",
+		"POST /admin/users",
+		"POST /admin/users/{name}",
+		"POST /admin/users/{name}/link",
+		"GET /admin/tokens",
+		"POST /admin/tokens",
+		"POST /admin/tokens/{id}/revoke",
+		"GET /admin/outbox",
+		"POST /admin/outbox/{id}/retry",
+	)
+	if err != nil {
+		return nil, err
+	}
 
-	mux.Handle("POST /api/v1/incidents", s.api(s.declareIncident))
-	mux.Handle("GET /api/v1/incidents", s.api(s.listIncidents))
-	mux.Handle("GET /api/v1/incidents/{n}", s.api(s.getIncident))
-	mux.Handle("POST /api/v1/incidents/{n}/severity", s.api(s.changeSeverity))
-	mux.Handle("POST /api/v1/incidents/{n}/status", s.api(s.changeStatus))
-	mux.Handle("POST /api/v1/incidents/{n}/roles", s.api(s.assignRole))
-	mux.Handle("POST /api/v1/incidents/{n}/responders", s.api(s.joinIncident))
-	mux.Handle("POST /api/v1/incidents/{n}/notes", s.api(s.addNote))
-	mux.Handle("GET /api/v1/incidents/{n}/timeline", s.api(s.getTimeline))
-	mux.Handle("GET /api/v1/incidents/{n}/stream", s.stream(s.streamIncident))
-	mux.Handle("GET /api/v1/stream", s.stream(s.streamAll))
+	// JSON API (internal/http/api), ../shared/DESIGN.md §4.
+	err = httpx.Mount(mux, s.api.Routes(),
+		// JSON API v1 (../shared/DESIGN.md §4).
+		"GET /api/v1/scales",
+		"GET /api/v1/me",
 
-	mux.Handle("POST /api/v1/incidents/{n}/intents", s.api(s.stateIntent))
-	mux.Handle("GET /api/v1/incidents/{n}/intents", s.api(s.listIntents))
-	mux.Handle("POST /api/v1/intents/{id}/acknowledge", s.api(s.intentAction(s.acknowledgeIntent)))
-	mux.Handle("POST /api/v1/intents/{id}/object", s.api(s.intentAction(s.objectIntent)))
-	mux.Handle("POST /api/v1/intents/{id}/lift-objection", s.api(s.intentAction(s.liftObjection)))
-	mux.Handle("POST /api/v1/intents/{id}/withdraw", s.api(s.intentAction(s.withdrawIntent)))
+		"POST /api/v1/incidents",
+		"GET /api/v1/incidents",
+		"GET /api/v1/incidents/{n}",
+		"POST /api/v1/incidents/{n}/severity",
+		"POST /api/v1/incidents/{n}/status",
+		"POST /api/v1/incidents/{n}/roles",
+		"POST /api/v1/incidents/{n}/responders",
+		"POST /api/v1/incidents/{n}/notes",
+		"GET /api/v1/incidents/{n}/timeline",
+		"GET /api/v1/incidents/{n}/stream",
+		"GET /api/v1/stream",
 
-	mux.Handle("POST /api/v1/incidents/{n}/postmortem", s.api(s.createPostmortem))
-	mux.Handle("GET /api/v1/incidents/{n}/postmortem", s.api(s.getPostmortem))
-	mux.Handle("PATCH /api/v1/incidents/{n}/postmortem", s.api(s.patchPostmortem))
-	mux.Handle("POST /api/v1/incidents/{n}/postmortem/whys", s.api(s.addWhy))
-	mux.Handle("PATCH /api/v1/incidents/{n}/postmortem/whys/{id}", s.api(s.updateWhy))
-	mux.Handle("DELETE /api/v1/incidents/{n}/postmortem/whys/{id}", s.api(s.deleteWhy))
-	mux.Handle("POST /api/v1/incidents/{n}/postmortem/submit", s.api(s.submitPostmortem))
-	mux.Handle("POST /api/v1/incidents/{n}/postmortem/approve", s.api(s.approvePostmortem))
-	mux.Handle("POST /api/v1/incidents/{n}/postmortem/publish", s.api(s.publishPostmortem))
-	mux.Handle("POST /api/v1/incidents/{n}/postmortem/amend", s.api(s.amendPostmortem))
-	mux.Handle("GET /api/v1/incidents/{n}/postmortem/lint", s.api(s.lintPostmortem))
-	mux.Handle("GET /api/v1/incidents/{n}/postmortem/history", s.api(s.postmortemHistory))
-	mux.Handle("GET /api/v1/incidents/{n}/postmortem.md", s.api(s.exportPostmortem))
-	mux.Handle("POST /api/v1/remediations", s.api(s.createRemediation))
-	mux.Handle("GET /api/v1/remediations", s.api(s.listRemediations))
-	mux.Handle("GET /api/v1/remediations/{id}", s.api(s.getRemediation))
-	mux.Handle("PATCH /api/v1/remediations/{id}", s.api(s.patchRemediation))
-	mux.Handle("POST /api/v1/remediations/{id}/progress", s.api(s.remediationProgress))
+		"POST /api/v1/incidents/{n}/intents",
+		"GET /api/v1/incidents/{n}/intents",
+		"POST /api/v1/intents/{id}/acknowledge",
+		"POST /api/v1/intents/{id}/object",
+		"POST /api/v1/intents/{id}/lift-objection",
+		"POST /api/v1/intents/{id}/withdraw",
 
-	mux.Handle("GET /api/v1/reviews/{date}", s.api(s.getReview))
-	mux.Handle("POST /api/v1/reviews/{date}/outcomes", s.api(s.recordOutcome))
+		"POST /api/v1/incidents/{n}/postmortem",
+		"GET /api/v1/incidents/{n}/postmortem",
+		"PATCH /api/v1/incidents/{n}/postmortem",
+		"POST /api/v1/incidents/{n}/postmortem/whys",
+		"PATCH /api/v1/incidents/{n}/postmortem/whys/{id}",
+		"DELETE /api/v1/incidents/{n}/postmortem/whys/{id}",
+		"POST /api/v1/incidents/{n}/postmortem/submit",
+		"POST /api/v1/incidents/{n}/postmortem/approve",
+		"POST /api/v1/incidents/{n}/postmortem/publish",
+		"POST /api/v1/incidents/{n}/postmortem/amend",
+		"GET /api/v1/incidents/{n}/postmortem/lint",
+		"GET /api/v1/incidents/{n}/postmortem/history",
+		"GET /api/v1/incidents/{n}/postmortem.md",
+		"POST /api/v1/remediations",
+		"GET /api/v1/remediations",
+		"GET /api/v1/remediations/{id}",
+		"PATCH /api/v1/remediations/{id}",
+		"POST /api/v1/remediations/{id}/progress",
 
-	mux.Handle("GET /api/v1/admin/outbox", s.api(s.listOutbox))
-	mux.Handle("POST /api/v1/admin/outbox/{id}/retry", s.api(s.retryDelivery))
+		"GET /api/v1/reviews/{date}",
+		"POST /api/v1/reviews/{date}/outcomes",
 
-	mux.Handle("GET /api/v1/postmortems", s.api(s.listPostmortems))
-	mux.Handle("GET /api/v1/factors", s.api(s.listFactors))
+		"GET /api/v1/admin/outbox",
+		"POST /api/v1/admin/outbox/{id}/retry",
 
-	// Status page administration (status_api.go).
-	mux.Handle("GET /api/v1/components", s.api(s.listComponents))
-	mux.Handle("POST /api/v1/components", s.api(s.saveComponent))
-	mux.Handle("GET /api/v1/components/{key}", s.api(s.getComponent))
-	mux.Handle("PATCH /api/v1/components/{key}", s.api(s.patchComponent))
-	mux.Handle("DELETE /api/v1/components/{key}", s.api(s.deleteComponent))
-	mux.Handle("POST /api/v1/incidents/{n}/public-updates", s.api(s.publishPublicUpdate))
-	mux.Handle("POST /api/v1/incidents/{n}/components", s.api(s.linkIncidentComponents))
-	mux.Handle("GET /api/v1/maintenance", s.api(s.listMaintenance))
-	mux.Handle("POST /api/v1/maintenance", s.api(s.createMaintenance))
-	mux.Handle("DELETE /api/v1/maintenance/{id}", s.api(s.deleteMaintenance))
+		"GET /api/v1/postmortems",
+		"GET /api/v1/factors",
 
-	// Anything else under the API gets a JSON 404, not an HTML one.
-	mux.Handle("/api/", s.api(s.apiNotFound))
+		// Status page administration (status_api.go).
+		"GET /api/v1/components",
+		"POST /api/v1/components",
+		"GET /api/v1/components/{key}",
+		"PATCH /api/v1/components/{key}",
+		"DELETE /api/v1/components/{key}",
+		"POST /api/v1/incidents/{n}/public-updates",
+		"POST /api/v1/incidents/{n}/components",
+		"GET /api/v1/maintenance",
+		"POST /api/v1/maintenance",
+		"DELETE /api/v1/maintenance/{id}",
 
-	return s.observe(mux)
+		// Anything else under the API gets a JSON 404, not an HTML one.
+		"/api/",
+	)
+	if err != nil {
+		return nil, err
+	}
+
+	return s.observe(mux), nil
 }

@@ -10,6 +10,8 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/app"
+	"github.com/hansei-dev/hansei/internal/http/api"
+	"github.com/hansei-dev/hansei/internal/http/ui"
 )
 
 // Store is what the web layer is built on: the use cases' storage, the
@@ -34,8 +36,8 @@ type Server struct {
 	// (HeartbeatInterval unless a test shortens it).
 	Heartbeat time.Duration
 
-	pages       pages
-	crossOrigin *http.CrossOriginProtection
+	api *api.Handler
+	ui  *ui.Handler
 
 	// status serves the public status page from memory (status.go).
 	status *StatusPage
@@ -43,16 +45,19 @@ type Server struct {
 
 // New returns a server; Handler gives its routes.
 func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Time) *Server {
-	pg, err := parsePages(assetVersions())
-	if err != nil {
-		panic(err) // the templates are embedded: a parse error is a build mistake
-	}
-	s := &Server{app: app.New(app.Config{Store: store, Scales: scales, LintRules: hansei.DefaultLintRules(), Log: log, Now: now}), scales: scales, log: log, metrics: newMetrics(), now: now,
-		pages: pg, crossOrigin: http.NewCrossOriginProtection()}
+	a := app.New(app.Config{Store: store, Scales: scales, LintRules: hansei.DefaultLintRules(), Log: log, Now: now})
+	s := &Server{app: a, scales: scales, log: log, metrics: newMetrics(), now: now}
 	s.hub = NewHub(store, log)
 	s.Heartbeat = HeartbeatInterval
 	s.status = NewStatusPage(store, scales, log, now, StatusConfig{})
-	s.handler = s.routes()
+	s.api = api.New(a, scales, log, now, streams{s})
+	var err error
+	if s.ui, err = ui.New(a, scales, log, now, streams{s}); err != nil {
+		panic(err) // the templates are embedded: a parse error is a build mistake
+	}
+	if s.handler, err = s.routes(); err != nil {
+		panic(err) // the route list and the packages disagree: a build mistake
+	}
 	return s
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/sha256"
+	"embed"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/http/assets"
+	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // The public status page: /status, its incidents, JSON, feeds and
@@ -76,6 +79,7 @@ type StatusPage struct {
 	cfg   StatusConfig
 	tmpl  statusTemplates
 	hdr   statusHeaders
+	cat   *i18n.Catalog
 
 	rate   *rateLimiter
 	flight *inFlight
@@ -96,11 +100,11 @@ type StatusPage struct {
 // NewStatusPage returns a status page reading from src. Nothing is served
 // until Start (or Rebuild) has built the first set.
 func NewStatusPage(src StatusSource, scales hansei.Scales, log *slog.Logger, now func() time.Time, cfg StatusConfig) *StatusPage {
-	t, err := parseStatusTemplates(assetVersions())
+	t, err := parseStatusTemplates(assets.Versions())
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a build mistake
 	}
-	p := &StatusPage{src: src, scale: scales.Severity, log: log, now: now, tmpl: t, hdr: newStatusHeaders(),
+	p := &StatusPage{src: src, scale: scales.Severity, log: log, now: now, tmpl: t, hdr: newStatusHeaders(), cat: i18n.New(),
 		kick: make(chan struct{}, 1), public: http.NewServeMux()}
 	p.Configure(cfg)
 	p.public.HandleFunc("/", p.limited(p.notFound))
@@ -113,7 +117,7 @@ func (p *StatusPage) Configure(cfg StatusConfig) {
 	if cfg.Name == "" {
 		cfg.Name = "Status"
 	}
-	cfg.Language = uiLanguage(cfg.Language)
+	cfg.Language = i18n.Match(cfg.Language)
 	p.cfg = cfg
 	p.rate = newRateLimiter(cfg.RateLimit)
 	p.flight = newInFlight(cfg.MaxInFlight, inFlightWait)
@@ -337,6 +341,9 @@ func (p *StatusPage) unavailable(w http.ResponseWriter) {
 	p.refuse(w, http.StatusServiceUnavailable, 5*time.Second, "The status page is not ready yet; try again in a moment.\n")
 }
 
+//go:embed templates/*.html
+var templateFiles embed.FS
+
 // statusTemplates are the public pages' templates: their own small
 // layout, not the signed-in one, with the same stylesheet.
 type statusTemplates struct {
@@ -344,7 +351,7 @@ type statusTemplates struct {
 }
 
 func parseStatusTemplates(versions map[string]string) (statusTemplates, error) {
-	base, err := template.New("status_layout").Funcs(templateFuncs(versions)).ParseFS(templateFiles, "templates/status_layout.html")
+	base, err := template.New("status_layout").Funcs(assets.Funcs(versions)).ParseFS(templateFiles, "templates/status_layout.html")
 	if err != nil {
 		return statusTemplates{}, err
 	}

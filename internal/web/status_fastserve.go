@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hansei-dev/hansei/internal/http/assets"
 )
 
 // ServePublic serves the public routes on the --public-addr listener with
@@ -433,23 +435,24 @@ func (fp *fastPublic) writeRefusal(bw *bufio.Writer, after time.Duration, keep b
 // which the public page links to, at their versioned and plain paths.
 func assetEntries(hdr statusHeaders) map[string]*statusEntry {
 	out := map[string]*statusEntry{}
-	fs.WalkDir(assetFiles, "assets", func(p string, d fs.DirEntry, err error) error {
+	files := assets.FS()
+	fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := assetFiles.ReadFile(p)
+		b, err := fs.ReadFile(files, p)
 		if err != nil {
 			return err
 		}
 		ct := mime.TypeByExtension(path.Ext(p))
-		rep := &statusRep{body: b, etag: `"` + shortHash(b) + `"`}
+		rep := &statusRep{body: b, etag: `"` + assets.ShortHash(b) + `"`}
 		rep.ok = []header{{"Content-Type", []string{ct}}, {"Content-Length", []string{strconv.Itoa(len(b))}},
 			{"Cache-Control", []string{"public, max-age=31536000, immutable"}}, {"Etag", []string{rep.etag}},
 			{"X-Content-Type-Options", hdr.nosniff}}
 		rep.notModified = []header{{"Etag", []string{rep.etag}}, {"Cache-Control", []string{"public, max-age=31536000, immutable"}}}
 		e := &statusEntry{code: http.StatusOK}
 		e.reps[encIdentity] = rep
-		out["/"+p] = e
+		out["/assets/"+p] = e
 		return nil
 	})
 	return out

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/http/httpx"
 )
 
 // The machine-readable bodies: hansei's own /status.json, the Atom and RSS
@@ -120,7 +121,7 @@ func (m *statusModel) statusJSON() statusDoc {
 	for _, inc := range m.incidents {
 		di := statusDocIncident{Number: inc.Number, Title: inc.Title, URL: m.link(incidentPath(inc.Number)),
 			Status: string(inc.Status), Impact: inc.impact, StartedAt: inc.StartedAt.UTC(), ResolvedAt: utcPtr(inc.ResolvedAt),
-			UpdatedAt: inc.UpdatedAt.UTC(), Components: nonNil(inc.Components), Updates: []statusDocUpdate{}}
+			UpdatedAt: inc.UpdatedAt.UTC(), Components: httpx.NonNil(inc.Components), Updates: []statusDocUpdate{}}
 		for i := len(inc.Updates) - 1; i >= 0; i-- {
 			u := inc.Updates[i]
 			comps := make(map[string]string, len(u.Components))
@@ -133,7 +134,7 @@ func (m *statusModel) statusJSON() statusDoc {
 	}
 	for _, w := range m.maintenance {
 		d.Maintenance = append(d.Maintenance, statusDocMaintenance{ID: w.ID, Title: w.Title, Text: w.Text, Status: w.status,
-			StartsAt: w.StartsAt.UTC(), EndsAt: w.EndsAt.UTC(), Components: nonNil(w.Components)})
+			StartsAt: w.StartsAt.UTC(), EndsAt: w.EndsAt.UTC(), Components: httpx.NonNil(w.Components)})
 	}
 	return d
 }

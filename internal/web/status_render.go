@@ -12,6 +12,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // Rendering is pure: a snapshot, the time and the page's configuration in,
@@ -170,7 +171,7 @@ func incidentPath(n int64) string { return "/status/incidents/" + strconv.Format
 // per incident.
 func (p *StatusPage) render(m statusModel) ([numBodies][]byte, map[int64][]byte, error) {
 	var out [numBodies][]byte
-	v := &viewer{Lang: m.lang, Loc: time.UTC, Now: m.now}
+	v := &publicViewer{Lang: m.lang, cat: p.cat}
 	words, err := stateWords(p.tmpl.page, v)
 	if err != nil {
 		return out, nil, err
@@ -203,7 +204,7 @@ func execute(t *template.Template, data any) ([]byte, error) {
 
 // stateWords are the states in the page's words, from the template's
 // status_state_word (where the texts to translate are), as plain text.
-func stateWords(t *template.Template, v *viewer) (map[hansei.ComponentState]string, error) {
+func stateWords(t *template.Template, v *publicViewer) (map[hansei.ComponentState]string, error) {
 	words := map[hansei.ComponentState]string{}
 	for _, st := range []hansei.ComponentState{hansei.ComponentOperational, hansei.ComponentMaintenance,
 		hansei.ComponentDegraded, hansei.ComponentPartialOutage, hansei.ComponentMajorOutage} {
@@ -216,10 +217,28 @@ func stateWords(t *template.Template, v *viewer) (map[hansei.ComponentState]stri
 	return words, nil
 }
 
+// publicViewer is who reads the public pages: anyone, in the page's
+// language. Templates call T to translate.
+type publicViewer struct {
+	Lang string
+	cat  *i18n.Catalog
+}
+
+// T translates an interface text, written in English in the templates.
+func (v *publicViewer) T(text string) string { return v.cat.T(v.Lang, text) }
+
+// Tf translates a format and fills it in.
+func (v *publicViewer) Tf(format string, args ...any) string {
+	return fmt.Sprintf(v.T(format), args...)
+}
+
+// Status is an incident status in the page's words.
+func (v *publicViewer) Status(s hansei.Status) string { return v.T(string(s)) }
+
 // statusView is what the public templates get; the layout uses V, Title
 // and Name, the page its own data in D.
 type statusView struct {
-	V     *viewer
+	V     *publicViewer
 	Title string
 	Name  string
 	D     any

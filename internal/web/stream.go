@@ -10,6 +10,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/http/httpx"
 )
 
 // HeartbeatInterval is how often an idle stream sends a comment, so that
@@ -153,7 +154,7 @@ func lastEventID(r *http.Request) (int64, error) {
 // committed, with id = seq. A client that reconnects with Last-Event-ID
 // gets exactly the events after it: first from the table, then live.
 func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	n, err := incidentNumber(r)
+	n, err := httpx.IncidentNumber(r)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,130 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/app"
+	"github.com/hansei-dev/hansei/internal/http/httpx"
+)
+
+// Handler serves the JSON API (../shared/DESIGN.md §4): every handler
+// decodes its input, calls app and encodes the answer.
+type Handler struct {
+	app     *app.App
+	scales  hansei.Scales
+	log     *slog.Logger
+	now     func() time.Time
+	streams Streams
+}
+
+// Streams serves the live event streams (internal/live) to a caller that
+// auth authenticates; a refusal carries challenge as WWW-Authenticate.
+type Streams interface {
+	Incident(auth func(*http.Request) (hansei.User, error), challenge string) http.Handler
+	All(auth func(*http.Request) (hansei.User, error), challenge string) http.Handler
+}
+
+// New returns the API's handlers.
+func New(a *app.App, scales hansei.Scales, log *slog.Logger, now func() time.Time, streams Streams) *Handler {
+	return &Handler{app: a, scales: scales, log: log, now: now, streams: streams}
+}
+
+// apiHandler handles an authenticated API request and returns an error
+// instead of writing one; the adapter turns the error into the JSON error
+// contract.
+type apiHandler func(w http.ResponseWriter, r *http.Request, u hansei.User) error
+
+// bearer is the challenge of a refused request.
+const bearer = `Bearer realm="hansei"`
+
+// api adapts an apiHandler: it authenticates the caller, honours
+// Idempotency-Key on mutating requests and writes errors as JSON.
+func (s *Handler) api(h apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.authenticate(r)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", bearer)
+			httpx.WriteError(s.log, w, r, err)
+			return
+		}
+		key := r.Header.Get("Idempotency-Key")
+		if key == "" || r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if err := h(w, r, u); err != nil {
+				httpx.WriteError(s.log, w, r, err)
+			}
+			return
+		}
+		if err := s.idempotent(w, r, u, key, h); err != nil {
+			httpx.WriteError(s.log, w, r, err)
+		}
+	})
+}
+
+// idempotent runs h once per (user, key), recording its response in the
+// same transaction as the change it makes.
+func (s *Handler) idempotent(w http.ResponseWriter, r *http.Request, u hansei.User, key string, h apiHandler) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxBody))
+	if err != nil {
+		return httpx.BodyError(err)
+	}
+	sum := sha256.New()
+	fmt.Fprintf(sum, "%s %s\n", r.Method, r.URL.RequestURI())
+	sum.Write(body)
+	hash := hex.EncodeToString(sum.Sum(nil))
+	resp, replayed, err := s.app.Requests.Idempotent(r.Context(), u, key, hash, func(ctx context.Context) (hansei.StoredResponse, error) {
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		req := r.WithContext(ctx)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		if err := h(rec, req, u); err != nil {
+			return hansei.StoredResponse{}, err
+		}
+		return hansei.StoredResponse{Status: rec.status, ContentType: rec.header.Get("Content-Type"), Body: rec.body.Bytes()}, nil
+	})
+	if err != nil {
+		return err
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	if resp.ContentType != "" {
+		w.Header().Set("Content-Type", resp.ContentType)
+	}
+	w.WriteHeader(resp.Status)
+	w.Write(resp.Body)
+	return nil
+}
+
+// recorder buffers a response so that it can be stored before it is sent.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (rec *recorder) Header() http.Header         { return rec.header }
+func (rec *recorder) Write(b []byte) (int, error) { return rec.body.Write(b) }
+func (rec *recorder) WriteHeader(status int)      { rec.status = status }
+
+// authenticate reads the caller's API token.
+func (s *Handler) authenticate(r *http.Request) (hansei.User, error) {
+	h := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if h == "" || !ok || strings.TrimSpace(token) == "" {
+		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "send an API token as \"Authorization: Bearer <token>\"; `hansei users add NAME --role responder` prints one")
+	}
+	return s.app.Users.ByToken(r.Context(), strings.TrimSpace(token))
+}
+
+func (s *Handler) apiNotFound(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	return hansei.Errorf(hansei.ENOTFOUND, "no API route %s %s; see docs/api.md for the routes", r.Method, r.URL.Path)
+}

@@ -1,0 +1,66 @@
+package httpx
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// ErrorBody is the JSON error contract.
+type ErrorBody struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+// StatusError carries an HTTP status that no domain code maps to, such as
+// 413 for a body over the limit.
+type StatusError struct {
+	status int
+	err    *hansei.Error
+}
+
+func (e *StatusError) Error() string { return e.err.Error() }
+func (e *StatusError) Unwrap() error { return e.err }
+
+// StatusOf is the HTTP status of an error: its domain code's, or the
+// status a StatusError carries; anything else is a 500.
+func StatusOf(err error) int {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.status
+	}
+	switch hansei.ErrorCode(err) {
+	case hansei.EINVALID:
+		return http.StatusBadRequest
+	case hansei.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case hansei.EFORBIDDEN:
+		return http.StatusForbidden
+	case hansei.ENOTFOUND:
+		return http.StatusNotFound
+	case hansei.ECONFLICT:
+		return http.StatusConflict
+	case hansei.EUNPROCESSABLE:
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
+}
+
+// WriteError answers with the JSON error contract; only internal errors
+// are logged, with their cause.
+func WriteError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
+	status := StatusOf(err)
+	if status >= 500 {
+		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	var body ErrorBody
+	body.Error.Code = hansei.ErrorCode(err)
+	body.Error.Message = hansei.ErrorMessage(err)
+	body.Error.Fields = hansei.ErrorFields(err)
+	WriteJSON(w, status, body)
+}

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"net/http"
+
+	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/i18n"
+)
+
+// The viewer's own settings, and the scales page that every severity and
+// priority badge links to.
+
+type settingsView struct {
+	Languages []string
+	Zones     []string
+}
+
+func (s *Handler) settingsPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	return s.render(w, r, http.StatusOK, "settings", view{V: v, Title: v.T("Settings"),
+		D: settingsView{Languages: i18n.Languages(), Zones: commonZones}})
+}
+
+// commonZones fill the time zone field's suggestions; any IANA name works.
+var commonZones = []string{"UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York",
+	"America/Chicago", "America/Los_Angeles", "America/Sao_Paulo", "Asia/Tokyo", "Asia/Kolkata",
+	"Asia/Singapore", "Australia/Sydney"}
+
+func (s *Handler) saveSettings(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	f := r.PostForm
+	c := hansei.UserChange{}
+	for key, dst := range map[string]**string{"display_name": &c.DisplayName, "language": &c.Language,
+		"time_zone": &c.TimeZone, "email": &c.Email, "channel": &c.Channel} {
+		if f.Has(key) {
+			val := f.Get(key)
+			*dst = &val
+		}
+	}
+	u, err := s.app.Users.Update(r.Context(), v.User, v.User.Name, c)
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/settings", s.cat.T(i18n.Match(u.Language), "Settings saved."))
+}
+
+type scalesView struct {
+	Severity, Priority []hansei.Level
+	Glossary           []hansei.Term
+}
+
+func (s *Handler) scalesPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	glossary := make([]hansei.Term, len(s.scales.Glossary))
+	for i, t := range s.scales.Glossary {
+		if tr, ok := t.Translations[v.Lang]; ok {
+			if tr.Name != "" {
+				t.Term = tr.Name
+			}
+			if tr.Definition != "" {
+				t.Definition = tr.Definition
+			}
+		}
+		glossary[i] = t
+	}
+	return s.render(w, r, http.StatusOK, "scales", view{V: v, Title: v.T("Scales and glossary"), Nav: "scales",
+		D: scalesView{Severity: s.scales.Severity.Levels, Priority: s.scales.Priority.Levels, Glossary: glossary}})
+}

@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+)
+
+// viewer is who looks at a page: their language, time zone and the CSRF
+// token their forms carry. Templates call its methods to translate, show
+// times and explain severity and priority levels.
+type viewer struct {
+	User hansei.User
+	Lang string
+	Loc  *time.Location
+	CSRF string
+	Now  time.Time
+	// Path is the page's own address: forms post it back as "back", so
+	// that an error returns the viewer to where they were.
+	Path string
+	s    *Handler
+}
+
+// SignedIn tells templates whether to show the navigation.
+func (v *viewer) SignedIn() bool { return v.User.Name != "" }
+
+// CanAct tells templates whether to offer forms that change things.
+func (v *viewer) CanAct() bool { return v.User.CanAct() }
+
+// IsAdmin tells templates whether to offer the admin pages.
+func (v *viewer) IsAdmin() bool { return v.User.Role == hansei.RoleAdmin }
+
+// T translates an interface text, written in English in the templates.
+func (v *viewer) T(text string) string { return v.s.cat.T(v.Lang, text) }
+
+// Tf translates a format and fills it in.
+func (v *viewer) Tf(format string, args ...any) string {
+	return fmt.Sprintf(v.s.cat.T(v.Lang, format), args...)
+}
+
+// Time shows t in the viewer's zone with UTC beside it, in a <time>
+// element that carries the exact instant.
+func (v *viewer) Time(t time.Time) template.HTML {
+	if t.IsZero() {
+		return "—"
+	}
+	local := t.In(v.Loc)
+	utc := t.UTC()
+	layout := "2006-01-02 15:04"
+	if sameDay(local, v.Now.In(v.Loc)) {
+		layout = "15:04:05"
+	}
+	zone := local.Format("MST")
+	if v.Loc == time.UTC {
+		return template.HTML(fmt.Sprintf(`<time datetime="%s">%s UTC</time>`, utc.Format(time.RFC3339), utc.Format(layout)))
+	}
+	return template.HTML(fmt.Sprintf(`<time datetime="%s">%s %s</time> <span class="utc">(%s UTC)</span>`,
+		utc.Format(time.RFC3339), local.Format(layout), template.HTMLEscapeString(zone), utc.Format(layout)))
+}
+
+// TimePtr is Time for optional times.
+func (v *viewer) TimePtr(t *time.Time) template.HTML {
+	if t == nil {
+		return "—"
+	}
+	return v.Time(*t)
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// Duration is a short human duration, such as "1 h 12 min".
+func (v *viewer) Duration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%d d %d h", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+// Since is the time from t until now.
+func (v *viewer) Since(t time.Time) string { return v.Duration(v.Now.Sub(t)) }
+
+// Sev is a severity badge: the key, with the level's name and definition
+// shown on hover and focus, linking to the scale page.
+func (v *viewer) Sev(key string) template.HTML { return v.badge("severity", v.s.scales.Severity, key) }
+
+// Pri is a priority badge, as Sev.
+func (v *viewer) Pri(key string) template.HTML { return v.badge("priority", v.s.scales.Priority, key) }
+
+func (v *viewer) badge(kind string, sc hansei.Scale, key string) template.HTML {
+	l, err := sc.Level(key)
+	if err != nil {
+		return template.HTML(`<span class="badge">` + template.HTMLEscapeString(key) + `</span>`)
+	}
+	name, def := l.Localized(v.Lang)
+	rank := sc.Rank(key) + 1
+	id := "tip-" + kind + "-" + key
+	return template.HTML(fmt.Sprintf(
+		`<a class="badge %s-%d" href="/scales#%s-%s" aria-describedby="%s">%s<span class="tip" role="tooltip" id="%s"><b>%s — %s</b> %s</span></a>`,
+		kind[:3], rank, kind, url.PathEscape(key), id, template.HTMLEscapeString(key), id,
+		template.HTMLEscapeString(key), template.HTMLEscapeString(name), template.HTMLEscapeString(def)))
+}
+
+// Level returns a level's localized name and definition for forms.
+func (v *viewer) Level(l hansei.Level) [2]string {
+	name, def := l.Localized(v.Lang)
+	return [2]string{name, def}
+}
+
+// Status is a status word in the viewer's language.
+func (v *viewer) Status(s hansei.Status) string { return v.T(string(s)) }
+
+// Describe is a timeline event in words.
+func (v *viewer) Describe(e hansei.Event) string { return hansei.DescribeEvent(e) }
+
+// Date is a YYYY-MM-DD date in the viewer's zone.
+func (v *viewer) Date(t time.Time) string { return t.In(v.Loc).Format("2006-01-02") }
+
+// Today is the viewer's date.
+func (v *viewer) Today() string { return v.Date(v.Now) }
