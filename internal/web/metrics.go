@@ -36,6 +36,9 @@ type metrics struct {
 	// routes.go builds the mux, before anything is served; it is only read
 	// afterwards.
 	routes map[string]bool
+	// codes holds the code label of each status from 100 to 599, made
+	// once: formatting a code per request would allocate.
+	codes []string
 }
 
 // latencyBuckets are the upper bounds, in seconds, of the request latency
@@ -63,6 +66,13 @@ func newMetrics() *metrics {
 			Buckets: latencyBuckets(),
 		}, []string{"method", "route"}),
 		routes: map[string]bool{routeUnmatched: true},
+		codes:  make([]string, 600),
+	}
+	for code := 100; code < len(m.codes); code++ {
+		m.codes[code] = strconv.Itoa(code)
+		if http.StatusText(code) == "" {
+			m.codes[code] = strconv.Itoa(code/100) + "xx"
+		}
 	}
 	m.reg.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(),
@@ -77,7 +87,7 @@ func newMetrics() *metrics {
 // "unmatched". Whatever it is given, the labels stay in their closed sets.
 func (m *metrics) observe(method, route string, code int, d time.Duration) {
 	method, route = knownMethod(method), m.knownRoute(route)
-	m.requests.WithLabelValues(method, route, codeLabel(code)).Inc()
+	m.requests.WithLabelValues(method, route, m.codeLabel(code)).Inc()
 	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
 }
 
@@ -103,12 +113,9 @@ func knownMethod(method string) string {
 }
 
 // codeLabel is the status code if net/http knows it, else its class.
-func codeLabel(code int) string {
-	switch {
-	case http.StatusText(code) != "":
-		return strconv.Itoa(code)
-	case code >= 100 && code <= 599:
-		return strconv.Itoa(code/100) + "xx"
+func (m *metrics) codeLabel(code int) string {
+	if code >= 100 && code < len(m.codes) {
+		return m.codes[code]
 	}
 	return labelOther
 }
