@@ -148,7 +148,7 @@ func TestOperationsEndpoints(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
 				t.Errorf("GET %s: %d %q, want %q", path, resp.StatusCode, body, want)
 			}
-			if path == "/metrics" && !strings.Contains(string(body), `hansei_http_requests_total{method="POST",route="POST /api/v1/incidents",code="201"} 1`) {
+			if path == "/metrics" && !strings.Contains(string(body), `hansei_http_requests_total{code="201",method="POST",route="POST /api/v1/incidents"} 1`) {
 				t.Errorf("metrics lack the declare request:\n%s", body)
 			}
 		}

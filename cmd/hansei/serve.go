@@ -139,12 +139,7 @@ func (env *cli) serve(args []string) error {
 	jobs := scheduler.New(db, db.Now, log)
 	jobs.Reminders, jobs.Enqueued, jobs.Location = cfg.Notify.Reminders, deliverer.Wake, cfg.Reviews.Location
 	go jobs.Run(env.ctx)
-	srv := &http.Server{
-		Handler:           app.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := app.HTTPServer(web.DefaultTimeouts())
 	if firstToken != "" {
 		fmt.Fprintf(env.stdout, "\nFirst run: created the user \"admin\".\n")
 		if firstLink != "" {

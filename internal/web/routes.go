@@ -9,7 +9,7 @@ import (
 
 // routes is the whole HTTP surface on one screen.
 func (s *Server) routes() (http.Handler, error) {
-	mux := http.NewServeMux()
+	mux := s.metrics.newMux() // its patterns are the route labels of the metrics
 
 	// Operations: no authentication, no request logging noise.
 	mux.HandleFunc("GET /healthz", s.healthz)

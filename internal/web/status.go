@@ -280,7 +280,7 @@ const bodyIncident statusBody = -1
 // each goes on mux (the main address) and on the public-only handler,
 // under the public limits. assets serves the stylesheet on the public
 // handler.
-func (p *StatusPage) mount(mux *http.ServeMux, assets http.Handler) func(pattern string, b statusBody) {
+func (p *StatusPage) mount(mux interface{ Handle(string, http.Handler) }, assets http.Handler) func(pattern string, b statusBody) {
 	p.public.Handle("GET /assets/", p.limited(assets.ServeHTTP))
 	return func(pattern string, b statusBody) {
 		serve := p.serveIncident

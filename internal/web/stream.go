@@ -48,11 +48,18 @@ const streamHead = "HTTP/1.1 200 OK\r\n" +
 func startSSE(w http.ResponseWriter) (*sse, error) {
 	s := &sse{w: w, rc: http.NewResponseController(w)}
 	if conn, _, err := s.rc.Hijack(); err == nil {
-		// Nothing is left to read: a stream is a GET without a body.
+		// Nothing is left to read: a stream is a GET without a body. The
+		// connection keeps the http.Server's read and write deadlines,
+		// which net/http leaves to the hijacker to clear: a stream
+		// outlives WriteTimeout, and each flush sets a deadline of its own.
+		conn.SetDeadline(time.Time{})
 		s.conn = conn
 		s.pending = append(s.pending, []byte(streamHead+"retry: 2000\n\n"))
 		return s, s.flush()
 	}
+	// Written through net/http (HTTP/2): the server's WriteTimeout would
+	// end the stream, so only each flush has a deadline.
+	s.rc.SetWriteDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-cache, no-transform")
@@ -60,7 +67,7 @@ func startSSE(w http.ResponseWriter) (*sse, error) {
 	h.Set("Connection", "keep-alive")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n\n")
-	return s, s.rc.Flush()
+	return s, s.flush()
 }
 
 // close ends a stream that took its connection over.
@@ -94,7 +101,12 @@ func (s *sse) frame(b []byte) error {
 
 func (s *sse) flush() error {
 	if s.conn == nil {
-		return s.rc.Flush()
+		// HTTP/2 enforces a write deadline with a timer that resets the
+		// stream even while it idles between events: bound the flush only.
+		s.rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+		err := s.rc.Flush()
+		s.rc.SetWriteDeadline(time.Time{})
+		return err
 	}
 	s.conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 	out := s.pending

@@ -16,7 +16,7 @@ type Routes map[string]http.Handler
 // Mount registers the patterns listed, each from routes, and fails if a
 // listed pattern has no handler or a handler is not listed: a route can
 // neither vanish nor appear without the route list saying so.
-func Mount(mux *http.ServeMux, routes Routes, patterns ...string) error {
+func Mount(mux interface{ Handle(string, http.Handler) }, routes Routes, patterns ...string) error {
 	var missing []string
 	for _, p := range patterns {
 		h, ok := routes[p]
