@@ -27,18 +27,20 @@ const (
 )
 
 // componentStates are in order of how bad they are for a visitor.
-var componentStates = []ComponentState{ComponentOperational, ComponentMaintenance, ComponentDegraded, ComponentPartialOutage, ComponentMajorOutage}
+func componentStates() []ComponentState {
+	return []ComponentState{ComponentOperational, ComponentMaintenance, ComponentDegraded, ComponentPartialOutage, ComponentMajorOutage}
+}
 
 // ParseComponentState reads a state, naming field in the error.
 func ParseComponentState(field, s string) (ComponentState, error) {
-	if slices.Contains(componentStates, ComponentState(s)) {
+	if slices.Contains(componentStates(), ComponentState(s)) {
 		return ComponentState(s), nil
 	}
 	return "", FieldError(field, "unknown component state %q; use operational, degraded, partial_outage, major_outage or maintenance", s)
 }
 
 // Rank orders states from operational (0) to major_outage (4).
-func (s ComponentState) Rank() int { return slices.Index(componentStates, s) }
+func (s ComponentState) Rank() int { return slices.Index(componentStates(), s) }
 
 // Worse returns the worse of two states.
 func (s ComponentState) Worse(o ComponentState) ComponentState {

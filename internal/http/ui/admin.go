@@ -81,7 +81,7 @@ func deliveryStateText(v *viewer, state string) string {
 }
 
 func (s *Handler) loadAdminUsers(r *http.Request, v *viewer) (adminUsersView, error) {
-	d := adminUsersView{Roles: roleChoices(v), Languages: i18n.Languages(), Zones: commonZones,
+	d := adminUsersView{Roles: roleChoices(v), Languages: i18n.Languages(), Zones: commonZones(),
 		Form: hansei.User{Role: hansei.RoleResponder, Language: "en", TimeZone: "UTC"}}
 	dir, err := s.app.Users.Directory(r.Context(), v.User)
 	if err != nil {

@@ -14,8 +14,10 @@ import (
 // forms to log progress and to edit or hand it over.
 
 // remStatuses are the statuses in the order work goes through them.
-var remStatuses = []hansei.RemediationStatus{hansei.RemediationOpen, hansei.RemediationInProgress,
-	hansei.RemediationBlocked, hansei.RemediationDone, hansei.RemediationWontDo}
+func remStatuses() []hansei.RemediationStatus {
+	return []hansei.RemediationStatus{hansei.RemediationOpen, hansei.RemediationInProgress,
+		hansei.RemediationBlocked, hansei.RemediationDone, hansei.RemediationWontDo}
+}
 
 // remStatusText is a remediation status in words, in the viewer's language.
 func remStatusText(v *viewer, st hansei.RemediationStatus) string {
@@ -41,8 +43,8 @@ type statusChoice struct {
 }
 
 func statusChoices(v *viewer) []statusChoice {
-	out := make([]statusChoice, len(remStatuses))
-	for i, st := range remStatuses {
+	out := make([]statusChoice, len(remStatuses()))
+	for i, st := range remStatuses() {
 		out[i] = statusChoice{st, remStatusText(v, st)}
 	}
 	return out

@@ -17,13 +17,15 @@ type settingsView struct {
 
 func (s *Handler) settingsPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	return s.render(w, r, http.StatusOK, "settings", view{V: v, Title: v.T("Settings"),
-		D: settingsView{Languages: i18n.Languages(), Zones: commonZones}})
+		D: settingsView{Languages: i18n.Languages(), Zones: commonZones()}})
 }
 
 // commonZones fill the time zone field's suggestions; any IANA name works.
-var commonZones = []string{"UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York",
-	"America/Chicago", "America/Los_Angeles", "America/Sao_Paulo", "Asia/Tokyo", "Asia/Kolkata",
-	"Asia/Singapore", "Australia/Sydney"}
+func commonZones() []string {
+	return []string{"UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York",
+		"America/Chicago", "America/Los_Angeles", "America/Sao_Paulo", "Asia/Tokyo", "Asia/Kolkata",
+		"Asia/Singapore", "Australia/Sydney"}
+}
 
 func (s *Handler) saveSettings(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	f := r.PostForm
