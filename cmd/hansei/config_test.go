@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,6 +107,69 @@ func TestUsageErrors(t *testing.T) {
 		}
 		if line := errorLine(err); line == "" || strings.Contains(line, "\n") {
 			t.Errorf("hansei %v: error %q is not one clear line", args, line)
+		}
+	}
+}
+
+// TestConfigProblemsAllAtOnce checks that `hansei serve` reports every
+// problem of the file and the environment at once, one a line as
+// docs/configuration.md shows them, exits with status 1, and starts
+// nothing.
+func TestConfigProblemsAllAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hansei.yaml")
+	config := "addr: localhost\nstatus:\n  language: fr\nnotify:\n  reminders: 5\n"
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	env := envFunc(map[string]string{"HANSEI_LOG_LEVEL": "verbose", "HANSEI_URL": "hansei.example.com"})
+	err := run(context.Background(), []string{"serve", "--config", path, "--db", filepath.Join(dir, "h.db"), "--addr", "127.0.0.1:0"},
+		env, strings.NewReader(""), &stdout, &stderr)
+	if err == nil {
+		t.Fatal("serve started with an invalid configuration")
+	}
+	var printed strings.Builder
+	printError(&printed, err)
+	want := strings.Join([]string{
+		"hansei: the configuration has problems:",
+		path + `:1: addr: "localhost" is not a listen address; use host:port, such as 127.0.0.1:8080 or :8080`,
+		path + `:3: status.language: unknown language "fr"; the status page speaks en, ja or de`,
+		path + ":5: notify.reminders: expected a mapping with before_days, escalate_after_days, escalate_to and digest, found the number 5",
+		`HANSEI_URL: "hansei.example.com" is not the web UI's address; give an http(s) URL such as https://hansei.example.com`,
+		`HANSEI_LOG_LEVEL: "verbose" is not a log level; use debug, info, warn or error`,
+	}, "\n") + "\n"
+	if printed.String() != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", printed.String(), want)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		t.Error("a configuration problem exits with status 2, the status of a mistaken command line; want 1")
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("printed on stdout: %q", stdout.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "h.db")); err == nil {
+		t.Error("the database was created despite the invalid configuration")
+	}
+}
+
+// TestLogLevelFromConfig checks that the server logs at the configured
+// level: at warn, the shutdown's info line is left out.
+func TestLogLevelFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		level string
+		info  bool
+	}{{"info", true}, {"warn", false}} {
+		path := filepath.Join(dir, tc.level+".yaml")
+		if err := os.WriteFile(path, []byte("log_level: "+tc.level+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		srv := startServer(t, "sqlite:"+filepath.Join(dir, tc.level+".db"), "--config", path)
+		srv.stop()
+		if got := strings.Contains(srv.stderr.String(), "level=INFO"); got != tc.info {
+			t.Errorf("log_level %s: info lines logged = %v, want %v:\n%s", tc.level, got, tc.info, srv.stderr.String())
 		}
 	}
 }

@@ -21,10 +21,8 @@ import (
 
 // loadConfig reads the config file and environment, then applies the flags
 // that were set: flags win over HANSEI_* variables, which win over the file.
+// config.Load is the one reader of the server's environment.
 func (env *cli) loadConfig(path, addr, db string) (config.Config, error) {
-	if path == "" {
-		path = env.getenv("HANSEI_CONFIG")
-	}
 	cfg, err := config.Load(path, env.getenv)
 	if err != nil {
 		return cfg, err
@@ -86,7 +84,7 @@ func (env *cli) serve(args []string) error {
 	if *publicAddr != "" {
 		cfg.Status.PublicAddr = *publicAddr
 	}
-	log := newLogger(env)
+	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	db, err := env.openDB(cfg)
 	if err != nil {
 		return err
@@ -111,7 +109,7 @@ func (env *cli) serve(args []string) error {
 		defer public.Close() // on the way out of a failed start; Shutdown closes it otherwise
 	}
 	app := web.New(db, cfg.Scales, log, db.Now)
-	app.SetStatusConfig(env.statusConfig(cfg.Status, ln, public))
+	app.SetStatusConfig(env.statusConfig(cfg.Status, cfg.URL, ln, public))
 	app.App().SetLintRules(cfg.Lint)
 	app.App().Reviews.Policy, db.Reviews = cfg.Reviews, cfg.Reviews
 	db.AfterCommit = func([]hansei.Event) { app.Wake() }
@@ -128,11 +126,7 @@ func (env *cli) serve(args []string) error {
 		db.Targets = append(db.Targets, hansei.Target{Channel: "slack", Address: u})
 	}
 	if s := cfg.Notify.SMTP; s != nil {
-		password := s.Password
-		if p := env.getenv("HANSEI_SMTP_PASSWORD"); p != "" {
-			password = p
-		}
-		deliverer.SMTP = &notify.SMTP{Addr: s.Addr, From: s.From, Username: s.Username, Password: password, StartTLS: s.StartTLS}
+		deliverer.SMTP = &notify.SMTP{Addr: s.Addr, From: s.From, Username: s.Username, Password: s.Password, StartTLS: s.StartTLS}
 		db.Email = true
 	}
 	go deliverer.Run(env.ctx)
@@ -143,10 +137,10 @@ func (env *cli) serve(args []string) error {
 	if firstToken != "" {
 		fmt.Fprintf(env.stdout, "\nFirst run: created the user \"admin\".\n")
 		if firstLink != "" {
-			// The browser needs an address it can open: HANSEI_URL if the
-			// operator set one, else the listener with a wildcard host
-			// made local.
-			base, err := env.webBase("", ln.Addr().String())
+			// The browser needs an address it can open: the configured
+			// url (HANSEI_URL) if the operator set one, else the listener
+			// with a wildcard host made local.
+			base, err := env.webBase("", cfg.URL, ln.Addr().String())
 			if err != nil {
 				base = url
 			}
@@ -221,8 +215,8 @@ func listenPublic(c config.Status) (net.Listener, error) {
 
 // statusConfig is the status page's settings for the web layer. Its URL
 // is the configured one, else the public listener's, else the web UI's
-// (HANSEI_URL or the main listener).
-func (env *cli) statusConfig(c config.Status, main, public net.Listener) web.StatusConfig {
+// (webURL, the configured url, or the main listener).
+func (env *cli) statusConfig(c config.Status, webURL string, main, public net.Listener) web.StatusConfig {
 	base := c.URL
 	if base == "" && public != nil {
 		host, port, _ := net.SplitHostPort(public.Addr().String())
@@ -232,7 +226,7 @@ func (env *cli) statusConfig(c config.Status, main, public net.Listener) web.Sta
 		base = "http://" + net.JoinHostPort(host, port)
 	}
 	if base == "" {
-		base, _ = env.webBase("", main.Addr().String())
+		base, _ = env.webBase("", webURL, main.Addr().String())
 	}
 	return web.StatusConfig{Name: c.Name, URL: base, Language: c.Language, RateLimit: c.RateLimit, MaxInFlight: c.MaxInFlight}
 }
@@ -280,14 +274,6 @@ func expireKeys(ctx context.Context, db *sqldb.DB, log *slog.Logger) {
 		case <-t.C:
 		}
 	}
-}
-
-func newLogger(env *cli) *slog.Logger {
-	level := slog.LevelInfo
-	if l := env.getenv("HANSEI_LOG_LEVEL"); l != "" {
-		level.UnmarshalText([]byte(l))
-	}
-	return slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: level}))
 }
 
 func (env *cli) migrate(args []string) error {

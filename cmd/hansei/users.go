@@ -209,7 +209,7 @@ func (env *cli) usersSetPassword(args []string) error {
 func (env *cli) usersLink(args []string) error {
 	fs := flag.NewFlagSet("users link", flag.ContinueOnError)
 	dbf := addDBFlags(fs)
-	base := fs.String("url", "", "the web UI's address as browsers reach it (default: HANSEI_URL, else http:// and the listen address)")
+	base := fs.String("url", "", "the web UI's address as browsers reach it (default: url in the config or HANSEI_URL, else http:// and the listen address)")
 	ttl := fs.Duration("ttl", hansei.SignInLinkTTL, "how long the link stays valid, up to 168h")
 	rest, err := parse(fs, args, env.stderr)
 	if err != nil {
@@ -226,7 +226,7 @@ func (env *cli) usersLink(args []string) error {
 		return err
 	}
 	defer db.Close()
-	link, err := env.webBase(*base, cfg.Addr)
+	link, err := env.webBase(*base, cfg.URL, cfg.Addr)
 	if err != nil {
 		return err
 	}
@@ -244,14 +244,14 @@ func signInURL(base, token string) string {
 }
 
 // webBase is the address browsers use to reach the web UI: the explicit
-// one if given, else HANSEI_URL, else derived from the listen address,
-// where a wildcard host (":8080", "0.0.0.0:8080") becomes 127.0.0.1 since
-// a browser cannot open a wildcard.
-func (env *cli) webBase(explicit, addr string) (string, error) {
+// one (--url) if given, else the configured one (url or HANSEI_URL, which
+// config.Load has checked), else derived from the listen address, where a
+// wildcard host (":8080", "0.0.0.0:8080") becomes 127.0.0.1 since a
+// browser cannot open a wildcard.
+func (env *cli) webBase(explicit, configured, addr string) (string, error) {
 	base := explicit
-	source := "--url"
-	if base == "" {
-		base, source = env.getenv("HANSEI_URL"), "HANSEI_URL"
+	if base == "" && configured != "" {
+		return configured, nil
 	}
 	if base == "" {
 		host, port, err := net.SplitHostPort(addr)
@@ -265,7 +265,7 @@ func (env *cli) webBase(explicit, addr string) (string, error) {
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", usageErrorf("%s %q is not the web UI's address; give one such as https://hansei.example.com", source, base)
+		return "", usageErrorf("--url %q is not the web UI's address; give one such as https://hansei.example.com", base)
 	}
 	return strings.TrimRight(base, "/"), nil
 }

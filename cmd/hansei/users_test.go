@@ -159,7 +159,7 @@ func TestUsersLink(t *testing.T) {
 		wantRefused(t, runUsers(nil, "", "link", "alice", "--db", dsn, "--ttl", "0s"), "--ttl 0s is out of range")
 		wantRefused(t, runUsers(nil, "", "link", "alice", "--db", dsn, "--ttl", "720h"), "out of range")
 		wantRefused(t, runUsers(nil, "", "link", "alice", "--db", dsn, "--url", "hansei.example.com"), "is not the web UI's address")
-		wantRefused(t, runUsers(map[string]string{"HANSEI_URL": "ftp://x"}, "", "link", "alice", "--db", dsn), `HANSEI_URL "ftp://x"`)
+		wantRefused(t, runUsers(map[string]string{"HANSEI_URL": "ftp://x"}, "", "link", "alice", "--db", dsn), `HANSEI_URL: "ftp://x" is not the web UI's address`)
 	})
 }
 

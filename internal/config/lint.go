@@ -2,14 +2,13 @@ package config
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	hansei "github.com/hansei-dev/hansei"
-	"go.yaml.in/yaml/v3"
 )
 
-// The lint section:
+// The lint section adds to the postmortem lint's built-in word lists and
+// turns rules off:
 //
 //	lint:
 //	  disabled: [why-chain]        # rule ids not to run
@@ -22,56 +21,49 @@ import (
 //	    - phrase: p-zero-ish
 //	      message: …
 //	      suggestion: …
-func lintRuleIDs() []string {
-	return []string{hansei.RuleBlamePhrase, hansei.RuleBlamePerson, hansei.RuleImprecisePriority, hansei.RuleMissingSection,
+func lintField() field[Config] {
+	return field[Config]{key: "lint", doc: "The postmortem lint: rules turned off, and phrases added to its word lists.",
+		value: sectionValue[Config, hansei.LintRules]{at: func(c *Config) *hansei.LintRules { return &c.Lint },
+			fields: lintFields(), base: hansei.DefaultLintRules}}
+}
+
+func lintFields() []field[hansei.LintRules] {
+	rules := []string{hansei.RuleBlamePhrase, hansei.RuleBlamePerson, hansei.RuleImprecisePriority, hansei.RuleMissingSection,
 		hansei.RuleWhyChain, hansei.RuleWhyEmpty, hansei.RuleWhyEndsAtPerson, hansei.RuleFactorWithoutRemediation,
 		hansei.RuleRemediationNoOwner, hansei.RuleRemediationNoDue}
-}
-
-func (d *decoder) lint(n *yaml.Node, path string, rules *hansei.LintRules) {
-	r := d.resolve(n)
-	if r == nil || d.broken || isNull(r) {
-		return
-	}
-	if r.Kind != yaml.MappingNode {
-		d.typeError(n, path, "expected a mapping with disabled, blame and priority, found %s", describe(r))
-		return
-	}
-	d.fields(r, path, fieldSet{
-		"disabled": func(_, v *yaml.Node, p string) {
-			ids := d.texts(v, p, "rule ids")
-			for i, id := range ids {
-				if !slices.Contains(lintRuleIDs(), id) {
-					d.errorf(v, fmt.Sprintf("%s[%d]", p, i), "unknown lint rule %q; the rules are %s", id, strings.Join(lintRuleIDs(), ", "))
-				}
-			}
-			rules.Disabled = append(rules.Disabled, ids...)
-		},
-		"blame":    func(_, v *yaml.Node, p string) { rules.Blame = append(rules.Blame, d.phrases(v, p)...) },
-		"priority": func(_, v *yaml.Node, p string) { rules.Priority = append(rules.Priority, d.phrases(v, p)...) },
-	}, []string{"disabled", "blame", "priority"})
-}
-
-func (d *decoder) phrases(n *yaml.Node, path string) []hansei.LintPhrase {
-	var out []hansei.LintPhrase
-	d.list(n, path, "phrases", func(m *yaml.Node, at string) {
-		var ph hansei.LintPhrase
-		if m == nil {
-			return
-		}
-		d.fields(m, at, fieldSet{
-			"phrase":     func(_, v *yaml.Node, p string) { d.text(v, p, &ph.Phrase) },
-			"lang":       func(_, v *yaml.Node, p string) { d.text(v, p, &ph.Lang) },
-			"blocking":   func(_, v *yaml.Node, p string) { d.boolean(v, p, &ph.Blocking) },
-			"message":    func(_, v *yaml.Node, p string) { d.text(v, p, &ph.Message) },
-			"suggestion": func(_, v *yaml.Node, p string) { d.text(v, p, &ph.Suggestion) },
-		}, []string{"phrase", "lang", "blocking", "message", "suggestion"})
-		for field, value := range map[string]string{"phrase": ph.Phrase, "message": ph.Message, "suggestion": ph.Suggestion} {
-			if value == "" {
-				d.errorf(m, at+"."+field, "every lint phrase needs a %s", field)
-			}
-		}
-		out = append(out, ph)
+	ruleID := oneOf(rules, func(id string) string {
+		return fmt.Sprintf("unknown lint rule %q; the rules are %s", id, strings.Join(rules, ", "))
 	})
-	return out
+	phrases := func(at func(*hansei.LintRules) *[]hansei.LintPhrase, def func() []hansei.LintPhrase) value[hansei.LintRules] {
+		return recordsValue[hansei.LintRules, hansei.LintPhrase]{at: at, fields: phraseFields(), noun: "phrase", def: def, adds: true}
+	}
+	return []field[hansei.LintRules]{
+		{key: "disabled", doc: "Ids of the rules not to run (see [postmortems.md](postmortems.md)).",
+			value: listValue[hansei.LintRules, string]{at: func(r *hansei.LintRules) *[]string { return &r.Disabled },
+				kind: ruleID, plural: "rule ids"}},
+		{key: "blame", def: "the built-in list",
+			doc: "Phrases the blame-phrase rule reports, added to the built-in ones.",
+			value: phrases(func(r *hansei.LintRules) *[]hansei.LintPhrase { return &r.Blame },
+				func() []hansei.LintPhrase { return hansei.DefaultLintRules().Blame })},
+		{key: "priority", def: "the built-in list",
+			doc: "Phrases the imprecise-priority rule reports, added to the built-in ones; fields as in `lint.blame[]`.",
+			value: phrases(func(r *hansei.LintRules) *[]hansei.LintPhrase { return &r.Priority },
+				func() []hansei.LintPhrase { return hansei.DefaultLintRules().Priority })},
+	}
+}
+
+func phraseFields() []field[hansei.LintPhrase] {
+	str := func(at func(*hansei.LintPhrase) *string) value[hansei.LintPhrase] { return scalar(at, text(), "") }
+	return []field[hansei.LintPhrase]{
+		{key: "phrase", doc: "The words to find.", required: "every lint phrase needs a phrase",
+			value: str(func(p *hansei.LintPhrase) *string { return &p.Phrase })},
+		{key: "lang", doc: "The phrase's language, such as `en` or `ja`; informational.",
+			value: str(func(p *hansei.LintPhrase) *string { return &p.Lang })},
+		{key: "blocking", doc: "Whether the finding blocks publishing.",
+			value: scalar(func(p *hansei.LintPhrase) *bool { return &p.Blocking }, boolean(), false)},
+		{key: "message", doc: "Why the phrase is a problem.", required: "every lint phrase needs a message",
+			value: str(func(p *hansei.LintPhrase) *string { return &p.Message })},
+		{key: "suggestion", doc: "What to write instead.", required: "every lint phrase needs a suggestion",
+			value: str(func(p *hansei.LintPhrase) *string { return &p.Suggestion })},
+	}
 }

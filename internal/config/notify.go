@@ -2,11 +2,8 @@ package config
 
 import (
 	"net"
-	"net/url"
-	"strconv"
 
 	hansei "github.com/hansei-dev/hansei"
-	"go.yaml.in/yaml/v3"
 )
 
 // Webhook is an outgoing webhook that receives every notification, signed
@@ -33,6 +30,11 @@ type Notify struct {
 // The notify section:
 //
 //	notify:
+//	  smtp:                       # email; the password is best kept in HANSEI_SMTP_PASSWORD
+//	    addr: smtp.example.com:587
+//	    from: hansei@example.com
+//	    username: hansei
+//	    starttls: true
 //	  webhooks:
 //	    - url: https://pager.example.com/hansei
 //	      secret: a-long-random-string
@@ -41,91 +43,75 @@ type Notify struct {
 //	    before_days: 3
 //	    escalate_after_days: 2
 //	    escalate_to: alice
-func (d *decoder) notify(n *yaml.Node, path string, out *Notify) {
-	r := d.resolve(n)
-	if r == nil || d.broken || isNull(r) {
-		return
-	}
-	if r.Kind != yaml.MappingNode {
-		d.typeError(n, path, "expected a mapping with webhooks, slack and reminders, found %s", describe(r))
-		return
-	}
-	d.fields(r, path, fieldSet{
-		"smtp": func(_, v *yaml.Node, p string) {
-			m := d.resolve(v)
-			if m == nil || isNull(m) {
-				return
-			}
-			var s SMTP
-			d.fields(m, p, fieldSet{
-				"addr":     func(_, v *yaml.Node, p string) { d.text(v, p, &s.Addr) },
-				"from":     func(_, v *yaml.Node, p string) { d.text(v, p, &s.From) },
-				"username": func(_, v *yaml.Node, p string) { d.text(v, p, &s.Username) },
-				"password": func(_, v *yaml.Node, p string) { d.text(v, p, &s.Password) },
-				"starttls": func(_, v *yaml.Node, p string) { d.boolean(v, p, &s.StartTLS) },
-			}, []string{"addr", "from", "username", "password", "starttls"})
-			if _, _, err := net.SplitHostPort(s.Addr); err != nil {
-				d.errorf(m, p+".addr", "addr must be host:port of the mail server, such as smtp.example.com:587")
-			}
-			if s.From == "" {
-				d.errorf(m, p+".from", "from is required: the address notifications come from")
-			}
-			if s.Username != "" && !s.StartTLS {
-				d.errorf(m, p+".starttls", "sending a password needs starttls: true")
-			}
-			out.SMTP = &s
-		},
-		"webhooks": func(_, v *yaml.Node, p string) {
-			d.list(v, p, "webhooks", func(m *yaml.Node, at string) {
-				if m == nil {
-					return
-				}
-				var w Webhook
-				d.fields(m, at, fieldSet{
-					"url":    func(_, v *yaml.Node, p string) { d.text(v, p, &w.URL); d.checkURL(v, p, w.URL) },
-					"secret": func(_, v *yaml.Node, p string) { d.text(v, p, &w.Secret) },
-				}, []string{"url", "secret"})
-				if w.Secret == "" {
-					d.errorf(m, at+".secret", "every webhook needs a secret, so receivers can verify what hansei sends")
-				}
-				out.Webhooks = append(out.Webhooks, w)
-			})
-		},
-		"slack": func(_, v *yaml.Node, p string) {
-			for i, u := range d.texts(v, p, "Slack webhook URLs") {
-				d.checkURL(v, p+"["+strconv.Itoa(i)+"]", u)
-				out.Slack = append(out.Slack, u)
-			}
-		},
-		"reminders": func(_, v *yaml.Node, p string) {
-			m := d.resolve(v)
-			if m == nil || isNull(m) {
-				return
-			}
-			d.fields(m, p, fieldSet{
-				"before_days":         func(_, v *yaml.Node, p string) { d.days(v, p, &out.Reminders.BeforeDays) },
-				"escalate_after_days": func(_, v *yaml.Node, p string) { d.days(v, p, &out.Reminders.EscalateAfterDays) },
-				"escalate_to":         func(_, v *yaml.Node, p string) { d.text(v, p, &out.Reminders.EscalateTo) },
-				"digest":              func(_, v *yaml.Node, p string) { d.boolean(v, p, &out.Reminders.Digest) },
-			}, []string{"before_days", "escalate_after_days", "escalate_to", "digest"})
-		},
-	}, []string{"smtp", "webhooks", "slack", "reminders"})
+//	    digest: true
+func notifyField() field[Config] {
+	return field[Config]{key: "notify", doc: "Where notifications go (email, webhooks, Slack) and when reminders are sent.",
+		value: sectionValue[Config, Notify]{at: func(c *Config) *Notify { return &c.Notify }, fields: notifyFields()}}
 }
 
-func (d *decoder) checkURL(n *yaml.Node, path, raw string) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		d.errorf(n, path, "%q is not an http(s) URL", raw)
+func notifyFields() []field[Notify] {
+	return []field[Notify]{
+		{key: "smtp", doc: "The mail server for email notifications; email is off without it.",
+			value: optionalValue[Notify, SMTP]{at: func(n *Notify) **SMTP { return &n.SMTP }, fields: smtpFields(), check: checkSMTP}},
+		{key: "webhooks", doc: "Webhooks that receive every notification, signed with their secret.",
+			value: recordsValue[Notify, Webhook]{at: func(n *Notify) *[]Webhook { return &n.Webhooks }, fields: webhookFields(), noun: "webhook"}},
+		{key: "slack", doc: "Slack incoming-webhook URLs that receive every notification.",
+			value: listValue[Notify, string]{at: func(n *Notify) *[]string { return &n.Slack }, kind: httpURL(), plural: "Slack webhook URLs"}},
+		{key: "reminders", doc: "When owners of remediations are reminded, and to whom overdue ones escalate.",
+			value: sectionValue[Notify, hansei.ReminderPolicy]{at: func(n *Notify) *hansei.ReminderPolicy { return &n.Reminders },
+				fields: reminderFields()}},
 	}
 }
 
-func (d *decoder) days(n *yaml.Node, path string, dst *int) {
-	var raw string
-	d.text(n, path, &raw)
-	v, err := strconv.Atoi(raw)
-	if err != nil || v < 0 || v > 365 {
-		d.errorf(n, path, "expected a number of days from 0 to 365, not %q", raw)
-		return
+func smtpFields() []field[SMTP] {
+	str := func(at func(*SMTP) *string) value[SMTP] { return scalar(at, text(), "") }
+	mailServer := textKind(func(addr string) string {
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			return "addr must be host:port of the mail server, such as smtp.example.com:587"
+		}
+		return ""
+	})
+	return []field[SMTP]{
+		{key: "addr", doc: "The mail server, host:port.", required: "addr must be host:port of the mail server, such as smtp.example.com:587",
+			value: scalar(func(s *SMTP) *string { return &s.Addr }, mailServer, "")},
+		{key: "from", doc: "The address notifications come from.", required: "from is required: the address notifications come from",
+			value: str(func(s *SMTP) *string { return &s.From })},
+		{key: "username", doc: "The user to sign in to the mail server as; none sends without signing in.",
+			value: str(func(s *SMTP) *string { return &s.Username })},
+		{key: "password", env: "HANSEI_SMTP_PASSWORD", doc: "The mail server password; keep it out of the file, in the environment.",
+			value: str(func(s *SMTP) *string { return &s.Password })},
+		{key: "starttls", doc: "Whether to switch to TLS before signing in; needed with a username.",
+			value: scalar(func(s *SMTP) *bool { return &s.StartTLS }, boolean(), false)},
 	}
-	*dst = v
+}
+
+// checkSMTP: a password is never sent in the clear.
+func checkSMTP(d *decoder, s *SMTP, path string) {
+	if s.Username != "" && !s.StartTLS {
+		d.problem(path+".starttls", "sending a password needs starttls: true")
+	}
+}
+
+func webhookFields() []field[Webhook] {
+	return []field[Webhook]{
+		{key: "url", doc: "Where to send, an http(s) URL.",
+			value: scalar(func(w *Webhook) *string { return &w.URL }, httpURL(), "")},
+		{key: "secret", doc: "The key that signs each delivery.",
+			required: "every webhook needs a secret, so receivers can verify what hansei sends",
+			value:    scalar(func(w *Webhook) *string { return &w.Secret }, text(), "")},
+	}
+}
+
+func reminderFields() []field[hansei.ReminderPolicy] {
+	def := hansei.DefaultReminderPolicy()
+	return []field[hansei.ReminderPolicy]{
+		{key: "before_days", doc: "Remind an owner this many days before the due date (and on the day).",
+			value: scalar(func(p *hansei.ReminderPolicy) *int { return &p.BeforeDays }, days(), def.BeforeDays)},
+		{key: "escalate_after_days", doc: "Escalate a remediation overdue by this many days.",
+			value: scalar(func(p *hansei.ReminderPolicy) *int { return &p.EscalateAfterDays }, days(), def.EscalateAfterDays)},
+		{key: "escalate_to", doc: "A user who also receives escalations, besides the owner and the incident's commander.",
+			value: scalar(func(p *hansei.ReminderPolicy) *string { return &p.EscalateTo }, text(), def.EscalateTo)},
+		{key: "digest", doc: "Whether each owner gets a daily summary of their open remediations.",
+			value: scalar(func(p *hansei.ReminderPolicy) *bool { return &p.Digest }, boolean(), def.Digest)},
+	}
 }

@@ -1,13 +1,8 @@
 package config
 
 import (
-	"net/url"
+	"fmt"
 	"runtime"
-	"slices"
-	"strconv"
-	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Status is the public status page's settings.
@@ -44,13 +39,6 @@ const (
 // slow readers, few enough that a flood cannot pile up goroutines.
 func DefaultMaxInFlight() int { return max(4*runtime.GOMAXPROCS(0), 16) }
 
-func defaultStatus() Status {
-	return Status{Name: DefaultStatusName, Language: "en", RateLimit: DefaultRateLimit,
-		MaxInFlight: DefaultMaxInFlight(), MaxConnections: DefaultMaxConnections}
-}
-
-var statusFields = []string{"name", "url", "public_addr", "language", "rate_limit", "max_in_flight", "max_connections"}
-
 // The status section:
 //
 //	status:
@@ -61,66 +49,47 @@ var statusFields = []string{"name", "url", "public_addr", "language", "rate_limi
 //	  rate_limit: 20000           # public requests a second; 0: no limit
 //	  max_in_flight: 64           # public requests at once; 0: no limit
 //	  max_connections: 2048       # open connections on public_addr; 0: no limit
-func (d *decoder) status(n *yaml.Node, path string, s *Status) {
-	r := d.resolve(n)
-	if r == nil || d.broken || isNull(r) {
-		return
-	}
-	if r.Kind != yaml.MappingNode {
-		d.typeError(n, path, "expected a mapping with %s, found %s", strings.Join(statusFields, ", "), describe(r))
-		return
-	}
-	d.fields(r, path, fieldSet{
-		"name": func(_, v *yaml.Node, p string) {
-			d.text(v, p, &s.Name)
-			if s.Name == "" || len(s.Name) > 100 {
-				d.errorf(v, p, "the page's name must be 1 to 100 characters, such as \"Example status\"")
-			}
-		},
-		"url": func(_, v *yaml.Node, p string) {
-			d.text(v, p, &s.URL)
-			if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-				d.errorf(v, p, "%q is not the page's address; give an http(s) URL such as https://status.example.com", s.URL)
-			}
-			s.URL = strings.TrimRight(s.URL, "/")
-		},
-		"public_addr": func(k, v *yaml.Node, p string) {
-			d.text(v, p, &s.PublicAddr)
-			d.src[p] = source{line: k.Line}
-		},
-		"language": func(_, v *yaml.Node, p string) {
-			d.text(v, p, &s.Language)
-			if !slices.Contains([]string{"en", "ja", "de"}, s.Language) {
-				d.errorf(v, p, "unknown language %q; the status page speaks en, ja or de", s.Language)
-			}
-		},
-		"rate_limit":      func(_, v *yaml.Node, p string) { d.count(v, p, 10_000_000, &s.RateLimit) },
-		"max_in_flight":   func(_, v *yaml.Node, p string) { d.count(v, p, 1_000_000, &s.MaxInFlight) },
-		"max_connections": func(_, v *yaml.Node, p string) { d.count(v, p, 1_000_000, &s.MaxConnections) },
-	}, statusFields)
+func statusField() field[Config] {
+	return field[Config]{key: "status", doc: "The public status page: its name, its address and its limits (see [status-page.md](status-page.md)).",
+		value: sectionValue[Config, Status]{at: func(c *Config) *Status { return &c.Status }, fields: statusFields()}}
 }
 
-// count decodes a whole number from 0 to most.
-func (d *decoder) count(n *yaml.Node, path string, most int, dst *int) {
-	var raw string
-	d.text(n, path, &raw)
-	v, err := strconv.Atoi(raw)
-	if err != nil || v < 0 || v > most {
-		d.errorf(n, path, "expected a whole number from 0 (no limit) to %d, not %q", most, raw)
-		return
+func statusFields() []field[Status] {
+	pageName := textKind(func(name string) string {
+		if name == "" || len(name) > 100 {
+			return "the page's name must be 1 to 100 characters, such as \"Example status\""
+		}
+		return ""
+	})
+	language := oneOf([]string{"en", "ja", "de"}, func(lang string) string {
+		return fmt.Sprintf("unknown language %q; the status page speaks en, ja or de", lang)
+	})
+	return []field[Status]{
+		{key: "name", doc: "Heads the page and its feeds, 1 to 100 characters.",
+			value: scalar(func(s *Status) *string { return &s.Name }, pageName, DefaultStatusName)},
+		{key: "url", def: "the public listener's address, else `url`, else made from `addr`",
+			doc: "The page's address as visitors reach it, an http(s) URL without a query; `/status` and the feeds' links are made from it.",
+			value: scalar(func(s *Status) *string { return &s.URL },
+				siteURL("the page's address", "https://status.example.com", false), "")},
+		{key: "public_addr", env: "HANSEI_PUBLIC_ADDR",
+			doc:   "`host:port` of a second listener that serves the public routes and nothing else; it must differ from `addr`.",
+			value: scalar(func(s *Status) *string { return &s.PublicAddr }, listenAddr(true), "")},
+		{key: "language", doc: "The language of the page's own words: `en`, `ja` or `de`; the feeds and JSON are in English.",
+			value: scalar(func(s *Status) *string { return &s.Language }, language, "en")},
+		{key: "rate_limit", doc: "Public requests a second over all public routes together, on both addresses; beyond it 429. `0`: no limit.",
+			value: scalar(func(s *Status) *int { return &s.RateLimit }, count(10_000_000), DefaultRateLimit)},
+		{key: "max_in_flight", def: "4 × CPUs, at least 16",
+			doc:   "Public requests served at once on the main address; beyond it a request waits up to 100 ms, then 503. `0`: no limit.",
+			value: scalar(func(s *Status) *int { return &s.MaxInFlight }, count(1_000_000), DefaultMaxInFlight())},
+		{key: "max_connections", doc: "Open connections on `public_addr`; beyond it new ones wait in the kernel's backlog. `0`: no limit.",
+			value: scalar(func(s *Status) *int { return &s.MaxConnections }, count(1_000_000), DefaultMaxConnections)},
 	}
-	*dst = v
 }
 
 // checkPublicAddr: the public listener needs its own port.
-func checkPublicAddr(c *Config) func(string) string {
-	return func(addr string) string {
-		if msg := checkAddr(addr); msg != "" {
-			return msg
-		}
-		if addr == c.Addr {
-			return "the public address must differ from addr (" + c.Addr + "); the main address serves the status page already"
-		}
-		return ""
+func checkPublicAddr(d *decoder, c *Config) {
+	if a := c.Status.PublicAddr; a != "" && a == c.Addr {
+		d.problem("status.public_addr",
+			"the public address must differ from addr (%s); the main address serves the status page already", c.Addr)
 	}
 }
