@@ -45,7 +45,7 @@ func TestStreamsOutliveTheWriteTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	server := web.New(db, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	server.Heartbeat = 20 * time.Millisecond
+	server.Streams.Heartbeat = 20 * time.Millisecond
 	db.AfterCommit = func([]hansei.Event) { server.Wake() }
 	if err := server.Start(ctx); err != nil {
 		t.Fatal(err)

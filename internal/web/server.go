@@ -12,13 +12,14 @@ import (
 	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/http/api"
 	"github.com/hansei-dev/hansei/internal/http/ui"
+	"github.com/hansei-dev/hansei/internal/live"
 )
 
 // Store is what the web layer is built on: the use cases' storage, the
 // live streams' event source and the status page's snapshots.
 type Store interface {
 	app.Store
-	EventSource
+	live.EventSource
 	StatusSource
 }
 
@@ -30,11 +31,11 @@ type Server struct {
 	metrics *metrics
 	now     func() time.Time
 	handler http.Handler
-	hub     *Hub
+	hub     *live.Hub
 
-	// Heartbeat is how often an idle stream sends a comment
-	// (HeartbeatInterval unless a test shortens it).
-	Heartbeat time.Duration
+	// Streams serve the live event streams; tests shorten their
+	// Heartbeat.
+	Streams *live.Streams
 
 	api *api.Handler
 	ui  *ui.Handler
@@ -47,12 +48,12 @@ type Server struct {
 func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Time) *Server {
 	a := app.New(app.Config{Store: store, Scales: scales, LintRules: hansei.DefaultLintRules(), Log: log, Now: now})
 	s := &Server{app: a, scales: scales, log: log, metrics: newMetrics(), now: now}
-	s.hub = NewHub(store, log)
-	s.Heartbeat = HeartbeatInterval
+	s.hub = live.NewHub(store, log)
+	s.Streams = live.New(a, s.hub, log)
 	s.status = NewStatusPage(store, scales, log, now, StatusConfig{})
-	s.api = api.New(a, scales, log, now, streams{s})
+	s.api = api.New(a, scales, log, now, s.Streams)
 	var err error
-	if s.ui, err = ui.New(a, scales, log, now, streams{s}); err != nil {
+	if s.ui, err = ui.New(a, scales, log, now, s.Streams); err != nil {
 		panic(err) // the templates are embedded: a parse error is a build mistake
 	}
 	if s.handler, err = s.routes(); err != nil {

@@ -1,4 +1,4 @@
-package web
+package live
 
 import (
 	"encoding/json"
@@ -165,7 +165,7 @@ func lastEventID(r *http.Request) (int64, error) {
 // streamIncident sends the incident's timeline events as they are
 // committed, with id = seq. A client that reconnects with Last-Event-ID
 // gets exactly the events after it: first from the table, then live.
-func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+func (s *Streams) streamIncident(w http.ResponseWriter, r *http.Request, u hansei.User) error {
 	n, err := httpx.IncidentNumber(r)
 	if err != nil {
 		return err
@@ -232,7 +232,7 @@ func (s *Server) streamIncident(w http.ResponseWriter, r *http.Request, u hansei
 // alive with heartbeats, until the client leaves, handle fails, or the
 // hub ends the subscription (cut off as slow, or shutting down: the client
 // resumes with Last-Event-ID).
-func (s *Server) pump(r *http.Request, out *sse, sub *Subscription, handle func(*LiveEvent) error) {
+func (s *Streams) pump(r *http.Request, out *sse, sub *Subscription, handle func(*LiveEvent) error) {
 	beat := time.NewTicker(s.Heartbeat)
 	defer beat.Stop()
 	for {
@@ -269,7 +269,7 @@ func (s *Server) pump(r *http.Request, out *sse, sub *Subscription, handle func(
 
 // streamAll sends the events of every incident the user may read, with
 // id = the event's global position.
-func (s *Server) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+func (s *Streams) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User) error {
 	last, err := lastEventID(r)
 	if err != nil {
 		return err
