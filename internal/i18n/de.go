@@ -1,5 +1,8 @@
 package i18n
 
+// This file is longer than the others because it is one table: the
+// interface's texts in German, one line each.
+
 // textDE is the interface in German (Sie-form), keyed by the English text.
 // Terms: Incident, Postmortem, Schweregrad, Priorität, Incident Commander,
 // Responder, Zeitleiste, Maßnahme (remediation), Review, Absichtserklärung,

@@ -1,5 +1,8 @@
 package i18n
 
+// This file is longer than the others because it is one table: the
+// interface's texts in Japanese, one line each.
+
 // textJA is the interface in Japanese, keyed by the English text. Terms:
 // インシデント, ポストモーテム, 重大度, 優先度, コマンダー, レスポンダー,
 // タイムライン, 是正措置, レビュー, 意図の表明, 確認 (acknowledge), 異議,

@@ -1,0 +1,331 @@
+package hansei
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Public update events on the incident timeline.
+const (
+	EventPublicUpdate     = "public.updated"
+	EventComponentsLinked = "components.linked"
+)
+
+type (
+	// PublicUpdateData is an update written for the public: its own text,
+	// the public status of the incident and the states of the affected
+	// components.
+	PublicUpdateData struct {
+		Title      string                    `json:"title,omitempty"`
+		Status     Status                    `json:"status"`
+		Text       string                    `json:"text"`
+		Components map[string]ComponentState `json:"components,omitempty"`
+	}
+	// ComponentsLinkedData names the components an incident affects.
+	ComponentsLinkedData struct {
+		Components []string `json:"components"`
+	}
+)
+
+// PublishUpdate publishes an update on the public status page. Title,
+// when given, is the incident's public title from then on (the internal
+// title may say more than the public should read).
+type PublishUpdate struct {
+	Title      string
+	Status     Status
+	Text       string
+	Components map[string]ComponentState
+}
+
+// LinkComponents sets the components an incident affects; they show the
+// incident's state until it is resolved.
+type LinkComponents struct{ Components []string }
+
+func (PublishUpdate) command()  {}
+func (LinkComponents) command() {}
+
+// MaxPublicText bounds a public update.
+const MaxPublicText = 5000
+
+// mayPublish: the communications role speaks for the incident; the
+// commander may too, and an admin.
+func (d *decider) mayPublish() error {
+	me := d.env.Actor.Name
+	// An empty name must not match a role nobody holds.
+	if d.env.Actor.Role == RoleAdmin || me != "" && (d.inc.Roles[RoleCommunications] == me || d.inc.Roles[RoleCommander] == me) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "only the communications role (%s) or the commander (%s) publishes public updates",
+		orNobody(d.inc.Roles[RoleCommunications]), orNobody(d.inc.Roles[RoleCommander]))
+}
+
+func orNobody(s string) string {
+	if s == "" {
+		return "nobody yet"
+	}
+	return s
+}
+
+func (d *decider) publishUpdate(c PublishUpdate) error {
+	if err := d.mayPublish(); err != nil {
+		return err
+	}
+	if d.inc.Visibility == VisibilityRestricted {
+		return Errorf(ECONFLICT, "%s is restricted: nothing about it may appear on the public status page", d.inc.Ref())
+	}
+	if err := requireText("text", c.Text, MaxPublicText); err != nil {
+		return err
+	}
+	if len(c.Title) > 200 {
+		return FieldError("title", "the public title must be at most 200 characters")
+	}
+	status := c.Status
+	if status == "" {
+		status = d.inc.Status
+	}
+	if status == StatusClosed {
+		status = StatusResolved
+	}
+	if _, err := ParseStatus("status", string(status)); err != nil {
+		return err
+	}
+	for key, st := range c.Components {
+		if !componentKey.MatchString(key) {
+			return FieldError("components", "component key %q is not valid; use keys such as checkout-api", key)
+		}
+		if _, err := ParseComponentState(fmt.Sprintf("components.%s", key), string(st)); err != nil {
+			return err
+		}
+	}
+	d.emit(EventPublicUpdate, PublicUpdateData{Title: strings.TrimSpace(c.Title), Status: status,
+		Text: strings.TrimSpace(c.Text), Components: c.Components})
+	return nil
+}
+
+func (d *decider) linkComponents(c LinkComponents) error {
+	if err := d.mayPublish(); err != nil {
+		return err
+	}
+	// Linking shows on the page as soon as an update is out: as much a
+	// public statement as the update, so never about a restricted incident.
+	if d.inc.Visibility == VisibilityRestricted {
+		return Errorf(ECONFLICT, "%s is restricted: nothing about it may appear on the public status page", d.inc.Ref())
+	}
+	keys := slices.Clone(c.Components)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	for _, k := range keys {
+		if !componentKey.MatchString(k) {
+			return FieldError("components", "component key %q is not valid; use keys such as checkout-api", k)
+		}
+	}
+	d.emit(EventComponentsLinked, ComponentsLinkedData{Components: keys})
+	return nil
+}
+
+// PublicIncident is an incident as the public sees it: only what its
+// public updates said.
+type PublicIncident struct {
+	Number     int64
+	Title      string
+	Severity   string
+	Status     Status // from the latest public update
+	Components []string
+	Updates    []PublicUpdate // oldest first
+	StartedAt  time.Time      // the first public update
+	ResolvedAt *time.Time
+	UpdatedAt  time.Time
+}
+
+// PublicUpdate is one update as published.
+type PublicUpdate struct {
+	Seq        int64
+	At         time.Time
+	Status     Status
+	Text       string
+	Components map[string]ComponentState
+}
+
+// PublicView reads an incident's timeline for the public page. It returns
+// false when nothing about the incident may be shown: it is restricted,
+// or no public update was published.
+func PublicView(inc Incident, events []Event, sc Scale) (PublicIncident, bool) {
+	if inc.Visibility == VisibilityRestricted {
+		return PublicIncident{}, false
+	}
+	p := PublicIncident{Number: inc.Number, Title: inc.Title, Severity: inc.Severity}
+	for _, e := range events {
+		switch e.Type {
+		case EventComponentsLinked:
+			var d ComponentsLinkedData
+			decodeEvent(e, &d)
+			p.Components = d.Components
+		case EventPublicUpdate:
+			var d PublicUpdateData
+			decodeEvent(e, &d)
+			if d.Title != "" {
+				p.Title = d.Title
+			}
+			if len(p.Updates) == 0 {
+				p.StartedAt = e.At
+			}
+			p.Updates = append(p.Updates, PublicUpdate{Seq: e.Seq, At: e.At, Status: d.Status, Text: d.Text, Components: d.Components})
+			p.Status, p.UpdatedAt = d.Status, e.At
+			if d.Status == StatusResolved {
+				at := e.At
+				p.ResolvedAt = &at
+			} else {
+				p.ResolvedAt = nil
+			}
+			for k := range d.Components {
+				if !slices.Contains(p.Components, k) {
+					p.Components = append(p.Components, k)
+				}
+			}
+		}
+	}
+	// A closed incident is over (its postmortem is published) and no
+	// longer takes updates: if its public updates never said resolved, it
+	// would hold its components down for good. It is shown resolved when
+	// it was, or at its last update if that came later.
+	if inc.Status == StatusClosed && p.ResolvedAt == nil && len(p.Updates) > 0 {
+		at := p.UpdatedAt
+		if inc.ResolvedAt != nil && inc.ResolvedAt.After(at) {
+			at = *inc.ResolvedAt
+		}
+		p.Status, p.ResolvedAt = StatusResolved, &at
+	}
+	slices.Sort(p.Components)
+	return p, len(p.Updates) > 0
+}
+
+// ComponentStates works out each component's state at now: the worst of
+// its explicit state, the states that unresolved public incidents give it
+// (the latest update naming it, else the incident's severity for linked
+// components) and maintenance windows in progress.
+func ComponentStates(components []Component, incidents []PublicIncident, windows []Maintenance, sc Scale, now time.Time) map[string]ComponentState {
+	out := make(map[string]ComponentState, len(components))
+	for _, c := range components {
+		st := c.State
+		if st == "" {
+			st = ComponentOperational
+		}
+		out[c.Key] = st
+	}
+	for _, inc := range incidents {
+		if inc.ResolvedAt != nil {
+			continue
+		}
+		for _, key := range inc.Components {
+			if _, ok := out[key]; !ok {
+				continue
+			}
+			st := SeverityComponentState(sc, inc.Severity)
+			for _, u := range inc.Updates {
+				if s, ok := u.Components[key]; ok {
+					st = s
+				}
+			}
+			out[key] = out[key].Worse(st)
+		}
+	}
+	for _, m := range windows {
+		if !m.Active(now) {
+			continue
+		}
+		for _, key := range m.Components {
+			if st, ok := out[key]; ok {
+				out[key] = st.Worse(ComponentMaintenance)
+			}
+		}
+	}
+	return out
+}
+
+// Indicator is the page's overall state in Statuspage's words (none,
+// minor, major, critical, maintenance) with a sentence for visitors.
+func Indicator(states map[string]ComponentState) (indicator, description string) {
+	worst := ComponentOperational
+	for _, st := range states {
+		worst = worst.Worse(st)
+	}
+	switch worst {
+	case ComponentMajorOutage:
+		return "critical", "Major System Outage"
+	case ComponentPartialOutage:
+		return "major", "Partial System Outage"
+	case ComponentDegraded:
+		return "minor", "Minor Service Outage"
+	case ComponentMaintenance:
+		return "maintenance", "Service Under Maintenance"
+	}
+	return "none", "All Systems Operational"
+}
+
+// DayStates gives, for each of the days days up to and including today
+// (in loc), the worst state each component had because of public
+// incidents: the 90-day history bar. Index 0 is the oldest day.
+func DayStates(components []Component, incidents []PublicIncident, sc Scale, now time.Time, loc *time.Location, days int) map[string][]ComponentState {
+	out := make(map[string][]ComponentState, len(components))
+	for _, c := range components {
+		row := make([]ComponentState, days)
+		for i := range row {
+			row[i] = ComponentOperational
+		}
+		out[c.Key] = row
+	}
+	y, m, d := now.In(loc).Date()
+	first := time.Date(y, m, d, 0, 0, 0, 0, loc).AddDate(0, 0, -(days - 1))
+	dayOf := func(t time.Time) int {
+		ty, tm, td := t.In(loc).Date()
+		return int(time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC).Sub(time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	}
+	for _, inc := range incidents {
+		end := now
+		if inc.ResolvedAt != nil {
+			end = *inc.ResolvedAt
+		}
+		from, to := max(dayOf(inc.StartedAt), 0), min(dayOf(end), days-1)
+		for _, key := range inc.Components {
+			row, ok := out[key]
+			if !ok {
+				continue
+			}
+			worst := SeverityComponentState(sc, inc.Severity)
+			named := false
+			for _, u := range inc.Updates {
+				if s, ok := u.Components[key]; ok {
+					if !named {
+						worst, named = s, true
+					} else {
+						worst = worst.Worse(s)
+					}
+				}
+			}
+			for i := from; i <= to; i++ {
+				row[i] = row[i].Worse(worst)
+			}
+		}
+	}
+	return out
+}
+
+// StatusSnapshot is everything the public pages show, read in one go.
+type StatusSnapshot struct {
+	// Components are ordered by group, position and name.
+	Components []Component
+	// Incidents are the public incidents: the unresolved ones and those
+	// resolved in the last 90 days, newest first.
+	Incidents []PublicIncident
+	// Maintenance holds the windows that have not ended, soonest first,
+	// and those that ended in the last 7 days.
+	Maintenance []Maintenance
+	// UpdatedAt is the latest change among all of the above.
+	UpdatedAt time.Time
+	// Version is the storage's StatusVersion read in the same snapshot:
+	// a cache built from this snapshot is current while StatusVersion
+	// still returns it.
+	Version string
+}
