@@ -192,6 +192,16 @@ func (t *tx) lockIncident(ctx context.Context, number int64) (hansei.Incident, e
 	return scanIncident(t.QueryRowContext(ctx, q, number), number)
 }
 
+// lockReadable locks an incident that viewer may read; to anyone else it
+// does not exist.
+func (t *tx) lockReadable(ctx context.Context, number int64, viewer hansei.User) (hansei.Incident, error) {
+	inc, err := t.lockIncident(ctx, number)
+	if err == nil && !inc.CanRead(viewer) {
+		return hansei.Incident{}, notFound(number)
+	}
+	return inc, err
+}
+
 // incidentColumns reads the stored projection and, from the newest event,
 // the sequence number and time that complete it.
 const incidentColumns = `i.state,

@@ -16,12 +16,9 @@ import (
 func (db *DB) CreatePostmortem(ctx context.Context, actor hansei.User, number int64) (hansei.Postmortem, error) {
 	var pm hansei.Postmortem
 	err := db.update(ctx, func(t *tx) error {
-		inc, err := t.lockIncident(ctx, number)
+		inc, err := t.lockReadable(ctx, number, actor)
 		if err != nil {
 			return err
-		}
-		if !inc.CanRead(actor) {
-			return notFound(number)
 		}
 		var exists int
 		if err := t.QueryRowContext(ctx, `SELECT count(*) FROM postmortems WHERE incident = $1`, number).Scan(&exists); err != nil {
@@ -106,12 +103,9 @@ func loadPostmortem(ctx context.Context, q queryer, number int64, lock string) (
 func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number int64, cmd hansei.PostmortemCommand, lint func(hansei.Postmortem) ([]hansei.Finding, error)) (hansei.Postmortem, error) {
 	var pm hansei.Postmortem
 	err := db.update(ctx, func(t *tx) error {
-		inc, err := t.lockIncident(ctx, number)
+		inc, err := t.lockReadable(ctx, number, actor)
 		if err != nil {
 			return err
-		}
-		if !inc.CanRead(actor) {
-			return notFound(number)
 		}
 		lock := ""
 		if db.dialect == postgres {

@@ -136,26 +136,34 @@ func (db *DB) Remediation(ctx context.Context, viewer hansei.User, id int64) (ha
 	return r, nil
 }
 
+// lockRemediation locks a remediation and its incident for a change by
+// actor; missing is the answer when there is none, or none actor may read.
+func (t *tx) lockRemediation(ctx context.Context, id int64, actor hansei.User, missing error) (hansei.Remediation, error) {
+	q := `SELECT doc FROM remediations WHERE id = $1`
+	if t.db.dialect == postgres {
+		q += ` FOR UPDATE`
+	}
+	r, err := scanRemediation(t.QueryRowContext(ctx, q, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, missing
+	} else if err != nil {
+		return r, err
+	}
+	if _, err := t.lockReadable(ctx, r.Incident, actor); hansei.ErrorCode(err) == hansei.ENOTFOUND {
+		return r, missing
+	} else if err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
 // ChangeRemediation applies a patch, recorded in the progress log with note.
 func (db *DB) ChangeRemediation(ctx context.Context, actor hansei.User, id int64, in hansei.RemediationInput, note string) (hansei.Remediation, error) {
 	var r hansei.Remediation
 	err := db.update(ctx, func(t *tx) error {
-		q := `SELECT doc FROM remediations WHERE id = $1`
-		if db.dialect == postgres {
-			q += ` FOR UPDATE`
-		}
-		before, err := scanRemediation(t.QueryRowContext(ctx, q, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return hansei.Errorf(hansei.ENOTFOUND, "there is no remediation %d", id)
-		} else if err != nil {
-			return err
-		}
-		inc, err := t.lockIncident(ctx, before.Incident)
+		before, err := t.lockRemediation(ctx, id, actor, hansei.Errorf(hansei.ENOTFOUND, "there is no remediation %d", id))
 		if err != nil {
 			return err
-		}
-		if !inc.CanRead(actor) {
-			return hansei.Errorf(hansei.ENOTFOUND, "there is no remediation %d", id)
 		}
 		if r, err = before.Change(in, note, t.remediationEnv(ctx, actor)); err != nil {
 			return err

@@ -36,22 +36,9 @@ func (db *DB) ReviewDay(ctx context.Context, viewer hansei.User, date string) (h
 func (db *DB) RecordOutcome(ctx context.Context, actor hansei.User, date string, id int64, outcome hansei.ReviewOutcome, note, newDue string) (hansei.Remediation, error) {
 	var r hansei.Remediation
 	err := db.update(ctx, func(t *tx) error {
-		q := `SELECT doc FROM remediations WHERE id = $1`
-		if db.dialect == postgres {
-			q += ` FOR UPDATE`
-		}
-		before, err := scanRemediation(t.QueryRowContext(ctx, q, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return hansei.FieldError("remediation", "there is no remediation %d", id)
-		} else if err != nil {
-			return err
-		}
-		inc, err := t.lockIncident(ctx, before.Incident)
+		before, err := t.lockRemediation(ctx, id, actor, hansei.FieldError("remediation", "there is no remediation %d", id))
 		if err != nil {
 			return err
-		}
-		if !inc.CanRead(actor) {
-			return hansei.FieldError("remediation", "there is no remediation %d", id)
 		}
 		if r, err = before.Review(date, outcome, note, newDue, t.remediationEnv(ctx, actor)); err != nil {
 			return err

@@ -90,12 +90,17 @@ func (s *Handler) listIncidents(w http.ResponseWriter, r *http.Request, u hansei
 	return httpx.WriteJSON(w, http.StatusOK, httpx.ListResponse[incidentResponse]{Items: items, NextCursor: next})
 }
 
-func (s *Handler) getIncident(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+// incident reads the incident in the path as u may see it.
+func (s *Handler) incident(r *http.Request, u hansei.User) (hansei.Incident, error) {
 	n, err := httpx.IncidentNumber(r)
 	if err != nil {
-		return err
+		return hansei.Incident{}, err
 	}
-	inc, err := s.app.Incidents.Get(r.Context(), u, n)
+	return s.app.Incidents.Get(r.Context(), u, n)
+}
+
+func (s *Handler) getIncident(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	inc, err := s.incident(r, u)
 	if err != nil {
 		return err
 	}

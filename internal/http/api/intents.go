@@ -64,11 +64,7 @@ func (s *Handler) stateIntent(w http.ResponseWriter, r *http.Request, u hansei.U
 }
 
 func (s *Handler) listIntents(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	n, err := httpx.IncidentNumber(r)
-	if err != nil {
-		return err
-	}
-	inc, err := s.app.Incidents.Get(r.Context(), u, n)
+	inc, err := s.incident(r, u)
 	if err != nil {
 		return err
 	}

@@ -80,6 +80,11 @@ func (s *Handler) patchRemediation(w http.ResponseWriter, r *http.Request, u han
 	if b.Incident != 0 {
 		return hansei.FieldError("incident", "a remediation stays with the incident it came from")
 	}
+	return s.changeRemediation(w, r, u, id, b)
+}
+
+// changeRemediation applies b to remediation id and answers with it.
+func (s *Handler) changeRemediation(w http.ResponseWriter, r *http.Request, u hansei.User, id int64, b remediationBody) error {
 	in, err := b.input()
 	if err != nil {
 		return err
@@ -108,15 +113,7 @@ func (s *Handler) remediationProgress(w http.ResponseWriter, r *http.Request, u 
 	if b.Note == "" {
 		return hansei.FieldError("note", "note is required: what progress was made")
 	}
-	in, err := remediationBody{Status: b.Status, Reason: b.Reason}.input()
-	if err != nil {
-		return err
-	}
-	rem, err := s.app.Remediations.Change(r.Context(), u, id, in, b.Note)
-	if err != nil {
-		return err
-	}
-	return httpx.WriteJSON(w, http.StatusOK, rem)
+	return s.changeRemediation(w, r, u, id, remediationBody{Status: b.Status, Reason: b.Reason, Note: b.Note})
 }
 
 func (s *Handler) listRemediations(w http.ResponseWriter, r *http.Request, u hansei.User) error {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,20 +15,7 @@ import (
 // shape them, any responder sets a state), public updates and linked
 // components on incidents (the communications role or the commander), and
 // maintenance windows. The rules live in the root package's status.go and
-// in storage; these handlers only translate.
-
-// statusAdminStore is what these handlers need from storage (*sqldb.DB).
-type statusAdminStore interface {
-	Components(ctx context.Context) ([]hansei.Component, error)
-	Component(ctx context.Context, key string) (hansei.Component, error)
-	SaveComponent(ctx context.Context, actor hansei.User, c hansei.Component) (hansei.Component, error)
-	SetComponentState(ctx context.Context, actor hansei.User, key string, st hansei.ComponentState) (hansei.Component, error)
-	DeleteComponent(ctx context.Context, actor hansei.User, key string) error
-	CreateMaintenance(ctx context.Context, actor hansei.User, m hansei.Maintenance) (hansei.Maintenance, error)
-	Maintenances(ctx context.Context, from time.Time) ([]hansei.Maintenance, error)
-	DeleteMaintenance(ctx context.Context, actor hansei.User, id int64) error
-	StatusSnapshot(ctx context.Context, now time.Time) (hansei.StatusSnapshot, error)
-}
+// in app; these handlers only translate.
 
 // componentResponse is a component with the state the public sees now:
 // state is only what was set explicitly, while incidents and maintenance

@@ -152,14 +152,19 @@ type progressLine struct {
 	Handover   bool   // Owner is a new owner, not the first one
 }
 
+// remediation reads the remediation in the path as v may see it.
+func (s *Handler) remediation(r *http.Request, v *viewer) (hansei.Remediation, error) {
+	id, err := httpx.RemediationID(r)
+	if err != nil {
+		return hansei.Remediation{}, err
+	}
+	return s.app.Remediations.Get(r.Context(), v.User, id)
+}
+
 func remediationURL(id int64) string { return "/remediations/" + strconv.FormatInt(id, 10) }
 
 func (s *Handler) remediationPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	id, err := httpx.RemediationID(r)
-	if err != nil {
-		return err
-	}
-	rem, err := s.app.Remediations.Get(r.Context(), v.User, id)
+	rem, err := s.remediation(r, v)
 	if err != nil {
 		return err
 	}
@@ -229,14 +234,11 @@ func (s *Handler) remediationProgressForm(w http.ResponseWriter, r *http.Request
 // remediationEditForm changes the fields that differ from the
 // remediation's current ones; a new owner is a handover.
 func (s *Handler) remediationEditForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	id, err := httpx.RemediationID(r)
+	rem, err := s.remediation(r, v)
 	if err != nil {
 		return err
 	}
-	rem, err := s.app.Remediations.Get(r.Context(), v.User, id)
-	if err != nil {
-		return err
-	}
+	id := rem.ID
 	f := r.PostForm
 	in := hansei.RemediationInput{}
 	changed := false
