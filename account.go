@@ -2,10 +2,12 @@ package hansei
 
 import (
 	"time"
-	"unicode/utf8"
 )
 
-// Web sign-in and API tokens: the rules docs/auth.md describes.
+// Web sign-in and API tokens: the limits docs/auth.md describes. The rules
+// that apply them (secrets, hashing, passwords, refusals) are in
+// internal/app; these stay here because storage's housekeeping and the
+// command line's flags name them too.
 
 // Session is a signed-in browser.
 type Session struct {
@@ -13,30 +15,17 @@ type Session struct {
 	CSRF      string // random per-session token that every form must echo
 	UserID    int64
 	CreatedAt time.Time
-	ExpiresAt time.Time // absolute end
+	// LastSeenAt is the last noted use, to the minute; a session unused
+	// for SessionIdle ends.
+	LastSeenAt time.Time
+	ExpiresAt  time.Time // absolute end
 }
 
 const (
 	SessionLifetime = 7 * 24 * time.Hour // absolute
 	SessionIdle     = 24 * time.Hour     // ends a session unused this long
 	SignInLinkTTL   = 15 * time.Minute   // default
-	MinPasswordLen  = 12
-	// MaxPasswordBytes is where bcrypt stops reading; longer passwords are
-	// refused rather than silently cut.
-	MaxPasswordBytes = 72
 )
-
-// ValidatePassword checks a new password against the rules SetPassword
-// enforces, so that a caller can refuse it before doing anything else.
-func ValidatePassword(password string) error {
-	if n := utf8.RuneCountInString(password); n < MinPasswordLen {
-		return FieldError("password", "the password has %d characters; use at least %d (a few unrelated words make a long password that is easy to remember)", n, MinPasswordLen)
-	}
-	if len(password) > MaxPasswordBytes {
-		return FieldError("password", "the password is %d bytes long; use at most %d bytes (%d ASCII characters, fewer with accents or non-Latin letters)", len(password), MaxPasswordBytes, MaxPasswordBytes)
-	}
-	return nil
-}
 
 // TokenInfo describes an API token without its secret.
 type TokenInfo struct {

@@ -1,9 +1,6 @@
 package hansei
 
-import (
-	"context"
-	"time"
-)
+import "time"
 
 // Role is what a user may do: viewers read, responders act, admins manage.
 type Role string
@@ -77,19 +74,4 @@ func ValidateUserName(name string) error {
 		return FieldError("name", "user name %q is not valid: use 1 to 32 lower-case letters, digits, '.', '_' or '-', starting with a letter", name)
 	}
 	return nil
-}
-
-// UserService manages users and their API tokens.
-type UserService interface {
-	// CreateUser creates a user and returns it with a new API token. The
-	// token is shown only here: it is stored hashed.
-	CreateUser(ctx context.Context, u User) (User, string, error)
-	// UserByToken authenticates an API token.
-	UserByToken(ctx context.Context, token string) (User, error)
-	// UserByName finds a user.
-	UserByName(ctx context.Context, name string) (User, error)
-	// Users lists every user by name.
-	Users(ctx context.Context) ([]User, error)
-	// CountUsers tells whether the database is new.
-	CountUsers(ctx context.Context) (int, error)
 }

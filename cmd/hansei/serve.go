@@ -12,6 +12,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/config"
 	"github.com/hansei-dev/hansei/internal/notify"
 	"github.com/hansei-dev/hansei/internal/scheduler"
@@ -244,7 +245,8 @@ func ensureAdmin(ctx context.Context, db *sqldb.DB, log *slog.Logger) (token, li
 	if err != nil || n > 0 {
 		return "", "", err
 	}
-	_, token, err = db.CreateUser(ctx, hansei.User{Name: "admin", DisplayName: "Administrator", Role: hansei.RoleAdmin})
+	users := app.New(app.Config{Store: db, Now: db.Now}).Users
+	_, token, err = users.Create(ctx, app.Console(), hansei.User{Name: "admin", DisplayName: "Administrator", Role: hansei.RoleAdmin})
 	if hansei.ErrorCode(err) == hansei.EINVALID {
 		return "", "", nil // another instance created it first
 	} else if err != nil {
@@ -252,7 +254,7 @@ func ensureAdmin(ctx context.Context, db *sqldb.DB, log *slog.Logger) (token, li
 	}
 	// Without the link the API token still gets the operator in, and this
 	// is the only time it is shown: a failure here must not stop serve.
-	link, _, err = db.CreateSignInLink(ctx, "admin", firstLinkTTL)
+	link, _, err = users.NewSignInLink(ctx, app.Console(), "admin", firstLinkTTL)
 	if err != nil {
 		log.Warn("could not make a sign-in link for admin; make one with hansei users link admin", "err", err)
 		link = ""

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
@@ -33,7 +34,7 @@ func signInLink(t testing.TB, srv *server, name string) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	token, _, err := db.CreateSignInLink(context.Background(), name, 0)
+	token, _, err := usersOf(db).SignInLink(context.Background(), app.Console(), name)
 	if err != nil {
 		t.Fatal(err)
 	}

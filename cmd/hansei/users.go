@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/config"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 )
@@ -62,6 +63,11 @@ func (f dbFlags) open(env *cli) (*sqldb.DB, config.Config, error) {
 	}
 	db, err := env.openDB(cfg)
 	return db, cfg, err
+}
+
+// usersOf is the use cases on users over db, for the console (app.Console).
+func usersOf(db *sqldb.DB) *app.Users {
+	return app.New(app.Config{Store: db, Now: db.Now}).Users
 }
 
 // readPassword reads a password from the first line of standard input.
@@ -123,7 +129,7 @@ func (env *cli) usersAdd(args []string) error {
 		if password, err = env.readPassword("add --role "+*role+" --password", rest[0]); err != nil {
 			return err
 		}
-		if err := hansei.ValidatePassword(password); err != nil {
+		if err := app.ValidatePassword(password); err != nil {
 			return err
 		}
 	}
@@ -132,12 +138,12 @@ func (env *cli) usersAdd(args []string) error {
 		return err
 	}
 	defer db.Close()
-	_, token, err := db.CreateUser(env.ctx, hansei.User{Name: rest[0], DisplayName: *display, Role: r, Language: *lang, TimeZone: *tz, Email: *email, Channel: *channel})
+	_, token, err := usersOf(db).Create(env.ctx, app.Console(), hansei.User{Name: rest[0], DisplayName: *display, Role: r, Language: *lang, TimeZone: *tz, Email: *email, Channel: *channel})
 	if err != nil {
 		return err
 	}
 	if *withPassword {
-		if err := db.SetPassword(env.ctx, rest[0], password); err != nil {
+		if err := usersOf(db).SetPassword(env.ctx, app.Console(), rest[0], password); err != nil {
 			return fmt.Errorf("created user %q but could not set its password (%w); set it with hansei users set-password %s, and make an API token with hansei users token %s", rest[0], err, rest[0], rest[0])
 		}
 	}
@@ -188,7 +194,7 @@ func (env *cli) usersSetPassword(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := hansei.ValidatePassword(password); err != nil {
+	if err := app.ValidatePassword(password); err != nil {
 		return err
 	}
 	db, _, err := dbf.open(env)
@@ -196,7 +202,7 @@ func (env *cli) usersSetPassword(args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.SetPassword(env.ctx, rest[0], password); err != nil {
+	if err := usersOf(db).SetPassword(env.ctx, app.Console(), rest[0], password); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.stdout, "password set for", rest[0])
@@ -230,7 +236,7 @@ func (env *cli) usersLink(args []string) error {
 	if err != nil {
 		return err
 	}
-	token, _, err := db.CreateSignInLink(env.ctx, rest[0], *ttl)
+	token, _, err := usersOf(db).NewSignInLink(env.ctx, app.Console(), rest[0], *ttl)
 	if err != nil {
 		return err
 	}
@@ -287,7 +293,7 @@ func (env *cli) usersToken(args []string) error {
 		return err
 	}
 	defer db.Close()
-	token, err := db.CreateToken(env.ctx, rest[0], *label)
+	token, err := usersOf(db).CreateToken(env.ctx, app.Console(), rest[0], *label)
 	if err != nil {
 		return err
 	}

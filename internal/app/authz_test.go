@@ -52,22 +52,23 @@ func (f *fakeStore) UsersWithPassword(context.Context) (map[string]bool, error) 
 	f.touch()
 	return nil, nil
 }
-func (f *fakeStore) CreateUser(_ context.Context, u hansei.User) (hansei.User, string, error) {
+func (f *fakeStore) CreateUser(_ context.Context, u hansei.User, _ string) (hansei.User, error) {
 	f.touch()
-	return u, "hsi_x", nil
+	return u, nil
 }
 func (f *fakeStore) UpdateUser(_ context.Context, name string, _ hansei.UserChange) (hansei.User, error) {
 	f.touch()
 	return hansei.User{Name: name}, nil
 }
-func (f *fakeStore) CreateSignInLink(context.Context, string, time.Duration) (string, time.Time, error) {
+func (f *fakeStore) CreateSignInLink(context.Context, string, string, time.Time, time.Time) error {
 	f.touch()
-	return "hsl_x", time.Time{}, nil
+	return nil
 }
-func (f *fakeStore) Tokens(context.Context) ([]hansei.TokenInfo, error) { f.touch(); return nil, nil }
-func (f *fakeStore) CreateToken(context.Context, string, string) (string, error) {
+func (f *fakeStore) SetPasswordHash(context.Context, string, string) error { f.touch(); return nil }
+func (f *fakeStore) Tokens(context.Context) ([]hansei.TokenInfo, error)    { f.touch(); return nil, nil }
+func (f *fakeStore) CreateToken(context.Context, string, string, string) error {
 	f.touch()
-	return "", nil
+	return nil
 }
 func (f *fakeStore) RevokeToken(context.Context, int64) error { f.touch(); return nil }
 func (f *fakeStore) Outbox(context.Context, string, int) ([]hansei.Delivery, error) {
@@ -144,6 +145,16 @@ func TestAuthorization(t *testing.T) {
 			_, _, err := a.Users.SignInLink(ctx, u, "bob")
 			return err
 		}, []hansei.User{admin}},
+		{"make a sign-in link that lasts a day", func(a *app.App, u hansei.User) error {
+			_, _, err := a.Users.NewSignInLink(ctx, u, "bob", 24*time.Hour)
+			return err
+		}, []hansei.User{admin}},
+		{"set another user's password", func(a *app.App, u hansei.User) error {
+			return a.Users.SetPassword(ctx, u, "someone", "a long enough password")
+		}, []hansei.User{admin}},
+		{"set one's own password", func(a *app.App, u hansei.User) error {
+			return a.Users.SetPassword(ctx, u, u.Name, "a long enough password")
+		}, []hansei.User{admin, responder, viewer}},
 		{"list API tokens", func(a *app.App, u hansei.User) error {
 			_, err := a.Users.Tokens(ctx, u)
 			return err

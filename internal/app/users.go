@@ -2,26 +2,36 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	hansei "github.com/hansei-dev/hansei"
 )
 
 type userStore interface {
+	signInStore
 	Users(ctx context.Context) ([]hansei.User, error)
-	UserByToken(ctx context.Context, token string) (hansei.User, error)
-	CreateUser(ctx context.Context, u hansei.User) (hansei.User, string, error)
+	// CreateUser stores the user with a first API token's hash.
+	CreateUser(ctx context.Context, u hansei.User, tokenHash string) (hansei.User, error)
 	UpdateUser(ctx context.Context, name string, c hansei.UserChange) (hansei.User, error)
 	UsersWithPassword(ctx context.Context) (map[string]bool, error)
-	CreateSignInLink(ctx context.Context, name string, ttl time.Duration) (string, time.Time, error)
-	CreateToken(ctx context.Context, name, label string) (string, error)
+	CreateToken(ctx context.Context, name, label, tokenHash string) error
+	// UserByTokenHash returns the token's user and the token (ID and last
+	// use); ENOTFOUND if there is none.
+	UserByTokenHash(ctx context.Context, tokenHash string) (hansei.User, hansei.TokenInfo, error)
+	TouchToken(ctx context.Context, id int64, at time.Time) error
 	Tokens(ctx context.Context) ([]hansei.TokenInfo, error)
 	RevokeToken(ctx context.Context, id int64) error
-	CheckPassword(ctx context.Context, name, password string) (hansei.User, error)
-	RedeemSignInLink(ctx context.Context, token string) (hansei.User, error)
-	CreateSession(ctx context.Context, userID int64) (hansei.Session, error)
-	SessionUser(ctx context.Context, token string) (hansei.User, hansei.Session, error)
-	DeleteSession(ctx context.Context, token string) error
+}
+
+// Console is the actor of the commands that work on the database directly
+// (`hansei users …`, and the first start of `hansei serve`): whoever can
+// open the database can do anything, so it acts as an admin. Its name is
+// the one no user may take.
+func Console() hansei.User {
+	return hansei.User{Name: hansei.SystemActor, DisplayName: "hansei", Role: hansei.RoleAdmin}
 }
 
 // Users manages people, their API tokens and their web sign-in. Admins
@@ -38,9 +48,26 @@ func (s *Users) All(ctx context.Context) ([]hansei.User, error) {
 	return s.store.Users(ctx)
 }
 
-// ByToken authenticates an API token.
+// ByToken authenticates an API token. It notes when the token was last
+// used, but at most once per touchInterval: it runs on every API request,
+// and a write each time would queue every request behind SQLite's one
+// writer.
 func (s *Users) ByToken(ctx context.Context, token string) (hansei.User, error) {
-	return s.store.UserByToken(ctx, token)
+	if !strings.HasPrefix(token, tokenPrefix) {
+		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not valid; tokens start with %q and come from `hansei users add`", tokenPrefix)
+	}
+	u, ti, err := s.store.UserByTokenHash(ctx, hashSecret(token))
+	if hansei.ErrorCode(err) == hansei.ENOTFOUND {
+		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not known; ask an admin for a new one")
+	} else if err != nil {
+		return hansei.User{}, err
+	}
+	if now := s.now().UTC(); ti.LastUsedAt == nil || now.Sub(*ti.LastUsedAt) >= touchInterval {
+		if err := s.store.TouchToken(ctx, ti.ID, now); err != nil {
+			return hansei.User{}, fmt.Errorf("note the use of API token %d: %w", ti.ID, err)
+		}
+	}
+	return u, nil
 }
 
 // Directory is what an admin sees of the users: each, and whether they
@@ -64,12 +91,17 @@ func (s *Users) Directory(ctx context.Context, actor hansei.User) (Directory, er
 }
 
 // Create adds a user and returns it with its first API token, shown only
-// this once.
+// this once: it is stored hashed.
 func (s *Users) Create(ctx context.Context, actor hansei.User, u hansei.User) (hansei.User, string, error) {
 	if err := actor.RequireAdmin(); err != nil {
 		return hansei.User{}, "", err
 	}
-	return s.store.CreateUser(ctx, u)
+	token := randomToken(tokenPrefix)
+	u, err := s.store.CreateUser(ctx, u, hashSecret(token))
+	if err != nil {
+		return hansei.User{}, "", err
+	}
+	return u, token, nil
 }
 
 // Update changes the settings of the user called name. Users change their
@@ -83,14 +115,6 @@ func (s *Users) Update(ctx context.Context, actor hansei.User, name string, c ha
 	return s.store.UpdateUser(ctx, name, c)
 }
 
-// SignInLink makes a one-time sign-in link for the user called name.
-func (s *Users) SignInLink(ctx context.Context, actor hansei.User, name string) (string, time.Time, error) {
-	if err := actor.RequireAdmin(); err != nil {
-		return "", time.Time{}, err
-	}
-	return s.store.CreateSignInLink(ctx, name, 0)
-}
-
 // Tokens lists every API token, without secrets.
 func (s *Users) Tokens(ctx context.Context, actor hansei.User) ([]hansei.TokenInfo, error) {
 	if err := actor.RequireAdmin(); err != nil {
@@ -99,12 +123,24 @@ func (s *Users) Tokens(ctx context.Context, actor hansei.User) ([]hansei.TokenIn
 	return s.store.Tokens(ctx)
 }
 
-// CreateToken makes an API token for the user called name, shown once.
+// maxLabelLen bounds token labels, which are notes such as "deploy bot".
+const maxLabelLen = 100
+
+// CreateToken makes an API token for the user called name, shown only
+// this once: it is stored hashed.
 func (s *Users) CreateToken(ctx context.Context, actor hansei.User, name, label string) (string, error) {
 	if err := actor.RequireAdmin(); err != nil {
 		return "", err
 	}
-	return s.store.CreateToken(ctx, name, label)
+	label = strings.TrimSpace(label)
+	if n := utf8.RuneCountInString(label); n > maxLabelLen {
+		return "", hansei.FieldError("label", "the label has %d characters; use at most %d, such as \"deploy bot\"", n, maxLabelLen)
+	}
+	token := randomToken(tokenPrefix)
+	if err := s.store.CreateToken(ctx, name, label, hashSecret(token)); err != nil {
+		return "", err
+	}
+	return token, nil
 }
 
 // RevokeToken refuses a token from now on.
@@ -113,34 +149,4 @@ func (s *Users) RevokeToken(ctx context.Context, actor hansei.User, id int64) er
 		return err
 	}
 	return s.store.RevokeToken(ctx, id)
-}
-
-// SignIn checks a password and starts a browser session.
-func (s *Users) SignIn(ctx context.Context, name, password string) (hansei.User, hansei.Session, error) {
-	u, err := s.store.CheckPassword(ctx, name, password)
-	if err != nil {
-		return u, hansei.Session{}, err
-	}
-	sess, err := s.store.CreateSession(ctx, u.ID)
-	return u, sess, err
-}
-
-// SignInWithLink uses up a one-time link and starts a browser session.
-func (s *Users) SignInWithLink(ctx context.Context, token string) (hansei.User, hansei.Session, error) {
-	u, err := s.store.RedeemSignInLink(ctx, token)
-	if err != nil {
-		return u, hansei.Session{}, err
-	}
-	sess, err := s.store.CreateSession(ctx, u.ID)
-	return u, sess, err
-}
-
-// Session authenticates a session cookie.
-func (s *Users) Session(ctx context.Context, token string) (hansei.User, hansei.Session, error) {
-	return s.store.SessionUser(ctx, token)
-}
-
-// SignOut ends a browser session.
-func (s *Users) SignOut(ctx context.Context, token string) error {
-	return s.store.DeleteSession(ctx, token)
 }

@@ -30,7 +30,7 @@ func TestSlowSubscriberIsCutOffNotWaitedFor(t *testing.T) {
 			if _, err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
-			alice, _, _ := db.CreateUser(ctx, hansei.User{Name: "alice", Role: hansei.RoleResponder})
+			alice, _, _ := sqldbtest.CreateUser(ctx, db, hansei.User{Name: "alice", Role: hansei.RoleResponder})
 			inc, err := db.Declare(ctx, alice, hansei.Declare{Title: "Busy", Severity: "SEV3"})
 			if err != nil {
 				t.Fatal(err)

@@ -31,8 +31,8 @@ func TestExpireIntentsOnceUnderALease(t *testing.T) {
 			now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 			clock := func() time.Time { return now }
 			db.Now = clock
-			alice, _, _ := db.CreateUser(ctx, hansei.User{Name: "alice", Role: hansei.RoleResponder})
-			bob, _, _ := db.CreateUser(ctx, hansei.User{Name: "bob", Role: hansei.RoleResponder})
+			alice, _, _ := sqldbtest.CreateUser(ctx, db, hansei.User{Name: "alice", Role: hansei.RoleResponder})
+			bob, _, _ := sqldbtest.CreateUser(ctx, db, hansei.User{Name: "bob", Role: hansei.RoleResponder})
 			if _, err := db.Declare(ctx, alice, hansei.Declare{Title: "Disk full", Severity: "SEV3"}); err != nil {
 				t.Fatal(err)
 			}

@@ -109,7 +109,7 @@ func benchOpen(b *testing.B, dsn string) *sqldb.DB {
 
 func benchUser(b *testing.B, db *sqldb.DB, name string, role hansei.Role) hansei.User {
 	b.Helper()
-	u, _, err := db.CreateUser(context.Background(), hansei.User{Name: name, Role: role})
+	u, err := db.CreateUser(context.Background(), hansei.User{Name: name, Role: role}, "hash of "+name+"'s token")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -126,7 +126,7 @@ func (db *DB) bulkTeam(ctx context.Context) ([]hansei.User, error) {
 		name := fmt.Sprintf("responder%02d", i+1)
 		u, err := db.UserByName(ctx, name)
 		if hansei.ErrorCode(err) == hansei.ENOTFOUND {
-			u, _, err = db.CreateUser(ctx, hansei.User{Name: name, Role: hansei.RoleResponder})
+			u, err = db.CreateUser(ctx, hansei.User{Name: name, Role: hansei.RoleResponder}, "hash of "+name+"'s token")
 		}
 		if err != nil {
 			return nil, fmt.Errorf("bulk load: team: %w", err)
@@ -568,7 +568,7 @@ func TestBulkLoadMatchesDeclareAndExecute(t *testing.T) {
 					t.Fatal(err)
 				}
 				db.Now = func() time.Time { return time.Date(2022, 12, 1, 0, 0, 0, 0, time.UTC) }
-				u, _, err := db.CreateUser(ctx, hansei.User{Name: "alice", Role: hansei.RoleResponder})
+				u, err := db.CreateUser(ctx, hansei.User{Name: "alice", Role: hansei.RoleResponder}, "hash of alice's token")
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -144,11 +144,11 @@ func TestNotificationsEmailRecipientsWhoChoseEmail(t *testing.T) {
 			{Name: "carla", Role: hansei.RoleResponder, Email: "carla@example.com"},
 			{Name: "dave", Role: hansei.RoleResponder, Email: "dave@example.com", Channel: "none"},
 		} {
-			if _, _, err := f.db.CreateUser(ctx, u); err != nil {
+			if _, err := f.db.CreateUser(ctx, u, "hash of "+u.Name+"'s token"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, _, err := f.db.CreateUser(ctx, hansei.User{Name: "erin", Role: hansei.RoleResponder, Email: "not an address"}); hansei.ErrorFields(err)["email"] == "" {
+		if _, err := f.db.CreateUser(ctx, hansei.User{Name: "erin", Role: hansei.RoleResponder, Email: "not an address"}, "hash of erin's token"); hansei.ErrorFields(err)["email"] == "" {
 			t.Fatalf("a bad email address was accepted: %v", err)
 		}
 		f.declare(t, "Checkout failing", "SEV2")

@@ -478,7 +478,7 @@ func BenchmarkStatusSnapshot(b *testing.B) {
 		if _, err := db.Migrate(ctx); err != nil {
 			b.Fatal(err)
 		}
-		admin, _, err := db.CreateUser(ctx, hansei.User{Name: "root", Role: hansei.RoleAdmin})
+		admin, err := db.CreateUser(ctx, hansei.User{Name: "root", Role: hansei.RoleAdmin}, "hash of root's token")
 		if err != nil {
 			b.Fatal(err)
 		}

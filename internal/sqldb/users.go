@@ -2,11 +2,7 @@ package sqldb
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base32"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -16,33 +12,15 @@ import (
 	hansei "github.com/hansei-dev/hansei"
 )
 
-// tokenPrefix marks hansei API tokens so that secret scanners can find them.
-const tokenPrefix = "hsi_"
-
-func newToken() string { return randomToken(tokenPrefix) }
-
-// randomToken returns prefix and 32 random bytes in lower-case base32:
-// safe in URLs, cookies and shells without quoting.
-func randomToken(prefix string) string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return prefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-}
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
-// CreateUser creates a user with a first API token.
-func (db *DB) CreateUser(ctx context.Context, u hansei.User) (hansei.User, string, error) {
+// CreateUser creates a user with a first API token, stored as its hash
+// (internal/app makes the token).
+func (db *DB) CreateUser(ctx context.Context, u hansei.User, tokenHash string) (hansei.User, error) {
 	if err := hansei.ValidateUserName(u.Name); err != nil {
-		return u, "", err
+		return u, err
 	}
 	if err := checkUser(&u); err != nil {
-		return u, "", err
+		return u, err
 	}
-	token := newToken()
 	err := db.update(ctx, func(t *tx) error {
 		u.CreatedAt = t.now
 		err := t.QueryRowContext(ctx, `INSERT INTO users (name, display_name, role, language, time_zone, email, channel, created_at)
@@ -54,13 +32,13 @@ func (db *DB) CreateUser(ctx context.Context, u hansei.User) (hansei.User, strin
 			return fmt.Errorf("insert user: %w", err)
 		}
 		_, err = t.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)`,
-			u.ID, hashToken(token), db.ts(t.now))
+			u.ID, tokenHash, db.ts(t.now))
 		return err
 	})
 	if err != nil {
-		return hansei.User{}, "", err
+		return hansei.User{}, err
 	}
-	return u, token, nil
+	return u, nil
 }
 
 // checkUser fills in the defaults of a user's settings and checks them.
@@ -106,35 +84,6 @@ func scanUser(row scanner, extra ...any) (hansei.User, error) {
 	var u hansei.User
 	err := row.Scan(append([]any{&u.ID, &u.Name, &u.DisplayName, &u.Role, &u.Language, &u.TimeZone, &u.Email, &u.Channel, timeValue{&u.CreatedAt}}, extra...)...)
 	return u, err
-}
-
-// UserByToken authenticates an API token. It notes when the token was
-// last used, but at most once a minute: it runs on every API request, and
-// a write each time would queue every request behind SQLite's one writer.
-func (db *DB) UserByToken(ctx context.Context, token string) (hansei.User, error) {
-	if !strings.HasPrefix(token, tokenPrefix) {
-		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not valid; tokens start with %q and come from `hansei users add`", tokenPrefix)
-	}
-	var tokenID int64
-	var lastUsed *time.Time
-	u, err := scanUser(db.reader(ctx).QueryRowContext(ctx, `SELECT `+userColumns+`, t.id, t.last_used_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, hashToken(token)),
-		&tokenID, optionalTimeValue{&lastUsed})
-	if errors.Is(err, sql.ErrNoRows) {
-		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not known; ask an admin for a new one")
-	} else if err != nil {
-		return hansei.User{}, err
-	}
-	if now := db.Now().UTC(); lastUsed == nil || now.Sub(*lastUsed) >= touchInterval {
-		err := db.update(ctx, func(t *tx) error {
-			_, err := t.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, db.ts(t.now), tokenID)
-			return err
-		})
-		if err != nil {
-			return hansei.User{}, fmt.Errorf("note the use of API token %d: %w", tokenID, err)
-		}
-	}
-	return u, nil
 }
 
 // UserByName finds a user by name.

@@ -29,7 +29,7 @@ func fuzzServer(f *testing.F) (http.Handler, string) {
 	if _, err := db.Migrate(ctx); err != nil {
 		f.Fatal(err)
 	}
-	u, token, err := db.CreateUser(ctx, hansei.User{Name: "alice", Role: hansei.RoleResponder})
+	u, token, err := sqldbtest.CreateUser(ctx, db, hansei.User{Name: "alice", Role: hansei.RoleResponder})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestIdleStreamSendsHeartbeats(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	alice, token, _ := db.CreateUser(ctx, hansei.User{Name: "alice", Role: hansei.RoleResponder})
+	alice, token, _ := sqldbtest.CreateUser(ctx, db, hansei.User{Name: "alice", Role: hansei.RoleResponder})
 	if _, err := db.Declare(ctx, alice, hansei.Declare{Title: "Quiet", Severity: "SEV4"}); err != nil {
 		t.Fatal(err)
 	}

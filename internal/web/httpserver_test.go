@@ -12,6 +12,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
 	"github.com/hansei-dev/hansei/internal/web"
@@ -35,16 +36,20 @@ func TestStreamsOutliveTheWriteTimeout(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	alice, token, _ := db.CreateUser(ctx, hansei.User{Name: "alice", Role: hansei.RoleResponder})
+	alice, token, _ := sqldbtest.CreateUser(ctx, db, hansei.User{Name: "alice", Role: hansei.RoleResponder})
 	inc, err := db.Declare(ctx, alice, hansei.Declare{Title: "Long night", Severity: "SEV2"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	session, err := db.CreateSession(ctx, alice.ID)
+	server := web.New(db, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	const password = "a passphrase long enough"
+	if err := server.App().Users.SetPassword(ctx, app.Console(), "alice", password); err != nil {
+		t.Fatal(err)
+	}
+	_, session, err := server.App().Users.SignIn(ctx, "alice", password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	server := web.New(db, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	server.Streams.Heartbeat = 20 * time.Millisecond
 	db.AfterCommit = func([]hansei.Event) { server.Wake() }
 	if err := server.Start(ctx); err != nil {

@@ -154,7 +154,7 @@ func runFanout(b *testing.B, n int, dsn string, twoInstances bool) {
 	}
 
 	ctx := context.Background()
-	user, token, err := writer.db.CreateUser(ctx, hansei.User{Name: "alice", Role: hansei.RoleResponder})
+	user, token, err := sqldbtest.CreateUser(ctx, writer.db, hansei.User{Name: "alice", Role: hansei.RoleResponder})
 	if err != nil {
 		b.Fatal(err)
 	}
