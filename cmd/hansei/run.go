@@ -10,6 +10,8 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	// Named so, since the tests call their running server "server".
+	hserver "github.com/hansei-dev/hansei/internal/server"
 )
 
 const usage = `hansei — incident response and learning
@@ -165,6 +167,50 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) 
 func wantArgs(fs *flag.FlagSet, args []string, n int, what string) error {
 	if len(args) != n {
 		return usageErrorf("%s needs %s (got %d argument(s)); see hansei %s -h", fs.Name(), what, len(args), fs.Name())
+	}
+	return nil
+}
+
+// srv is the process environment for the server and the commands that
+// work on its database directly.
+func (env *cli) srv() *hserver.Env {
+	return hserver.NewEnv(env.ctx, env.getenv, env.stdout, env.stderr)
+}
+
+// clockKey is where tests put the server's replacement clock.
+type clockKey = hserver.ClockKey
+
+func (env *cli) serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var o hserver.Options
+	fs.StringVar(&o.Addr, "addr", "", "listen address (HANSEI_ADDR; default 127.0.0.1:8080)")
+	fs.StringVar(&o.DB, "db", "", "database: a file path, sqlite:PATH or postgres://… (HANSEI_DB; default hansei.db)")
+	fs.StringVar(&o.Config, "config", "", "config file (HANSEI_CONFIG): scales, glossary")
+	fs.StringVar(&o.PublicAddr, "public-addr", "", "also serve the public status page, and nothing else, here (HANSEI_PUBLIC_ADDR; status.public_addr)")
+	if rest, err := parse(fs, args, env.stderr); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageErrorf("serve takes no arguments, got %q", rest)
+	}
+	return env.srv().Serve(o)
+}
+
+func (env *cli) migrate(args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	dbFlag := fs.String("db", "", "database (HANSEI_DB; default hansei.db)")
+	configPath := fs.String("config", "", "config file (HANSEI_CONFIG)")
+	if _, err := parse(fs, args, env.stderr); err != nil {
+		return err
+	}
+	applied, err := env.srv().Migrate(*configPath, *dbFlag)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(env.stdout, "the database schema is up to date")
+	}
+	for _, name := range applied {
+		fmt.Fprintln(env.stdout, "applied", name)
 	}
 	return nil
 }

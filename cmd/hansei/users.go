@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +13,8 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/config"
+	// Named so, since the tests call their running server "server".
+	hserver "github.com/hansei-dev/hansei/internal/server"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
@@ -56,11 +56,11 @@ func addDBFlags(fs *flag.FlagSet) dbFlags {
 
 // open loads the configuration and opens its database.
 func (f dbFlags) open(env *cli) (*sqldb.DB, config.Config, error) {
-	cfg, err := env.loadConfig(*f.config, "", *f.db)
+	cfg, err := env.srv().LoadConfig(*f.config, "", *f.db)
 	if err != nil {
 		return nil, cfg, err
 	}
-	db, err := env.openDB(cfg)
+	db, err := env.srv().OpenDB(cfg)
 	return db, cfg, err
 }
 
@@ -226,7 +226,7 @@ func (env *cli) usersLink(args []string) error {
 		return err
 	}
 	defer db.Close()
-	link, err := env.webBase(*base, cfg.Addr)
+	link, err := env.srv().WebBase(*base, cfg.Addr)
 	if err != nil {
 		return err
 	}
@@ -234,40 +234,8 @@ func (env *cli) usersLink(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.stdout, signInURL(link, token))
+	fmt.Fprintln(env.stdout, hserver.SignInURL(link, token))
 	return nil
-}
-
-// signInURL is the page that redeems a sign-in token.
-func signInURL(base, token string) string {
-	return base + "/signin/link?token=" + url.QueryEscape(token)
-}
-
-// webBase is the address browsers use to reach the web UI: the explicit
-// one if given, else HANSEI_URL, else derived from the listen address,
-// where a wildcard host (":8080", "0.0.0.0:8080") becomes 127.0.0.1 since
-// a browser cannot open a wildcard.
-func (env *cli) webBase(explicit, addr string) (string, error) {
-	base := explicit
-	source := "--url"
-	if base == "" {
-		base, source = env.getenv("HANSEI_URL"), "HANSEI_URL"
-	}
-	if base == "" {
-		host, port, err := net.SplitHostPort(addr)
-		if err != nil {
-			return "", fmt.Errorf("cannot make a URL from the listen address %q (%v); give one with --url https://hansei.example.com", addr, err)
-		}
-		if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
-			host = "127.0.0.1"
-		}
-		return "http://" + net.JoinHostPort(host, port), nil
-	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", usageErrorf("%s %q is not the web UI's address; give one such as https://hansei.example.com", source, base)
-	}
-	return strings.TrimRight(base, "/"), nil
 }
 
 // usersToken prints a new API token for a user, and only the token.

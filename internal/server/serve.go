@@ -1,9 +1,11 @@
-package main
+// Package server is the composition root: it builds the store, the web
+// server, the scheduler, the notifier and the listeners from the
+// configuration, and runs them until the context ends.
+package server
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -19,9 +21,9 @@ import (
 	"github.com/hansei-dev/hansei/internal/web"
 )
 
-// loadConfig reads the config file and environment, then applies the flags
+// LoadConfig reads the config file and environment, then applies the flags
 // that were set: flags win over HANSEI_* variables, which win over the file.
-func (env *cli) loadConfig(path, addr, db string) (config.Config, error) {
+func (env *Env) LoadConfig(path, addr, db string) (config.Config, error) {
 	if path == "" {
 		path = env.getenv("HANSEI_CONFIG")
 	}
@@ -38,8 +40,8 @@ func (env *cli) loadConfig(path, addr, db string) (config.Config, error) {
 	return cfg, nil
 }
 
-// openDB opens and migrates the configured database.
-func (env *cli) openDB(cfg config.Config) (*sqldb.DB, error) {
+// OpenDB opens and migrates the configured database.
+func (env *Env) OpenDB(cfg config.Config) (*sqldb.DB, error) {
 	db, err := sqldb.Open(env.ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", redact(cfg.DB), err)
@@ -68,26 +70,23 @@ func redact(dsn string) string {
 	return dsn
 }
 
-func (env *cli) serve(args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fs.String("addr", "", "listen address (HANSEI_ADDR; default 127.0.0.1:8080)")
-	dbFlag := fs.String("db", "", "database: a file path, sqlite:PATH or postgres://… (HANSEI_DB; default hansei.db)")
-	configPath := fs.String("config", "", "config file (HANSEI_CONFIG): scales, glossary")
-	publicAddr := fs.String("public-addr", "", "also serve the public status page, and nothing else, here (HANSEI_PUBLIC_ADDR; status.public_addr)")
-	if rest, err := parse(fs, args, env.stderr); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return usageErrorf("serve takes no arguments, got %q", rest)
-	}
-	cfg, err := env.loadConfig(*configPath, *addr, *dbFlag)
+// Options are what the command line says about the server; an empty
+// field leaves the setting to the environment and the config file.
+type Options struct {
+	Config, Addr, DB, PublicAddr string
+}
+
+// Serve runs everything until the context ends, then stops cleanly.
+func (env *Env) Serve(o Options) error {
+	cfg, err := env.LoadConfig(o.Config, o.Addr, o.DB)
 	if err != nil {
 		return err
 	}
-	if *publicAddr != "" {
-		cfg.Status.PublicAddr = *publicAddr
+	if o.PublicAddr != "" {
+		cfg.Status.PublicAddr = o.PublicAddr
 	}
 	log := newLogger(env)
-	db, err := env.openDB(cfg)
+	db, err := env.OpenDB(cfg)
 	if err != nil {
 		return err
 	}
@@ -151,7 +150,7 @@ func (env *cli) serve(args []string) error {
 			// The browser needs an address it can open: HANSEI_URL if the
 			// operator set one, else the listener with a wildcard host
 			// made local.
-			base, err := env.webBase("", ln.Addr().String())
+			base, err := env.WebBase("", ln.Addr().String())
 			if err != nil {
 				base = url
 			}
@@ -162,7 +161,7 @@ Open the web UI and sign in as admin with this one-time link:
 
   (it works once, within %d hours; then set a password with
    hansei users set-password admin, or make a new link with hansei users link admin)
-`, signInURL(base, firstLink), int(firstLinkTTL.Hours()))
+`, SignInURL(base, firstLink), int(firstLinkTTL.Hours()))
 		}
 		fmt.Fprintf(env.stdout, `
 The API token of admin, shown only this once:
@@ -227,7 +226,7 @@ func listenPublic(c config.Status) (net.Listener, error) {
 // statusConfig is the status page's settings for the web layer. Its URL
 // is the configured one, else the public listener's, else the web UI's
 // (HANSEI_URL or the main listener).
-func (env *cli) statusConfig(c config.Status, main, public net.Listener) web.StatusConfig {
+func (env *Env) statusConfig(c config.Status, main, public net.Listener) web.StatusConfig {
 	base := c.URL
 	if base == "" && public != nil {
 		host, port, _ := net.SplitHostPort(public.Addr().String())
@@ -237,7 +236,7 @@ func (env *cli) statusConfig(c config.Status, main, public net.Listener) web.Sta
 		base = "http://" + net.JoinHostPort(host, port)
 	}
 	if base == "" {
-		base, _ = env.webBase("", main.Addr().String())
+		base, _ = env.WebBase("", main.Addr().String())
 	}
 	return web.StatusConfig{Name: c.Name, URL: base, Language: c.Language, RateLimit: c.RateLimit, MaxInFlight: c.MaxInFlight}
 }
@@ -287,7 +286,7 @@ func expireKeys(ctx context.Context, db *sqldb.DB, log *slog.Logger) {
 	}
 }
 
-func newLogger(env *cli) *slog.Logger {
+func newLogger(env *Env) *slog.Logger {
 	level := slog.LevelInfo
 	if l := env.getenv("HANSEI_LOG_LEVEL"); l != "" {
 		level.UnmarshalText([]byte(l))
@@ -295,40 +294,27 @@ func newLogger(env *cli) *slog.Logger {
 	return slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: level}))
 }
 
-func (env *cli) migrate(args []string) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	dbFlag := fs.String("db", "", "database (HANSEI_DB; default hansei.db)")
-	configPath := fs.String("config", "", "config file (HANSEI_CONFIG)")
-	if _, err := parse(fs, args, env.stderr); err != nil {
-		return err
-	}
-	cfg, err := env.loadConfig(*configPath, "", *dbFlag)
+// Migrate brings the database schema up to date and returns the names of
+// the migrations it applied.
+func (env *Env) Migrate(configPath, dbPath string) ([]string, error) {
+	cfg, err := env.LoadConfig(configPath, "", dbPath)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	db, err := sqldb.Open(env.ctx, cfg.DB)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer db.Close()
-	applied, err := db.Migrate(env.ctx)
-	if err != nil {
-		return err
-	}
-	if len(applied) == 0 {
-		fmt.Fprintln(env.stdout, "the database schema is up to date")
-	}
-	for _, name := range applied {
-		fmt.Fprintln(env.stdout, "applied", name)
-	}
-	return nil
+	return db.Migrate(env.ctx)
 }
 
-// clockKey carries a replacement clock in the context given to run. Only
-// tests set it, to move time through intent windows without sleeping.
-type clockKey struct{}
+// ClockKey carries a replacement clock, a func() time.Time, in the context
+// given to the server. Only tests set it, to move time through intent
+// windows without sleeping.
+type ClockKey struct{}
 
 func clockFrom(ctx context.Context) func() time.Time {
-	now, _ := ctx.Value(clockKey{}).(func() time.Time)
+	now, _ := ctx.Value(ClockKey{}).(func() time.Time)
 	return now
 }
