@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -13,8 +13,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/config"
-	// Named so, since the tests call their running server "server".
-	hserver "github.com/hansei-dev/hansei/internal/server"
+	"github.com/hansei-dev/hansei/internal/server"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 )
 
@@ -234,7 +233,7 @@ func (env *cli) usersLink(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.stdout, hserver.SignInURL(link, token))
+	fmt.Fprintln(env.stdout, server.SignInURL(link, token))
 	return nil
 }
 
