@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,30 +10,48 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/spf13/cobra"
 )
 
+// intentOptions are the flags of intent.
+type intentOptions struct {
+	standDown, action, info, ackFrom string
+	window                           time.Duration
+	json                             bool
+}
+
+func (env *cli) intentCmd() *cobra.Command {
+	var o intentOptions
+	cmd := &cobra.Command{
+		Use:   `intent N --stand-down|--action|--info "TEXT"`,
+		Short: "state an intent that others acknowledge or object to in a window",
+		Long: `State an intent in an incident: that you wish to stand down, an action you are
+about to take, or information others must confirm they heard. Others acknowledge
+(hansei ack ID) or object (hansei object ID --reason R) within the window;
+silence is not consent.`,
+		Example: `  hansei intent 42 --stand-down "travel to a medical appointment"
+  hansei intent 42 --action "roll back payments to 4.1" --window 10m --ack-from all`,
+		Args: wantArgs(1, "an incident NUMBER and one of --stand-down, --action or --info \"text\""),
+		RunE: func(_ *cobra.Command, rest []string) error { return env.intent(o, rest) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.standDown, "stand-down", "", "state that you wish to stand down, and why")
+	fs.StringVar(&o.action, "action", "", "state an action you are about to take")
+	fs.StringVar(&o.info, "info", "", "state information others must confirm they heard")
+	fs.StringVar(&o.ackFrom, "ack-from", "", "who must acknowledge: commander (default), any or all")
+	fs.DurationVar(&o.window, "window", 0, "objection window, such as 10m (default from the server, 5m built in)")
+	jsonFlag(cmd, &o.json)
+	return cmd
+}
+
 // intent states an intent: hansei intent N --stand-down "text".
-func (env *cli) intent(args []string) error {
-	fs := flag.NewFlagSet("intent", flag.ContinueOnError)
-	standDown := fs.String("stand-down", "", "state that you wish to stand down, and why")
-	action := fs.String("action", "", "state an action you are about to take")
-	info := fs.String("info", "", "state information others must confirm they heard")
-	ackFrom := fs.String("ack-from", "", "who must acknowledge: commander (default), any or all")
-	window := fs.Duration("window", 0, "objection window, such as 10m (default from the server, 5m built in)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 1, "an incident NUMBER and one of --stand-down, --action or --info \"text\""); err != nil {
-		return err
-	}
+func (env *cli) intent(o intentOptions, rest []string) error {
 	n, err := parseNumber(rest[0])
 	if err != nil {
 		return err
 	}
-	req := client.IntentRequest{AckFrom: *ackFrom}
-	for kind, text := range map[hansei.IntentKind]string{hansei.IntentStandDown: *standDown, hansei.IntentAction: *action, hansei.IntentInformation: *info} {
+	req := client.IntentRequest{AckFrom: o.ackFrom}
+	for kind, text := range map[hansei.IntentKind]string{hansei.IntentStandDown: o.standDown, hansei.IntentAction: o.action, hansei.IntentInformation: o.info} {
 		if text == "" {
 			continue
 		}
@@ -46,11 +63,11 @@ func (env *cli) intent(args []string) error {
 	if req.Kind == "" {
 		return usageErrorf("intent needs --stand-down, --action or --info with the text of the intent")
 	}
-	if *window != 0 {
-		if *window < time.Second || *window > 24*time.Hour || *window%time.Second != 0 {
-			return usageErrorf("--window must be whole seconds from 1s to 24h, such as 90s or 10m, not %s", *window)
+	if o.window != 0 {
+		if o.window < time.Second || o.window > 24*time.Hour || o.window%time.Second != 0 {
+			return usageErrorf("--window must be whole seconds from 1s to 24h, such as 90s or 10m, not %s", o.window)
 		}
-		req.WindowSeconds = int64(*window / time.Second)
+		req.WindowSeconds = int64(o.window / time.Second)
 	}
 	c, err := env.apiClient()
 	if err != nil {
@@ -60,7 +77,7 @@ func (env *cli) intent(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if o.json {
 		return printJSON(env.stdout, in)
 	}
 	env.printIntent(env.stdout, in, time.Now())
@@ -95,18 +112,36 @@ func (env *cli) printIntent(w io.Writer, in client.Intent, now time.Time) {
 	}
 }
 
+// intentCommands are ack, object, lift and withdraw, on intent ID.
+func (env *cli) intentCommands() []*cobra.Command {
+	var cmds []*cobra.Command
+	for _, c := range []struct{ name, use, short string }{
+		{"ack", "ack ID", "acknowledge an intent (the ID shown with it)"},
+		{"object", "object ID --reason R", "object to an intent within its window, saying why"},
+		{"lift", "lift ID", "lift your objection to an intent"},
+		{"withdraw", "withdraw ID", "withdraw your own intent"},
+	} {
+		var (
+			reason string
+			asJSON bool
+		)
+		cmd := &cobra.Command{
+			Use:   c.use,
+			Short: c.short,
+			Args:  wantArgs(1, "an intent ID"),
+			RunE:  func(_ *cobra.Command, rest []string) error { return env.intentCommand(c.name, reason, asJSON, rest) },
+		}
+		if c.name == "object" {
+			cmd.Flags().StringVar(&reason, "reason", "", "why you object (required)")
+		}
+		jsonFlag(cmd, &asJSON)
+		cmds = append(cmds, cmd)
+	}
+	return cmds
+}
+
 // intentCommand runs ack, object, lift and withdraw on intent ID.
-func (env *cli) intentCommand(name string, args []string) error {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	reason := fs.String("reason", "", "why you object (for object)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 1, "an intent ID"); err != nil {
-		return err
-	}
+func (env *cli) intentCommand(name, reason string, asJSON bool, rest []string) error {
 	id, err := strconv.ParseInt(rest[0], 10, 64)
 	if err != nil || id <= 0 {
 		return usageErrorf("%q is not an intent id; use the number shown with the intent, such as 7", rest[0])
@@ -120,10 +155,10 @@ func (env *cli) intentCommand(name string, args []string) error {
 	case "ack":
 		in, err = c.Acknowledge(env.ctx, id)
 	case "object":
-		if *reason == "" {
+		if reason == "" {
 			return usageErrorf("object needs --reason: say why, so the author can answer it")
 		}
-		in, err = c.Object(env.ctx, id, *reason)
+		in, err = c.Object(env.ctx, id, reason)
 	case "lift":
 		in, err = c.LiftObjection(env.ctx, id)
 	case "withdraw":
@@ -132,22 +167,32 @@ func (env *cli) intentCommand(name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return printJSON(env.stdout, in)
 	}
 	env.printIntent(env.stdout, in, time.Now())
 	return nil
 }
 
+func (env *cli) watchCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "watch N",
+		Short: "follow an incident live: its timeline, open intents, countdowns",
+		Long: `Follow an incident's timeline live, with its open intents and their countdowns,
+until Ctrl-C. A dropped connection resumes where it left off. With --json it
+prints each event as one line of JSON (JSON Lines), and nothing else.`,
+		Args: wantArgs(1, "an incident NUMBER"),
+		RunE: func(_ *cobra.Command, rest []string) error { return env.watch(asJSON, rest) },
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print each event as one line of JSON")
+	return cmd
+}
+
 // watch tails an incident's live timeline, showing open intents with
 // their countdown, and resumes by Last-Event-ID after a dropped connection.
-func (env *cli) watch(args []string) error {
-	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	n, c, err := env.incidentArg(fs, rest)
+func (env *cli) watch(asJSON bool, rest []string) error {
+	n, c, err := env.incidentArg(rest)
 	if err != nil {
 		return err
 	}
@@ -155,12 +200,17 @@ func (env *cli) watch(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "Watching %s: %s (%s, %s). Ctrl-C stops.\n", inc.Ref, inc.Title, inc.Severity, inc.Status)
+	if !asJSON {
+		fmt.Fprintf(env.stdout, "Watching %s: %s (%s, %s). Ctrl-C stops.\n", inc.Ref, inc.Title, inc.Severity, inc.Status)
+	}
 	last := inc.LastSeq - 10
 	if last < 0 {
 		last = 0
 	}
 	showIntents := func() {
+		if asJSON {
+			return // the intent events are in the stream
+		}
 		list, err := c.Intents(env.ctx, n)
 		if err != nil {
 			return
@@ -174,6 +224,9 @@ func (env *cli) watch(args []string) error {
 	showIntents()
 	for {
 		last, err = c.Stream(env.ctx, n, last, func(id int64, e hansei.Event) error {
+			if asJSON {
+				return printJSONLine(env.stdout, e)
+			}
 			fmt.Fprintf(env.stdout, "  #%-4d %s  %-10s %s\n", e.Seq, env.formatTime(e.At), e.Actor, hansei.DescribeEvent(e))
 			if strings.HasPrefix(e.Type, "intent.") {
 				showIntents()

@@ -3,59 +3,35 @@ package cli
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
+	"time"
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/config"
 	"github.com/hansei-dev/hansei/internal/server"
 	"github.com/hansei-dev/hansei/internal/sqldb"
+	"github.com/spf13/cobra"
 )
 
-const usersSubcommands = "add, list, set-password, link, token, tokens or revoke-token"
-
-func (env *cli) users(args []string) error {
-	if len(args) == 0 {
-		return usageErrorf("users needs a subcommand: %s", usersSubcommands)
-	}
-	switch args[0] {
-	case "add":
-		return env.usersAdd(args[1:])
-	case "list":
-		return env.usersList(args[1:])
-	case "set-password":
-		return env.usersSetPassword(args[1:])
-	case "link":
-		return env.usersLink(args[1:])
-	case "token":
-		return env.usersToken(args[1:])
-	case "tokens":
-		return env.usersTokens(args[1:])
-	case "revoke-token":
-		return env.usersRevokeToken(args[1:])
-	}
-	return usageErrorf("unknown users subcommand %q; use %s", args[0], usersSubcommands)
-}
-
-// dbFlags are the flags of the users subcommands, which work on the
-// database directly rather than through a server.
-type dbFlags struct{ db, config *string }
-
-func addDBFlags(fs *flag.FlagSet) dbFlags {
-	return dbFlags{
-		db:     fs.String("db", "", "database (HANSEI_DB; default hansei.db)"),
-		config: fs.String("config", "", "config file (HANSEI_CONFIG)"),
-	}
+func (env *cli) usersCmd() *cobra.Command {
+	cmd := group("users", "manage users, web sign-in and API tokens in the database")
+	cmd.Long = `Manage users, web sign-in and API tokens directly in the database, so they work
+before a server runs and without a token. --db and --config (or HANSEI_DB and
+HANSEI_CONFIG) say which database, as for serve.`
+	var f dbFlags
+	f.add(cmd.PersistentFlags())
+	cmd.AddCommand(env.usersAddCmd(&f), env.usersListCmd(&f), env.usersSetPasswordCmd(&f), env.usersLinkCmd(&f),
+		env.usersTokenCmd(&f), env.usersTokensCmd(&f), env.usersRevokeTokenCmd(&f))
+	return cmd
 }
 
 // open loads the configuration and opens its database.
-func (f dbFlags) open(env *cli) (*sqldb.DB, config.Config, error) {
-	cfg, err := env.srv().LoadConfig(*f.config, "", *f.db)
+func (f *dbFlags) open(env *cli) (*sqldb.DB, config.Config, error) {
+	cfg, err := env.srv().LoadConfig(f.config, "", f.db)
 	if err != nil {
 		return nil, cfg, err
 	}
@@ -86,40 +62,52 @@ func (env *cli) readPassword(command, name string) (string, error) {
 	return strings.TrimSuffix(line, "\r"), nil
 }
 
+// usersAddOptions are the flags of users add.
+type usersAddOptions struct {
+	role, display, lang, tz, email, channel string
+	withPassword, json                      bool
+}
+
+func (env *cli) usersAddCmd(dbf *dbFlags) *cobra.Command {
+	var o usersAddOptions
+	cmd := &cobra.Command{
+		Use:   "add NAME --role admin|responder|viewer",
+		Short: "create a user; prints only its API token",
+		Long: `Create a user directly in the database and print only the new API token on
+stdout, so that scripts can capture it: TOKEN=$(hansei users add bob --role responder).`,
+		Args: wantArgs(1, "one user NAME"),
+		RunE: func(_ *cobra.Command, rest []string) error { return env.usersAdd(dbf, o, rest) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.role, "role", "", "admin, responder or viewer (required)")
+	fs.StringVar(&o.display, "display-name", "", "the name shown in pages (default: NAME)")
+	fs.StringVar(&o.lang, "language", "en", "language for scale texts and pages: en, ja, de, …")
+	fs.StringVar(&o.tz, "time-zone", "UTC", "IANA time zone, such as Europe/Berlin")
+	fs.StringVar(&o.email, "email", "", "email address for notifications")
+	fs.StringVar(&o.channel, "channel", "email", "how the user hears from hansei: email or none")
+	fs.BoolVar(&o.withPassword, "password", false, "also set a password for the web UI, read from the first line of standard input")
+	fs.BoolVar(&o.json, "json", false, "print JSON: the user's name, role and token")
+	return cmd
+}
+
 // usersAdd creates a user directly in the database and prints only the
 // token, so that scripts can capture it: TOKEN=$(hansei users add …).
-func (env *cli) usersAdd(args []string) error {
-	fs := flag.NewFlagSet("users add", flag.ContinueOnError)
-	role := fs.String("role", "", "admin, responder or viewer (required)")
-	display := fs.String("display-name", "", "the name shown in pages (default: NAME)")
-	lang := fs.String("language", "en", "language for scale texts and pages: en, ja, de, …")
-	tz := fs.String("time-zone", "UTC", "IANA time zone, such as Europe/Berlin")
-	email := fs.String("email", "", "email address for notifications")
-	channel := fs.String("channel", "email", "how the user hears from hansei: email or none")
-	withPassword := fs.Bool("password", false, "also set a password for the web UI, read from the first line of standard input")
-	dbf := addDBFlags(fs)
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 1, "one user NAME"); err != nil {
-		return err
-	}
-	if *role == "" {
+func (env *cli) usersAdd(dbf *dbFlags, o usersAddOptions, rest []string) error {
+	if o.role == "" {
 		return usageErrorf("users add needs --role admin, responder or viewer")
 	}
-	r, err := hansei.ParseRole(*role)
+	r, err := hansei.ParseRole(o.role)
 	if err != nil {
 		return err
 	}
-	if !hansei.ValidLanguageTag(*lang) {
-		return usageErrorf("--language %q is not a language code; use one such as en, ja or de", *lang)
+	if !hansei.ValidLanguageTag(o.lang) {
+		return usageErrorf("--language %q is not a language code; use one such as en, ja or de", o.lang)
 	}
 	// The password is read and checked before the user is created, so a
 	// password that is refused leaves no user behind.
 	var password string
-	if *withPassword {
-		if password, err = env.readPassword("add --role "+*role+" --password", rest[0]); err != nil {
+	if o.withPassword {
+		if password, err = env.readPassword("add --role "+o.role+" --password", rest[0]); err != nil {
 			return err
 		}
 		if err := sqldb.ValidatePassword(password); err != nil {
@@ -131,26 +119,35 @@ func (env *cli) usersAdd(args []string) error {
 		return err
 	}
 	defer db.Close()
-	_, token, err := db.CreateUser(env.ctx, hansei.User{Name: rest[0], DisplayName: *display, Role: r, Language: *lang, TimeZone: *tz, Email: *email, Channel: *channel})
+	_, token, err := db.CreateUser(env.ctx, hansei.User{Name: rest[0], DisplayName: o.display, Role: r, Language: o.lang, TimeZone: o.tz, Email: o.email, Channel: o.channel})
 	if err != nil {
 		return err
 	}
-	if *withPassword {
+	if o.withPassword {
 		if err := db.SetPassword(env.ctx, rest[0], password); err != nil {
 			return fmt.Errorf("created user %q but could not set its password (%w); set it with hansei users set-password %s, and make an API token with hansei users token %s", rest[0], err, rest[0], rest[0])
 		}
+	}
+	if o.json {
+		return printJSON(env.stdout, map[string]string{"name": rest[0], "role": string(r), "token": token})
 	}
 	fmt.Fprintln(env.stdout, token)
 	return nil
 }
 
-func (env *cli) usersList(args []string) error {
-	fs := flag.NewFlagSet("users list", flag.ContinueOnError)
-	dbf := addDBFlags(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args, env.stderr); err != nil {
-		return err
+func (env *cli) usersListCmd(dbf *dbFlags) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "list users",
+		Args:  wantArgs(0, "no arguments"),
+		RunE:  func(*cobra.Command, []string) error { return env.usersList(dbf, asJSON) },
 	}
+	jsonFlag(cmd, &asJSON)
+	return cmd
+}
+
+func (env *cli) usersList(dbf *dbFlags, asJSON bool) error {
 	db, _, err := dbf.open(env)
 	if err != nil {
 		return err
@@ -160,10 +157,10 @@ func (env *cli) usersList(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return printJSON(env.stdout, map[string]any{"items": users})
 	}
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(env.stdout)
 	fmt.Fprintln(tw, "NAME\tROLE\tLANGUAGE\tTIME ZONE\tDISPLAY NAME")
 	for _, u := range users {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Name, u.Role, u.Language, u.TimeZone, u.DisplayName)
@@ -171,18 +168,21 @@ func (env *cli) usersList(args []string) error {
 	return tw.Flush()
 }
 
+func (env *cli) usersSetPasswordCmd(dbf *dbFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "set-password NAME",
+		Short: "set a web sign-in password, read from standard input",
+		Long: `Set a user's password for the web UI, read from the first line of standard
+input (which keeps it out of the process list and the shell history), and sign
+that user's browsers out: printf '%s\n' "$PASSWORD" | hansei users set-password alice.`,
+		Args: wantArgs(1, "one user NAME (the password comes from standard input)"),
+		RunE: func(_ *cobra.Command, rest []string) error { return env.usersSetPassword(dbf, rest) },
+	}
+}
+
 // usersSetPassword sets a user's web UI password, read from the first line
 // of standard input, and signs that user's browsers out.
-func (env *cli) usersSetPassword(args []string) error {
-	fs := flag.NewFlagSet("users set-password", flag.ContinueOnError)
-	dbf := addDBFlags(fs)
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 1, "one user NAME (the password comes from standard input)"); err != nil {
-		return err
-	}
+func (env *cli) usersSetPassword(dbf *dbFlags, rest []string) error {
 	password, err := env.readPassword("set-password", rest[0])
 	if err != nil {
 		return err
@@ -202,76 +202,106 @@ func (env *cli) usersSetPassword(args []string) error {
 	return nil
 }
 
+// usersLinkOptions are the flags of users link.
+type usersLinkOptions struct {
+	base string
+	ttl  time.Duration
+	json bool
+}
+
+func (env *cli) usersLinkCmd(dbf *dbFlags) *cobra.Command {
+	var o usersLinkOptions
+	cmd := &cobra.Command{
+		Use:   "link NAME",
+		Short: "print a one-time web sign-in link",
+		Long: `Print a one-time sign-in link for the web UI, and only the link, so that an
+admin can hand it over (or a script capture it). Opening it shows a button that
+signs in: a link previewer that fetches it uses nothing up.`,
+		Args: wantArgs(1, "one user NAME"),
+		RunE: func(_ *cobra.Command, rest []string) error { return env.usersLink(dbf, o, rest) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.base, "url", "", "the web UI's address as browsers reach it (default: HANSEI_URL, else http:// and the listen address)")
+	fs.DurationVar(&o.ttl, "ttl", sqldb.SignInLinkTTL, "how long the link stays valid, up to 168h")
+	fs.BoolVar(&o.json, "json", false, "print JSON: the user's name, the link and when it expires")
+	return cmd
+}
+
 // usersLink prints a one-time sign-in link, and only the link, so that an
 // admin can hand it over (or a script can capture it). Opening it shows a
 // button that signs in: a link previewer that fetches it uses nothing up.
-func (env *cli) usersLink(args []string) error {
-	fs := flag.NewFlagSet("users link", flag.ContinueOnError)
-	dbf := addDBFlags(fs)
-	base := fs.String("url", "", "the web UI's address as browsers reach it (default: HANSEI_URL, else http:// and the listen address)")
-	ttl := fs.Duration("ttl", sqldb.SignInLinkTTL, "how long the link stays valid, up to 168h")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 1, "one user NAME"); err != nil {
-		return err
-	}
-	if *ttl <= 0 || *ttl > sqldb.SessionLifetime {
-		return usageErrorf("--ttl %s is out of range; give a duration from 1s to 168h, such as 15m or 24h", *ttl)
+func (env *cli) usersLink(dbf *dbFlags, o usersLinkOptions, rest []string) error {
+	if o.ttl <= 0 || o.ttl > sqldb.SessionLifetime {
+		return usageErrorf("--ttl %s is out of range; give a duration from 1s to 168h, such as 15m or 24h", o.ttl)
 	}
 	db, cfg, err := dbf.open(env)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	link, err := env.srv().WebBase(*base, cfg.Addr)
+	link, err := env.srv().WebBase(o.base, cfg.Addr)
 	if err != nil {
 		return err
 	}
-	token, _, err := db.CreateSignInLink(env.ctx, rest[0], *ttl)
+	token, expires, err := db.CreateSignInLink(env.ctx, rest[0], o.ttl)
 	if err != nil {
 		return err
+	}
+	if o.json {
+		return printJSON(env.stdout, map[string]any{"name": rest[0], "url": server.SignInURL(link, token), "expires_at": expires})
 	}
 	fmt.Fprintln(env.stdout, server.SignInURL(link, token))
 	return nil
 }
 
+func (env *cli) usersTokenCmd(dbf *dbFlags) *cobra.Command {
+	var (
+		label  string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "token NAME",
+		Short: "make a new API token for a user; prints only the token",
+		Args:  wantArgs(1, "one user NAME"),
+		RunE:  func(_ *cobra.Command, rest []string) error { return env.usersToken(dbf, label, asJSON, rest) },
+	}
+	cmd.Flags().StringVar(&label, "label", "", `what the token is for, such as "deploy bot" (shown by users tokens)`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: the user's name, the label and the token")
+	return cmd
+}
+
 // usersToken prints a new API token for a user, and only the token.
-func (env *cli) usersToken(args []string) error {
-	fs := flag.NewFlagSet("users token", flag.ContinueOnError)
-	dbf := addDBFlags(fs)
-	label := fs.String("label", "", "what the token is for, such as \"deploy bot\" (shown by users tokens)")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 1, "one user NAME"); err != nil {
-		return err
-	}
+func (env *cli) usersToken(dbf *dbFlags, label string, asJSON bool, rest []string) error {
 	db, _, err := dbf.open(env)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	token, err := db.CreateToken(env.ctx, rest[0], *label)
+	token, err := db.CreateToken(env.ctx, rest[0], label)
 	if err != nil {
 		return err
+	}
+	if asJSON {
+		return printJSON(env.stdout, map[string]string{"name": rest[0], "label": label, "token": token})
 	}
 	fmt.Fprintln(env.stdout, token)
 	return nil
 }
 
-// usersTokens lists the API tokens, without their secrets.
-func (env *cli) usersTokens(args []string) error {
-	fs := flag.NewFlagSet("users tokens", flag.ContinueOnError)
-	dbf := addDBFlags(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if rest, err := parse(fs, args, env.stderr); err != nil {
-		return err
-	} else if err := wantArgs(fs, rest, 0, "no arguments"); err != nil {
-		return err
+func (env *cli) usersTokensCmd(dbf *dbFlags) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "tokens",
+		Short: "list the API tokens, without their secrets",
+		Args:  wantArgs(0, "no arguments"),
+		RunE:  func(*cobra.Command, []string) error { return env.usersTokens(dbf, asJSON) },
 	}
+	jsonFlag(cmd, &asJSON)
+	return cmd
+}
+
+// usersTokens lists the API tokens, without their secrets.
+func (env *cli) usersTokens(dbf *dbFlags, asJSON bool) error {
 	db, _, err := dbf.open(env)
 	if err != nil {
 		return err
@@ -281,35 +311,31 @@ func (env *cli) usersTokens(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		if tokens == nil {
 			tokens = []sqldb.TokenInfo{}
 		}
 		return printJSON(env.stdout, map[string]any{"items": tokens})
 	}
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(env.stdout)
 	fmt.Fprintln(tw, "ID\tUSER\tLABEL\tCREATED\tLAST USED")
 	for _, t := range tokens {
-		label := t.Label
-		if label == "" {
-			label = "-"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.User, label, env.formatTime(t.CreatedAt), env.formatTimePtr(t.LastUsedAt))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.User, orDash(t.Label), env.formatTime(t.CreatedAt), env.formatTimePtr(t.LastUsedAt))
 	}
 	return tw.Flush()
 }
 
+func (env *cli) usersRevokeTokenCmd(dbf *dbFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "revoke-token ID",
+		Short: "revoke an API token by the ID users tokens shows",
+		Args:  wantArgs(1, "one token ID (hansei users tokens lists them)"),
+		RunE:  func(_ *cobra.Command, rest []string) error { return env.usersRevokeToken(dbf, rest) },
+	}
+}
+
 // usersRevokeToken deletes an API token by the id that users tokens shows.
-func (env *cli) usersRevokeToken(args []string) error {
-	fs := flag.NewFlagSet("users revoke-token", flag.ContinueOnError)
-	dbf := addDBFlags(fs)
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 1, "one token ID (hansei users tokens lists them)"); err != nil {
-		return err
-	}
+func (env *cli) usersRevokeToken(dbf *dbFlags, rest []string) error {
 	id, err := strconv.ParseInt(rest[0], 10, 64)
 	if err != nil || id <= 0 {
 		return usageErrorf("%q is not a token ID; give the number in the ID column of hansei users tokens", rest[0])
