@@ -166,6 +166,7 @@ func TestLocalCommandsPrintJSON(t *testing.T) {
 		{[]string{"users", "link", "bob", "--json"}, []string{"name", "url", "expires_at"}},
 		{[]string{"users", "list", "--json"}, []string{"items"}},
 		{[]string{"users", "tokens", "--json"}, []string{"items"}},
+		{[]string{"users", "revoke-token", "1", "--json"}, []string{"revoked"}},
 	} {
 		r := runCLI(nil, append(tc.args, "--db", db)...)
 		var v map[string]any

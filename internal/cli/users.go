@@ -169,20 +169,23 @@ func (env *cli) usersList(dbf *dbFlags, asJSON bool) error {
 }
 
 func (env *cli) usersSetPasswordCmd(dbf *dbFlags) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "set-password NAME",
 		Short: "set a web sign-in password, read from standard input",
 		Long: `Set a user's password for the web UI, read from the first line of standard
 input (which keeps it out of the process list and the shell history), and sign
 that user's browsers out: printf '%s\n' "$PASSWORD" | hansei users set-password alice.`,
 		Args: wantArgs(1, "one user NAME (the password comes from standard input)"),
-		RunE: func(_ *cobra.Command, rest []string) error { return env.usersSetPassword(dbf, rest) },
+		RunE: func(_ *cobra.Command, rest []string) error { return env.usersSetPassword(dbf, asJSON, rest) },
 	}
+	jsonFlag(cmd, &asJSON)
+	return cmd
 }
 
 // usersSetPassword sets a user's web UI password, read from the first line
 // of standard input, and signs that user's browsers out.
-func (env *cli) usersSetPassword(dbf *dbFlags, rest []string) error {
+func (env *cli) usersSetPassword(dbf *dbFlags, asJSON bool, rest []string) error {
 	password, err := env.readPassword("set-password", rest[0])
 	if err != nil {
 		return err
@@ -197,6 +200,9 @@ func (env *cli) usersSetPassword(dbf *dbFlags, rest []string) error {
 	defer db.Close()
 	if err := db.SetPassword(env.ctx, rest[0], password); err != nil {
 		return err
+	}
+	if asJSON {
+		return printJSON(env.stdout, map[string]any{"name": rest[0], "password_set": true})
 	}
 	fmt.Fprintln(env.stdout, "password set for", rest[0])
 	return nil
@@ -326,16 +332,19 @@ func (env *cli) usersTokens(dbf *dbFlags, asJSON bool) error {
 }
 
 func (env *cli) usersRevokeTokenCmd(dbf *dbFlags) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "revoke-token ID",
 		Short: "revoke an API token by the ID users tokens shows",
 		Args:  wantArgs(1, "one token ID (hansei users tokens lists them)"),
-		RunE:  func(_ *cobra.Command, rest []string) error { return env.usersRevokeToken(dbf, rest) },
+		RunE:  func(_ *cobra.Command, rest []string) error { return env.usersRevokeToken(dbf, asJSON, rest) },
 	}
+	jsonFlag(cmd, &asJSON)
+	return cmd
 }
 
 // usersRevokeToken deletes an API token by the id that users tokens shows.
-func (env *cli) usersRevokeToken(dbf *dbFlags, rest []string) error {
+func (env *cli) usersRevokeToken(dbf *dbFlags, asJSON bool, rest []string) error {
 	id, err := strconv.ParseInt(rest[0], 10, 64)
 	if err != nil || id <= 0 {
 		return usageErrorf("%q is not a token ID; give the number in the ID column of hansei users tokens", rest[0])
@@ -347,6 +356,9 @@ func (env *cli) usersRevokeToken(dbf *dbFlags, rest []string) error {
 	defer db.Close()
 	if err := db.RevokeToken(env.ctx, id); err != nil {
 		return err
+	}
+	if asJSON {
+		return printJSON(env.stdout, map[string]int64{"revoked": id})
 	}
 	fmt.Fprintln(env.stdout, "revoked API token", id)
 	return nil
