@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hansei-dev/hansei/internal/cli"
 )
 
 // TestInvalidConfigStopsStartup checks that a mistake in the config file
@@ -142,9 +143,8 @@ func TestConfigProblemsAllAtOnce(t *testing.T) {
 	if printed.String() != want {
 		t.Errorf("printed:\n%s\nwant:\n%s", printed.String(), want)
 	}
-	var ue *usageError
-	if errors.As(err, &ue) {
-		t.Error("a configuration problem exits with status 2, the status of a mistaken command line; want 1")
+	if code := cli.ExitCode(err); code != 1 {
+		t.Errorf("a configuration problem exits with status %d; want 1 (2 is for a mistaken command line)", code)
 	}
 	if stdout.Len() != 0 {
 		t.Errorf("printed on stdout: %q", stdout.String())

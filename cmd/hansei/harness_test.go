@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hansei-dev/hansei/client"
+	"github.com/hansei-dev/hansei/internal/app"
+	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
 )
 
@@ -203,4 +205,10 @@ func clientRequest(method, path string) client.Request {
 func sqldbtestPostgres(t *testing.T) (string, bool) {
 	pg, ok := sqldbtest.Postgres(t)
 	return pg.DSN, ok
+}
+
+// usersOf is the use cases on users over db, acting as the console
+// (app.Console), for tests that look behind the command line.
+func usersOf(db *sqldb.DB) *app.Users {
+	return app.New(app.Config{Store: db, Now: db.Now}).Users
 }

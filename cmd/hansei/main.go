@@ -4,10 +4,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/hansei-dev/hansei/internal/cli"
 )
 
 func main() {
@@ -15,10 +16,7 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		printError(os.Stderr, err)
-		var ue *usageError
-		if errors.As(err, &ue) {
-			os.Exit(2)
-		}
-		os.Exit(1)
+		stop()
+		os.Exit(cli.ExitCode(err))
 	}
 }

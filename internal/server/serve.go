@@ -1,9 +1,11 @@
-package main
+// Package server is the composition root: it builds the store, the web
+// server, the scheduler, the notifier and the listeners from the
+// configuration, and runs them until the context ends.
+package server
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -20,10 +22,10 @@ import (
 	"github.com/hansei-dev/hansei/internal/web"
 )
 
-// loadConfig reads the config file and environment, then applies the flags
+// LoadConfig reads the config file and environment, then applies the flags
 // that were set: flags win over HANSEI_* variables, which win over the file.
 // config.Load is the one reader of the server's environment.
-func (env *cli) loadConfig(path, addr, db string) (config.Config, error) {
+func (env *Env) LoadConfig(path, addr, db string) (config.Config, error) {
 	cfg, err := config.Load(path, env.getenv)
 	if err != nil {
 		return cfg, err
@@ -37,8 +39,8 @@ func (env *cli) loadConfig(path, addr, db string) (config.Config, error) {
 	return cfg, nil
 }
 
-// openDB opens and migrates the configured database.
-func (env *cli) openDB(cfg config.Config) (*sqldb.DB, error) {
+// OpenDB opens and migrates the configured database.
+func (env *Env) OpenDB(cfg config.Config) (*sqldb.DB, error) {
 	db, err := sqldb.Open(env.ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", redact(cfg.DB), err)
@@ -55,6 +57,24 @@ func (env *cli) openDB(cfg config.Config) (*sqldb.DB, error) {
 	return db, nil
 }
 
+// Console is the use cases over the configured database, for the commands
+// that work on it directly (hansei users …): they act as app.Console().
+// Close closes the database.
+type Console struct {
+	*app.App
+	Close func() error
+}
+
+// OpenConsole opens cfg's database for the console commands.
+func (env *Env) OpenConsole(cfg config.Config) (Console, error) {
+	db, err := env.OpenDB(cfg)
+	if err != nil {
+		return Console{}, err
+	}
+	a := app.New(app.Config{Store: db, Scales: cfg.Scales, LintRules: cfg.Lint, Now: db.Now})
+	return Console{App: a, Close: db.Close}, nil
+}
+
 // redact hides a password in a database URL before it is printed.
 func redact(dsn string) string {
 	if i := strings.Index(dsn, "://"); i >= 0 {
@@ -67,26 +87,23 @@ func redact(dsn string) string {
 	return dsn
 }
 
-func (env *cli) serve(args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fs.String("addr", "", "listen address (HANSEI_ADDR; default 127.0.0.1:8080)")
-	dbFlag := fs.String("db", "", "database: a file path, sqlite:PATH or postgres://… (HANSEI_DB; default hansei.db)")
-	configPath := fs.String("config", "", "config file (HANSEI_CONFIG): scales, glossary")
-	publicAddr := fs.String("public-addr", "", "also serve the public status page, and nothing else, here (HANSEI_PUBLIC_ADDR; status.public_addr)")
-	if rest, err := parse(fs, args, env.stderr); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return usageErrorf("serve takes no arguments, got %q", rest)
-	}
-	cfg, err := env.loadConfig(*configPath, *addr, *dbFlag)
+// Options are what the command line says about the server; an empty
+// field leaves the setting to the environment and the config file.
+type Options struct {
+	Config, Addr, DB, PublicAddr string
+}
+
+// Serve runs everything until the context ends, then stops cleanly.
+func (env *Env) Serve(o Options) error {
+	cfg, err := env.LoadConfig(o.Config, o.Addr, o.DB)
 	if err != nil {
 		return err
 	}
-	if *publicAddr != "" {
-		cfg.Status.PublicAddr = *publicAddr
+	if o.PublicAddr != "" {
+		cfg.Status.PublicAddr = o.PublicAddr
 	}
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	db, err := env.openDB(cfg)
+	db, err := env.OpenDB(cfg)
 	if err != nil {
 		return err
 	}
@@ -141,7 +158,7 @@ func (env *cli) serve(args []string) error {
 			// The browser needs an address it can open: the configured
 			// url (HANSEI_URL) if the operator set one, else the listener
 			// with a wildcard host made local.
-			base, err := env.webBase("", cfg.URL, ln.Addr().String())
+			base, err := env.WebBase("", cfg.URL, ln.Addr().String())
 			if err != nil {
 				base = url
 			}
@@ -152,7 +169,7 @@ Open the web UI and sign in as admin with this one-time link:
 
   (it works once, within %d hours; then set a password with
    hansei users set-password admin, or make a new link with hansei users link admin)
-`, signInURL(base, firstLink), int(firstLinkTTL.Hours()))
+`, SignInURL(base, firstLink), int(firstLinkTTL.Hours()))
 		}
 		fmt.Fprintf(env.stdout, `
 The API token of admin, shown only this once:
@@ -217,7 +234,7 @@ func listenPublic(c config.Status) (net.Listener, error) {
 // statusConfig is the status page's settings for the web layer. Its URL
 // is the configured one, else the public listener's, else the web UI's
 // (webURL, the configured url, or the main listener).
-func (env *cli) statusConfig(c config.Status, webURL string, main, public net.Listener) web.StatusConfig {
+func (env *Env) statusConfig(c config.Status, webURL string, main, public net.Listener) web.StatusConfig {
 	base := c.URL
 	if base == "" && public != nil {
 		host, port, _ := net.SplitHostPort(public.Addr().String())
@@ -227,7 +244,7 @@ func (env *cli) statusConfig(c config.Status, webURL string, main, public net.Li
 		base = "http://" + net.JoinHostPort(host, port)
 	}
 	if base == "" {
-		base, _ = env.webBase("", webURL, main.Addr().String())
+		base, _ = env.WebBase("", webURL, main.Addr().String())
 	}
 	return web.StatusConfig{Name: c.Name, URL: base, Language: c.Language, RateLimit: c.RateLimit, MaxInFlight: c.MaxInFlight}
 }
@@ -278,40 +295,27 @@ func expireKeys(ctx context.Context, db *sqldb.DB, log *slog.Logger) {
 	}
 }
 
-func (env *cli) migrate(args []string) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	dbFlag := fs.String("db", "", "database (HANSEI_DB; default hansei.db)")
-	configPath := fs.String("config", "", "config file (HANSEI_CONFIG)")
-	if _, err := parse(fs, args, env.stderr); err != nil {
-		return err
-	}
-	cfg, err := env.loadConfig(*configPath, "", *dbFlag)
+// Migrate brings the database schema up to date and returns the names of
+// the migrations it applied.
+func (env *Env) Migrate(configPath, dbPath string) ([]string, error) {
+	cfg, err := env.LoadConfig(configPath, "", dbPath)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	db, err := sqldb.Open(env.ctx, cfg.DB)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer db.Close()
-	applied, err := db.Migrate(env.ctx)
-	if err != nil {
-		return err
-	}
-	if len(applied) == 0 {
-		fmt.Fprintln(env.stdout, "the database schema is up to date")
-	}
-	for _, name := range applied {
-		fmt.Fprintln(env.stdout, "applied", name)
-	}
-	return nil
+	return db.Migrate(env.ctx)
 }
 
-// clockKey carries a replacement clock in the context given to run. Only
-// tests set it, to move time through intent windows without sleeping.
-type clockKey struct{}
+// ClockKey carries a replacement clock, a func() time.Time, in the context
+// given to the server. Only tests set it, to move time through intent
+// windows without sleeping.
+type ClockKey struct{}
 
 func clockFrom(ctx context.Context) func() time.Time {
-	now, _ := ctx.Value(clockKey{}).(func() time.Time)
+	now, _ := ctx.Value(ClockKey{}).(func() time.Time)
 	return now
 }

@@ -1,24 +1,40 @@
-package main
+package cli
 
 import (
-	"flag"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
+
+func (env *cli) reviewCmd() *cobra.Command {
+	var (
+		due    string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "review [today|tomorrow|DATE] [outcome ID OUTCOME [\"NOTE\"]]",
+		Short: "a review's agenda by owner, or record an outcome",
+		Long: `Print the agenda of a remediation review by owner: what is due or untouched for
+a while. With "outcome", record what the review decided for remediation ID:
+on_track, at_risk, blocked, done or reschedule (with --due).`,
+		Example: `  hansei review tomorrow
+  hansei review 2026-12-02 outcome 7 on_track "backoff merged, rollout Friday"
+  hansei review 2026-12-02 outcome 8 reschedule --due 2026-12-20`,
+		Args: argsBetween(0, 5, `a DATE, perhaps followed by: outcome ID OUTCOME "NOTE"`),
+		RunE: func(_ *cobra.Command, rest []string) error { return env.review(due, asJSON, rest) },
+	}
+	cmd.Flags().StringVar(&due, "due", "", "reschedule: the new due date, YYYY-MM-DD")
+	jsonFlag(cmd, &asJSON)
+	return cmd
+}
 
 // review prints a review's agenda by owner, or records an outcome:
 //
 //	hansei review tomorrow
 //	hansei review 2026-12-02 outcome 7 on_track "backoff merged, rollout Friday"
-func (env *cli) review(args []string) error {
-	fs := flag.NewFlagSet("review", flag.ContinueOnError)
-	due := fs.String("due", "", "reschedule: the new due date, YYYY-MM-DD")
-	asJSON := fs.Bool("json", false, "print JSON")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
+func (env *cli) review(due string, asJSON bool, rest []string) error {
 	date := "today"
 	if len(rest) > 0 {
 		date = rest[0]
@@ -39,11 +55,11 @@ func (env *cli) review(args []string) error {
 		if len(rest) == 5 {
 			note = rest[4]
 		}
-		r, err := c.RecordOutcome(env.ctx, date, id, rest[3], note, *due)
+		r, err := c.RecordOutcome(env.ctx, date, id, rest[3], note, due)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
+		if asJSON {
 			return printJSON(env.stdout, r)
 		}
 		env.printRemediation(r)
@@ -53,7 +69,7 @@ func (env *cli) review(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return printJSON(env.stdout, agenda)
 	}
 	fmt.Fprintf(env.stdout, "Review of %s", agenda.Date)

@@ -1,17 +1,49 @@
-package main
+package cli
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
+// The output helpers: --json, times in the viewer's zone, tables.
+
+// jsonFlag adds --json, which prints what the command prints as JSON.
+func jsonFlag(cmd *cobra.Command, asJSON *bool) {
+	cmd.Flags().BoolVar(asJSON, "json", false, "print JSON")
+}
+
+// printJSON prints v as indented JSON.
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// printJSONLine prints v as JSON on one line, for streams that a program
+// reads line by line (JSON Lines).
+func printJSONLine(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// newTable starts a table of columns aligned with spaces; Flush prints it.
+func newTable(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+}
+
+// orDash shows an empty value as "-", so that table columns stay aligned.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // location is the viewer's time zone: TZ if set, else the system's.

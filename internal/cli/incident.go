@@ -1,17 +1,16 @@
-package main
+package cli
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/spf13/cobra"
 )
 
 // apiClient returns a client for HANSEI_URL with HANSEI_TOKEN.
@@ -31,6 +30,7 @@ func (env *cli) apiClient() (*client.Client, error) {
 type stringList []string
 
 func (l *stringList) String() string { return strings.Join(*l, ",") }
+func (l *stringList) Type() string   { return "strings" }
 func (l *stringList) Set(v string) error {
 	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -40,12 +40,9 @@ func (l *stringList) Set(v string) error {
 	return nil
 }
 
-// incidentArg reads a command's one positional argument, an incident
+// incidentArg reads a command's first positional argument, an incident
 // number, and returns it with a client for the server.
-func (env *cli) incidentArg(fs *flag.FlagSet, rest []string) (int64, *client.Client, error) {
-	if err := wantArgs(fs, rest, 1, "an incident NUMBER"); err != nil {
-		return 0, nil, err
-	}
+func (env *cli) incidentArg(rest []string) (int64, *client.Client, error) {
 	n, err := parseNumber(rest[0])
 	if err != nil {
 		return 0, nil, err
@@ -62,59 +59,56 @@ func parseNumber(s string) (int64, error) {
 	return n, nil
 }
 
-func (env *cli) incident(args []string) error {
-	if len(args) == 0 {
-		return usageErrorf("incident needs a subcommand: declare, list, show, note, severity, status, role, join, timeline, update or affects")
+func (env *cli) incidentCmd() *cobra.Command {
+	cmd := group("incident", "declare, follow and change incidents", "incidents")
+	cmd.AddCommand(env.incidentDeclareCmd(), env.incidentListCmd(), env.incidentShowCmd(), env.incidentTimelineCmd())
+	for _, sub := range []string{"note", "severity", "status", "role", "join"} {
+		cmd.AddCommand(env.incidentChangeCmd(sub))
 	}
-	sub, rest := args[0], args[1:]
-	switch sub {
-	case "declare":
-		return env.incidentDeclare(rest)
-	case "list":
-		return env.incidentList(rest)
-	case "show":
-		return env.incidentShow(rest)
-	case "timeline":
-		return env.incidentTimeline(rest)
-	case "note", "severity", "status", "role", "join":
-		return env.incidentChange(sub, rest)
-	case "update": // status.go
-		return env.incidentUpdate(rest)
-	case "affects":
-		return env.incidentAffects(rest)
-	}
-	return usageErrorf("unknown incident subcommand %q; use declare, list, show, note, severity, status, role, join, timeline, update or affects", sub)
+	cmd.AddCommand(env.incidentUpdateCmd(), env.incidentAffectsCmd()) // status.go
+	return cmd
 }
 
-func (env *cli) incidentDeclare(args []string) error {
-	fs := flag.NewFlagSet("incident declare", flag.ContinueOnError)
-	severity := fs.String("severity", "", "severity level from the scale, such as SEV2 (required; see `hansei scales`)")
-	summary := fs.String("summary", "", "what is known so far")
-	commander := fs.String("commander", "", "user name of the incident commander (default: you)")
-	restricted := fs.Bool("restricted", false, "only members and admins may read it")
-	asJSON := fs.Bool("json", false, "print JSON")
-	var services stringList
-	fs.Var(&services, "service", "affected service (repeat, or comma-separate)")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
+// declareOptions are the flags of incident declare.
+type declareOptions struct {
+	severity, summary, commander string
+	restricted, json             bool
+	services                     stringList
+}
+
+func (env *cli) incidentDeclareCmd() *cobra.Command {
+	var o declareOptions
+	cmd := &cobra.Command{
+		Use:     "declare TITLE --severity LEVEL",
+		Short:   "declare an incident",
+		Example: `  hansei incident declare --severity SEV2 --service checkout "Checkout failing"`,
+		Args:    wantArgs(1, `one TITLE in quotes, such as "Checkout failing"`),
+		RunE:    func(_ *cobra.Command, rest []string) error { return env.incidentDeclare(o, rest) },
 	}
-	if err := wantArgs(fs, rest, 1, `one TITLE in quotes, such as "Checkout failing"`); err != nil {
-		return err
-	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.severity, "severity", "", "severity level from the scale, such as SEV2 (required; see hansei scales)")
+	fs.StringVar(&o.summary, "summary", "", "what is known so far")
+	fs.StringVar(&o.commander, "commander", "", "user name of the incident commander (default: you)")
+	fs.BoolVar(&o.restricted, "restricted", false, "only members and admins may read it")
+	fs.BoolVar(&o.json, "json", false, "print JSON")
+	fs.Var(&o.services, "service", "affected service (repeat, or comma-separate)")
+	return cmd
+}
+
+func (env *cli) incidentDeclare(o declareOptions, rest []string) error {
 	c, err := env.apiClient()
 	if err != nil {
 		return err
 	}
-	req := client.DeclareRequest{Title: rest[0], Severity: *severity, Summary: *summary, Services: services, Commander: *commander}
-	if *restricted {
+	req := client.DeclareRequest{Title: rest[0], Severity: o.severity, Summary: o.summary, Services: o.services, Commander: o.commander}
+	if o.restricted {
 		req.Visibility = string(hansei.VisibilityRestricted)
 	}
 	inc, err := c.Declare(env.ctx, req)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if o.json {
 		return printJSON(env.stdout, inc)
 	}
 	fmt.Fprintf(env.stdout, "Declared %s: %s\n", inc.Ref, inc.Title)
@@ -138,18 +132,28 @@ func (env *cli) printSeverity(c *client.Client, key string) {
 	fmt.Fprintf(env.stdout, "Severity:  %s\n", key)
 }
 
-func (env *cli) incidentList(args []string) error {
-	fs := flag.NewFlagSet("incident list", flag.ContinueOnError)
-	var o client.ListOptions
+func (env *cli) incidentListCmd() *cobra.Command {
+	var (
+		o      client.ListOptions
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "list incidents, newest first",
+		Args:  wantArgs(0, "no arguments (filter with flags, such as --q checkout)"),
+		RunE:  func(*cobra.Command, []string) error { return env.incidentList(o, asJSON) },
+	}
+	fs := cmd.Flags()
 	fs.StringVar(&o.Status, "status", "", "investigating, identified, monitoring, resolved or closed")
 	fs.StringVar(&o.Severity, "severity", "", "a severity level, such as SEV1")
 	fs.StringVar(&o.Q, "q", "", "words to search for in titles and summaries")
 	fs.StringVar(&o.Cursor, "cursor", "", "next_cursor of a previous page")
 	fs.IntVar(&o.Limit, "limit", 50, "incidents per page (1-200)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args, env.stderr); err != nil {
-		return err
-	}
+	jsonFlag(cmd, &asJSON)
+	return cmd
+}
+
+func (env *cli) incidentList(o client.ListOptions, asJSON bool) error {
 	c, err := env.apiClient()
 	if err != nil {
 		return err
@@ -158,14 +162,14 @@ func (env *cli) incidentList(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return printJSON(env.stdout, list)
 	}
 	if len(list.Items) == 0 {
 		fmt.Fprintln(env.stdout, "no incidents match")
 		return nil
 	}
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(env.stdout)
 	fmt.Fprintln(tw, "INCIDENT\tSEVERITY\tSTATUS\tCOMMANDER\tDECLARED\tTITLE")
 	for _, inc := range list.Items {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", inc.Ref, inc.Severity, inc.Status, inc.Roles[hansei.RoleCommander],
@@ -180,14 +184,20 @@ func (env *cli) incidentList(args []string) error {
 	return nil
 }
 
-func (env *cli) incidentShow(args []string) error {
-	fs := flag.NewFlagSet("incident show", flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "print JSON")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
+func (env *cli) incidentShowCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show N",
+		Short: "an incident: state, roles, key times, open intents, recent timeline",
+		Args:  wantArgs(1, "an incident NUMBER"),
+		RunE:  func(_ *cobra.Command, rest []string) error { return env.incidentShow(asJSON, rest) },
 	}
-	n, c, err := env.incidentArg(fs, rest)
+	jsonFlag(cmd, &asJSON)
+	return cmd
+}
+
+func (env *cli) incidentShow(asJSON bool, rest []string) error {
+	n, c, err := env.incidentArg(rest)
 	if err != nil {
 		return err
 	}
@@ -195,7 +205,7 @@ func (env *cli) incidentShow(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return printJSON(env.stdout, inc)
 	}
 	w := env.stdout
@@ -247,32 +257,42 @@ func (env *cli) incidentShow(args []string) error {
 	return nil
 }
 
-func (env *cli) incidentTimeline(args []string) error {
-	fs := flag.NewFlagSet("incident timeline", flag.ContinueOnError)
-	after := fs.Int64("after", 0, "show events after this seq")
-	asJSON := fs.Bool("json", false, "print JSON (one page of --limit events)")
-	limit := fs.Int("limit", 1000, "events per request")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
+func (env *cli) incidentTimelineCmd() *cobra.Command {
+	var (
+		after  int64
+		limit  int
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "timeline N",
+		Short: "every event of an incident, in order",
+		Args:  wantArgs(1, "an incident NUMBER"),
+		RunE:  func(_ *cobra.Command, rest []string) error { return env.incidentTimeline(after, limit, asJSON, rest) },
 	}
-	n, c, err := env.incidentArg(fs, rest)
+	cmd.Flags().Int64Var(&after, "after", 0, "show events after this seq")
+	cmd.Flags().IntVar(&limit, "limit", 1000, "events per request")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (one page of --limit events)")
+	return cmd
+}
+
+func (env *cli) incidentTimeline(after int64, limit int, asJSON bool, rest []string) error {
+	n, c, err := env.incidentArg(rest)
 	if err != nil {
 		return err
 	}
 	for {
-		page, err := c.Timeline(env.ctx, n, *after, *limit)
+		page, err := c.Timeline(env.ctx, n, after, limit)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
+		if asJSON {
 			return printJSON(env.stdout, page)
 		}
 		env.printEvents(env.stdout, page.Items)
 		if page.NextCursor == "" || len(page.Items) == 0 {
 			return nil
 		}
-		*after = page.Items[len(page.Items)-1].Seq
+		after = page.Items[len(page.Items)-1].Seq
 	}
 }
 
@@ -282,33 +302,48 @@ func (env *cli) printEvents(w io.Writer, events []hansei.Event) {
 	}
 }
 
-// incidentChange runs the commands that change an incident:
+// changeOptions are the flags of the commands that change an incident.
+type changeOptions struct {
+	reason, message, user string
+	json                  bool
+}
+
+// incidentChangeCmd makes the commands that change an incident:
 //
 //	note N TEXT · severity N LEVEL --reason R · status N STATUS [--message M]
 //	role N ROLE USER · join N [--user U]
-func (env *cli) incidentChange(sub string, args []string) error {
-	fs := flag.NewFlagSet("incident "+sub, flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "print JSON")
-	reason := fs.String("reason", "", "why the severity changes (required for severity)")
-	message := fs.String("message", "", "what changed (for status)")
-	user := fs.String("user", "", "who joins (for join; default: you)")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	want := map[string]struct {
-		n    int
-		what string
+func (env *cli) incidentChangeCmd(sub string) *cobra.Command {
+	var o changeOptions
+	spec := map[string]struct {
+		use, short string
+		n          int
+		what       string
 	}{
-		"note":     {2, `NUMBER and "TEXT"`},
-		"severity": {2, "NUMBER and LEVEL (and --reason)"},
-		"status":   {2, "NUMBER and STATUS"},
-		"role":     {3, "NUMBER, ROLE and USER"},
-		"join":     {1, "NUMBER"},
+		"note":     {`note N "TEXT"`, "add a note to the timeline", 2, `NUMBER and "TEXT"`},
+		"severity": {"severity N LEVEL --reason R", "change the severity, saying why", 2, "NUMBER and LEVEL (and --reason)"},
+		"status":   {"status N STATUS", "move to investigating, identified, monitoring or resolved", 2, "NUMBER and STATUS"},
+		"role":     {"role N ROLE USER", "give a role (commander, communications, scribe, …) to a user", 3, "NUMBER, ROLE and USER"},
+		"join":     {"join N", "join as a responder (or add --user)", 1, "NUMBER"},
 	}[sub]
-	if err := wantArgs(fs, rest, want.n, want.what); err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   spec.use,
+		Short: spec.short,
+		Args:  wantArgs(spec.n, spec.what),
+		RunE:  func(_ *cobra.Command, rest []string) error { return env.incidentChange(sub, o, rest) },
 	}
+	switch sub {
+	case "severity":
+		cmd.Flags().StringVar(&o.reason, "reason", "", "why the severity changes (required)")
+	case "status":
+		cmd.Flags().StringVar(&o.message, "message", "", "what changed")
+	case "join":
+		cmd.Flags().StringVar(&o.user, "user", "", "who joins (default: you)")
+	}
+	jsonFlag(cmd, &o.json)
+	return cmd
+}
+
+func (env *cli) incidentChange(sub string, o changeOptions, rest []string) error {
 	n, err := parseNumber(rest[0])
 	if err != nil {
 		return err
@@ -322,55 +357,25 @@ func (env *cli) incidentChange(sub string, args []string) error {
 	case "note":
 		inc, err = c.AddNote(env.ctx, n, rest[1])
 	case "severity":
-		if *reason == "" {
+		if o.reason == "" {
 			return usageErrorf("incident severity needs --reason: say why the severity changes")
 		}
-		inc, err = c.ChangeSeverity(env.ctx, n, rest[1], *reason)
+		inc, err = c.ChangeSeverity(env.ctx, n, rest[1], o.reason)
 	case "status":
-		inc, err = c.ChangeStatus(env.ctx, n, rest[1], *message)
+		inc, err = c.ChangeStatus(env.ctx, n, rest[1], o.message)
 	case "role":
 		inc, err = c.AssignRole(env.ctx, n, rest[1], rest[2])
 	case "join":
-		inc, err = c.Join(env.ctx, n, *user)
+		inc, err = c.Join(env.ctx, n, o.user)
 	}
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if o.json {
 		return printJSON(env.stdout, inc)
 	}
 	for _, e := range inc.Events {
 		fmt.Fprintf(env.stdout, "%s #%d %s\n", inc.Ref, e.Seq, hansei.DescribeEvent(e))
-	}
-	return nil
-}
-
-func (env *cli) scales(args []string) error {
-	fs := flag.NewFlagSet("scales", flag.ContinueOnError)
-	lang := fs.String("lang", "", "language of names and definitions, such as ja or de")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args, env.stderr); err != nil {
-		return err
-	}
-	c, err := env.apiClient()
-	if err != nil {
-		return err
-	}
-	s, err := c.Scales(env.ctx, *lang)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return printJSON(env.stdout, s)
-	}
-	for _, sc := range []hansei.Scale{s.Severity, s.Priority} {
-		fmt.Fprintf(env.stdout, "%s\n", strings.ToUpper(sc.Kind))
-		for _, l := range sc.Levels {
-			fmt.Fprintf(env.stdout, "  %s  %s: %s\n", l.Key, l.Name, l.Definition)
-			if l.Response != "" {
-				fmt.Fprintf(env.stdout, "        response: %s\n", l.Response)
-			}
-		}
 	}
 	return nil
 }

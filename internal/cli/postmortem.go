@@ -1,8 +1,7 @@
-package main
+package cli
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,22 +13,53 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/spf13/cobra"
 )
 
+// postmortemOptions are the flags of postmortem.
+type postmortemOptions struct {
+	override, reason string
+	edit, json       bool
+}
+
+func (env *cli) postmortemCmd() *cobra.Command {
+	var o postmortemOptions
+	cmd := &cobra.Command{
+		Use:   "postmortem N [ACTION [ARGS]]",
+		Short: "write, review and publish an incident's postmortem",
+		Long: `Show an incident's postmortem, or act on it:
+
+  create                      start the postmortem of a resolved incident
+  edit                        open $EDITOR on the sections as Markdown
+  set SECTION "TEXT"          write one section (` + strings.Join(hansei.SectionKeys(), ", ") + `)
+  reviewers alice,bob         who must approve it
+  highlight 5,8               timeline events to show beside it
+  lint                        blameless-language and precision findings
+  submit · approve            ask for review · approve as a reviewer
+  publish [--override WHY]    publish (override blocking lint findings, saying why)
+  amend --reason WHY          revise a published postmortem
+  export                      print it as Markdown`,
+		Example: `  hansei postmortem 42 create
+  hansei postmortem 42 set impact "Card payments failed for 14 minutes"
+  hansei postmortem 42 publish`,
+		Args: func(cmd *cobra.Command, rest []string) error {
+			if len(rest) == 0 {
+				return usageErrorf("postmortem needs an incident NUMBER, then one of: create, edit, set, reviewers, highlight, lint, submit, approve, publish, amend, export")
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, rest []string) error { return env.postmortem(o, rest) },
+	}
+	fs := cmd.Flags()
+	fs.BoolVar(&o.json, "json", false, "print JSON")
+	fs.StringVar(&o.override, "override", "", "publish: why to publish over blocking lint findings")
+	fs.StringVar(&o.reason, "reason", "", "amend: why the published postmortem is revised")
+	fs.BoolVar(&o.edit, "edit", false, "open $EDITOR on the sections (the same as the edit action)")
+	return cmd
+}
+
 // postmortem runs `hansei postmortem N [ACTION …]`.
-func (env *cli) postmortem(args []string) error {
-	fs := flag.NewFlagSet("postmortem", flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "print JSON")
-	override := fs.String("override", "", "publish: why to publish over blocking lint findings")
-	reason := fs.String("reason", "", "amend: why the published postmortem is revised")
-	edit := fs.Bool("edit", false, "open $EDITOR on the sections (the same as the edit action)")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	if len(rest) == 0 {
-		return usageErrorf("postmortem needs an incident NUMBER, then one of: create, edit, set, reviewers, highlight, lint, submit, approve, publish, amend, export")
-	}
+func (env *cli) postmortem(o postmortemOptions, rest []string) error {
 	n, err := parseNumber(rest[0])
 	if err != nil {
 		return err
@@ -42,7 +72,7 @@ func (env *cli) postmortem(args []string) error {
 	if len(params) > 0 {
 		action, params = params[0], params[1:]
 	}
-	if *edit {
+	if o.edit {
 		action = "edit"
 	}
 	var pm client.Postmortem
@@ -78,20 +108,23 @@ func (env *cli) postmortem(args []string) error {
 		}
 		pm, err = c.PatchPostmortem(env.ctx, n, map[string]any{"highlights": seqs})
 	case "lint":
-		return env.printLint(c, n, *asJSON)
+		return env.printLint(c, n, o.json)
 	case "submit", "approve":
 		pm, err = c.PostmortemAction(env.ctx, n, action, nil)
 	case "publish":
-		pm, err = c.PostmortemAction(env.ctx, n, action, map[string]string{"override": *override})
+		pm, err = c.PostmortemAction(env.ctx, n, action, map[string]string{"override": o.override})
 	case "amend":
-		if *reason == "" {
+		if o.reason == "" {
 			return usageErrorf("postmortem N amend needs --reason: say why the published postmortem is revised")
 		}
-		pm, err = c.PostmortemAction(env.ctx, n, action, map[string]string{"reason": *reason})
+		pm, err = c.PostmortemAction(env.ctx, n, action, map[string]string{"reason": o.reason})
 	case "export":
 		md, err := c.ExportPostmortem(env.ctx, n)
 		if err != nil {
 			return err
+		}
+		if o.json {
+			return printJSON(env.stdout, map[string]any{"incident": n, "markdown": md})
 		}
 		_, err = io.WriteString(env.stdout, md)
 		return err
@@ -101,7 +134,7 @@ func (env *cli) postmortem(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if o.json {
 		return printJSON(env.stdout, pm)
 	}
 	env.printPostmortem(pm)
@@ -262,19 +295,31 @@ func readSections(path string) (map[string]string, error) {
 	return out, sc.Err()
 }
 
+// whyOptions are the flags of why.
+type whyOptions struct {
+	parent int64
+	factor string
+	json   bool
+}
+
+func (env *cli) whyCmd() *cobra.Command {
+	var o whyOptions
+	cmd := &cobra.Command{
+		Use:     `why N "QUESTION" "ANSWER"`,
+		Short:   "add a question and its answer to the postmortem's why-tree",
+		Example: `  hansei why 42 --parent 1 --factor capacity "Why was the pool exhausted?" "Retries tripled the load."`,
+		Args:    wantArgs(3, `an incident NUMBER, a "QUESTION" and an "ANSWER"`),
+		RunE:    func(_ *cobra.Command, rest []string) error { return env.why(o, rest) },
+	}
+	fs := cmd.Flags()
+	fs.Int64Var(&o.parent, "parent", 0, "the node this answers under (default: a new root)")
+	fs.StringVar(&o.factor, "factor", "", "mark it a contributing factor: "+strings.Join(hansei.FactorCategories(), ", "))
+	jsonFlag(cmd, &o.json)
+	return cmd
+}
+
 // why adds a node to the why-tree: hansei why N [--parent ID] "question" "answer".
-func (env *cli) why(args []string) error {
-	fs := flag.NewFlagSet("why", flag.ContinueOnError)
-	parent := fs.Int64("parent", 0, "the node this answers under (default: a new root)")
-	factor := fs.String("factor", "", "mark it a contributing factor: "+strings.Join(hansei.FactorCategories(), ", "))
-	asJSON := fs.Bool("json", false, "print JSON")
-	rest, err := parse(fs, args, env.stderr)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, rest, 3, `an incident NUMBER, a "QUESTION" and an "ANSWER"`); err != nil {
-		return err
-	}
+func (env *cli) why(o whyOptions, rest []string) error {
 	n, err := parseNumber(rest[0])
 	if err != nil {
 		return err
@@ -283,15 +328,15 @@ func (env *cli) why(args []string) error {
 	if err != nil {
 		return err
 	}
-	req := client.WhyRequest{Parent: *parent, Question: rest[1], Answer: rest[2]}
-	if *factor != "" {
-		req.Factor = factor
+	req := client.WhyRequest{Parent: o.parent, Question: rest[1], Answer: rest[2]}
+	if o.factor != "" {
+		req.Factor = &o.factor
 	}
 	pm, err := c.AddWhy(env.ctx, n, req)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if o.json {
 		return printJSON(env.stdout, pm)
 	}
 	env.printPostmortem(pm)

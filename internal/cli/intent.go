@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/client"
+	"github.com/spf13/cobra"
+)
+
+// intentOptions are the flags of intent.
+type intentOptions struct {
+	standDown, action, info, ackFrom string
+	window                           time.Duration
+	json                             bool
+}
+
+func (env *cli) intentCmd() *cobra.Command {
+	var o intentOptions
+	cmd := &cobra.Command{
+		Use:   `intent N --stand-down|--action|--info "TEXT"`,
+		Short: "state an intent that others acknowledge or object to in a window",
+		Long: `State an intent in an incident: that you wish to stand down, an action you are
+about to take, or information others must confirm they heard. Others acknowledge
+(hansei ack ID) or object (hansei object ID --reason R) within the window;
+silence is not consent.`,
+		Example: `  hansei intent 42 --stand-down "travel to a medical appointment"
+  hansei intent 42 --action "roll back payments to 4.1" --window 10m --ack-from all`,
+		Args: wantArgs(1, "an incident NUMBER and one of --stand-down, --action or --info \"text\""),
+		RunE: func(_ *cobra.Command, rest []string) error { return env.intent(o, rest) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.standDown, "stand-down", "", "state that you wish to stand down, and why")
+	fs.StringVar(&o.action, "action", "", "state an action you are about to take")
+	fs.StringVar(&o.info, "info", "", "state information others must confirm they heard")
+	fs.StringVar(&o.ackFrom, "ack-from", "", "who must acknowledge: commander (default), any or all")
+	fs.DurationVar(&o.window, "window", 0, "objection window, such as 10m (default from the server, 5m built in)")
+	jsonFlag(cmd, &o.json)
+	return cmd
+}
+
+// intent states an intent: hansei intent N --stand-down "text".
+func (env *cli) intent(o intentOptions, rest []string) error {
+	n, err := parseNumber(rest[0])
+	if err != nil {
+		return err
+	}
+	req := client.IntentRequest{AckFrom: o.ackFrom}
+	for kind, text := range map[hansei.IntentKind]string{hansei.IntentStandDown: o.standDown, hansei.IntentAction: o.action, hansei.IntentInformation: o.info} {
+		if text == "" {
+			continue
+		}
+		if req.Kind != "" {
+			return usageErrorf("intent takes one of --stand-down, --action or --info, not several")
+		}
+		req.Kind, req.Text = string(kind), text
+	}
+	if req.Kind == "" {
+		return usageErrorf("intent needs --stand-down, --action or --info with the text of the intent")
+	}
+	if o.window != 0 {
+		if o.window < time.Second || o.window > 24*time.Hour || o.window%time.Second != 0 {
+			return usageErrorf("--window must be whole seconds from 1s to 24h, such as 90s or 10m, not %s", o.window)
+		}
+		req.WindowSeconds = int64(o.window / time.Second)
+	}
+	c, err := env.apiClient()
+	if err != nil {
+		return err
+	}
+	in, err := c.StateIntent(env.ctx, n, req)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		return printJSON(env.stdout, in)
+	}
+	env.printIntent(env.stdout, in, time.Now())
+	return nil
+}
+
+// printIntent prints an intent with its countdown and who still has to answer.
+func (env *cli) printIntent(w io.Writer, in client.Intent, now time.Time) {
+	fmt.Fprintf(w, "Intent %d in INC-%d by %s (%s): %q\n", in.ID, in.Incident, in.Author, strings.ReplaceAll(string(in.Kind), "_", "-"), in.Text)
+	switch in.State {
+	case hansei.IntentOpen, hansei.IntentObjected:
+		left := in.ExpiresAt.Sub(now).Round(time.Second)
+		if left < 0 {
+			left = 0
+		}
+		fmt.Fprintf(w, "  %s; window ends %s (in %s); silence is not consent\n", in.State, env.formatTime(in.ExpiresAt), left)
+		if len(in.Pending) > 0 {
+			fmt.Fprintf(w, "  waiting for: %s   (hansei ack %d)\n", strings.Join(in.Pending, ", "), in.ID)
+		}
+	default:
+		fmt.Fprintf(w, "  %s\n", in.State)
+	}
+	for _, o := range in.Objections {
+		lifted := ""
+		if o.LiftedAt != nil {
+			lifted = " (lifted)"
+		}
+		fmt.Fprintf(w, "  objection by %s: %q%s\n", o.By, o.Reason, lifted)
+	}
+	if len(in.AcknowledgedBy) > 0 {
+		fmt.Fprintf(w, "  acknowledged by: %s\n", strings.Join(in.AcknowledgedBy, ", "))
+	}
+}
+
+// intentCommands are ack, object, lift and withdraw, on intent ID.
+func (env *cli) intentCommands() []*cobra.Command {
+	var cmds []*cobra.Command
+	for _, c := range []struct{ name, use, short string }{
+		{"ack", "ack ID", "acknowledge an intent (the ID shown with it)"},
+		{"object", "object ID --reason R", "object to an intent within its window, saying why"},
+		{"lift", "lift ID", "lift your objection to an intent"},
+		{"withdraw", "withdraw ID", "withdraw your own intent"},
+	} {
+		var (
+			reason string
+			asJSON bool
+		)
+		cmd := &cobra.Command{
+			Use:   c.use,
+			Short: c.short,
+			Args:  wantArgs(1, "an intent ID"),
+			RunE:  func(_ *cobra.Command, rest []string) error { return env.intentCommand(c.name, reason, asJSON, rest) },
+		}
+		if c.name == "object" {
+			cmd.Flags().StringVar(&reason, "reason", "", "why you object (required)")
+		}
+		jsonFlag(cmd, &asJSON)
+		cmds = append(cmds, cmd)
+	}
+	return cmds
+}
+
+// intentCommand runs ack, object, lift and withdraw on intent ID.
+func (env *cli) intentCommand(name, reason string, asJSON bool, rest []string) error {
+	id, err := strconv.ParseInt(rest[0], 10, 64)
+	if err != nil || id <= 0 {
+		return usageErrorf("%q is not an intent id; use the number shown with the intent, such as 7", rest[0])
+	}
+	c, err := env.apiClient()
+	if err != nil {
+		return err
+	}
+	var in client.Intent
+	switch name {
+	case "ack":
+		in, err = c.Acknowledge(env.ctx, id)
+	case "object":
+		if reason == "" {
+			return usageErrorf("object needs --reason: say why, so the author can answer it")
+		}
+		in, err = c.Object(env.ctx, id, reason)
+	case "lift":
+		in, err = c.LiftObjection(env.ctx, id)
+	case "withdraw":
+		in, err = c.Withdraw(env.ctx, id)
+	}
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printJSON(env.stdout, in)
+	}
+	env.printIntent(env.stdout, in, time.Now())
+	return nil
+}
+
+func (env *cli) watchCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "watch N",
+		Short: "follow an incident live: its timeline, open intents, countdowns",
+		Long: `Follow an incident's timeline live, with its open intents and their countdowns,
+until Ctrl-C. A dropped connection resumes where it left off. With --json it
+prints each event as one line of JSON (JSON Lines), and nothing else.`,
+		Args: wantArgs(1, "an incident NUMBER"),
+		RunE: func(_ *cobra.Command, rest []string) error { return env.watch(asJSON, rest) },
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print each event as one line of JSON")
+	return cmd
+}
+
+// watch tails an incident's live timeline, showing open intents with
+// their countdown, and resumes by Last-Event-ID after a dropped connection.
+func (env *cli) watch(asJSON bool, rest []string) error {
+	n, c, err := env.incidentArg(rest)
+	if err != nil {
+		return err
+	}
+	inc, err := c.Incident(env.ctx, n)
+	if err != nil {
+		return err
+	}
+	if !asJSON {
+		fmt.Fprintf(env.stdout, "Watching %s: %s (%s, %s). Ctrl-C stops.\n", inc.Ref, inc.Title, inc.Severity, inc.Status)
+	}
+	last := inc.LastSeq - 10
+	if last < 0 {
+		last = 0
+	}
+	showIntents := func() {
+		if asJSON {
+			return // the intent events are in the stream
+		}
+		list, err := c.Intents(env.ctx, n)
+		if err != nil {
+			return
+		}
+		for _, in := range list.Items {
+			if in.Live() {
+				env.printIntent(env.stdout, in, time.Now())
+			}
+		}
+	}
+	showIntents()
+	for {
+		last, err = c.Stream(env.ctx, n, last, func(id int64, e hansei.Event) error {
+			if asJSON {
+				return printJSONLine(env.stdout, e)
+			}
+			fmt.Fprintf(env.stdout, "  #%-4d %s  %-10s %s\n", e.Seq, env.formatTime(e.At), e.Actor, hansei.DescribeEvent(e))
+			if strings.HasPrefix(e.Type, "intent.") {
+				showIntents()
+			}
+			return nil
+		})
+		if env.ctx.Err() != nil {
+			return nil
+		}
+		var ce *client.Error
+		if errors.As(err, &ce) {
+			return err
+		}
+		fmt.Fprintf(env.stderr, "hansei: stream interrupted (%v); resuming after #%d\n", err, last)
+		select {
+		case <-env.ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+	}
+}

@@ -1,0 +1,397 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/client"
+	"github.com/spf13/cobra"
+)
+
+// The status page from the command line: components, public updates and
+// linked components on incidents, maintenance windows.
+
+func (env *cli) componentCmd() *cobra.Command {
+	cmd := group("component", "the components the public status page shows", "components")
+	for _, s := range []struct {
+		use, short string
+		aliases    []string
+		args       cobra.PositionalArgs
+	}{
+		{"add KEY --name NAME", "add a component, or change one", nil, wantArgs(1, "a component KEY, such as checkout-api")},
+		{"list", "list the components with their states", []string{"ls"}, wantArgs(0, "no arguments")},
+		{"set KEY STATE", "set a component's state by hand", nil,
+			wantArgs(2, "a component KEY and a STATE (operational, degraded, partial_outage, major_outage or maintenance)")},
+		{"rm KEY", "remove a component from the status page", []string{"remove", "delete"}, wantArgs(1, "a component KEY")},
+	} {
+		var o componentOptions
+		sub := &cobra.Command{Use: s.use, Short: s.short, Aliases: s.aliases, Args: s.args}
+		sub.RunE = func(_ *cobra.Command, rest []string) error { return env.component(sub.Name(), o, rest) }
+		if sub.Name() == "add" {
+			fs := sub.Flags()
+			fs.StringVar(&o.name, "name", "", `the name the public reads, such as "Checkout" (required)`)
+			fs.StringVar(&o.group, "group", "", `the group it is shown in, such as "Shop"`)
+			fs.StringVar(&o.description, "description", "", "a line about it")
+			fs.IntVar(&o.position, "position", 0, "its place within its group (lower first)")
+			fs.StringVar(&o.state, "state", "", "its state (operational by default)")
+			fs.Var(&o.services, "service", "a service responders name in incidents that it maps to (repeat, or comma-separate)")
+		}
+		jsonFlag(sub, &o.json)
+		cmd.AddCommand(sub)
+	}
+	return cmd
+}
+
+// componentOptions are the flags of the component subcommands.
+type componentOptions struct {
+	name, group, description, state string
+	position                        int
+	services                        stringList
+	json                            bool
+}
+
+// component runs `hansei component add|list|set|rm`.
+func (env *cli) component(sub string, o componentOptions, rest []string) error {
+	var (
+		out  hansei.Component
+		verb string
+	)
+	switch sub {
+	case "add":
+		if o.name == "" {
+			return usageErrorf("component add needs --name: the name the public reads, such as --name \"Checkout\"")
+		}
+		c, err := env.apiClient()
+		if err != nil {
+			return err
+		}
+		req := client.ComponentRequest{Key: rest[0], Name: &o.name, Description: &o.description, Group: &o.group, Position: &o.position}
+		if len(o.services) > 0 {
+			s := []string(o.services)
+			req.Services = &s
+		}
+		if o.state != "" {
+			req.State = &o.state
+		}
+		if out, err = c.SaveComponent(env.ctx, req); err != nil {
+			return err
+		}
+		verb = "saved"
+	case "list":
+		c, err := env.apiClient()
+		if err != nil {
+			return err
+		}
+		list, err := c.Components(env.ctx)
+		if err != nil {
+			return err
+		}
+		if o.json {
+			return printJSON(env.stdout, list)
+		}
+		if len(list) == 0 {
+			fmt.Fprintln(env.stdout, "no components yet; add one with `hansei component add KEY --name NAME`")
+			return nil
+		}
+		tw := newTable(env.stdout)
+		fmt.Fprintln(tw, "KEY\tNAME\tGROUP\tPOSITION\tSTATE\tSHOWN\tSERVICES")
+		for _, cp := range list {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", cp.Key, cp.Name, orDash(cp.Group), cp.Position, cp.State,
+				cp.EffectiveState, orDash(strings.Join(cp.Services, ",")))
+		}
+		return tw.Flush()
+	case "set":
+		c, err := env.apiClient()
+		if err != nil {
+			return err
+		}
+		if out, err = c.SetComponentState(env.ctx, rest[0], rest[1]); err != nil {
+			return err
+		}
+		verb = "set"
+	case "rm":
+		c, err := env.apiClient()
+		if err != nil {
+			return err
+		}
+		if err := c.DeleteComponent(env.ctx, rest[0]); err != nil {
+			return err
+		}
+		if o.json {
+			return printJSON(env.stdout, map[string]string{"deleted": rest[0]})
+		}
+		fmt.Fprintf(env.stdout, "Component %s removed from the status page\n", rest[0])
+		return nil
+	default:
+		return usageErrorf("unknown component subcommand %q; use add, list, set or rm", sub)
+	}
+	if o.json {
+		return printJSON(env.stdout, out)
+	}
+	fmt.Fprintf(env.stdout, "Component %s %s: %s", out.Key, verb, out.Name)
+	if out.Group != "" {
+		fmt.Fprintf(env.stdout, " (group %s, position %d)", out.Group, out.Position)
+	}
+	fmt.Fprintf(env.stdout, ", %s\n", out.State)
+	if len(out.Services) > 0 {
+		fmt.Fprintf(env.stdout, "Services:  %s\n", strings.Join(out.Services, ", "))
+	}
+	return nil
+}
+
+// updateOptions are the flags of incident update.
+type updateOptions struct {
+	text, status, title string
+	comps               stringList
+	json                bool
+}
+
+func (env *cli) incidentUpdateCmd() *cobra.Command {
+	var o updateOptions
+	cmd := &cobra.Command{
+		Use:   `update N --text "…" [--status S] [--component KEY=STATE …]`,
+		Short: "publish an update for the public status page",
+		Example: `  hansei incident update 42 --status identified --component api=partial_outage \
+    --text "Card payments fail for some customers; we found the cause."`,
+		Args: func(cmd *cobra.Command, rest []string) error {
+			if len(rest) == 2 && o.text == "" {
+				return nil // the text given as the last argument
+			}
+			return wantArgs(1, `an incident NUMBER (and --text "…")`)(cmd, rest)
+		},
+		RunE: func(_ *cobra.Command, rest []string) error { return env.incidentUpdate(o, rest) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.text, "text", "", "what the public reads (required; may also be given as the last argument)")
+	fs.StringVar(&o.status, "status", "", "the public status: investigating, identified, monitoring or resolved (default: the incident's)")
+	fs.StringVar(&o.title, "title", "", "the title the public reads from now on (default: the last one published, else the incident's)")
+	fs.Var(&o.comps, "component", "an affected component and its &o.state, such as api=partial_outage (repeat, or comma-separate)")
+	jsonFlag(cmd, &o.json)
+	return cmd
+}
+
+// incidentUpdate runs `hansei incident update N --text "…" [--status S]
+// [--component key=state …] [--title T]`: an update for the public.
+func (env *cli) incidentUpdate(o updateOptions, rest []string) error {
+	if len(rest) == 2 && o.text == "" {
+		o.text, rest = rest[1], rest[:1]
+	}
+	if strings.TrimSpace(o.text) == "" {
+		return usageErrorf(`incident update needs --text "…": what the public reads`)
+	}
+	states := map[string]string{}
+	for _, kv := range o.comps {
+		key, st, ok := strings.Cut(kv, "=")
+		if !ok || key == "" || st == "" {
+			return usageErrorf("--component %q should be KEY=STATE, such as api=partial_outage", kv)
+		}
+		states[strings.TrimSpace(key)] = strings.TrimSpace(st)
+	}
+	n, c, err := env.incidentArg(rest)
+	if err != nil {
+		return err
+	}
+	inc, err := c.PublishUpdate(env.ctx, n, client.PublicUpdateRequest{Title: o.title, Status: o.status, Text: o.text, Components: states})
+	if err != nil {
+		return err
+	}
+	if o.json {
+		return printJSON(env.stdout, inc)
+	}
+	for _, e := range inc.Events {
+		fmt.Fprintf(env.stdout, "%s #%d %s\n", inc.Ref, e.Seq, hansei.DescribeEvent(e))
+	}
+	if len(inc.Components) > 0 {
+		fmt.Fprintf(env.stdout, "Affects on the status page: %s\n", strings.Join(inc.Components, ", "))
+	}
+	return nil
+}
+
+func (env *cli) incidentAffectsCmd() *cobra.Command {
+	var none, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "affects N KEY,KEY…",
+		Short: "the status page components an incident affects (replacing those linked before)",
+		Args:  cobra.ArbitraryArgs, // checked below, with a message for each case
+		RunE:  func(_ *cobra.Command, rest []string) error { return env.incidentAffects(none, asJSON, rest) },
+	}
+	cmd.Flags().BoolVar(&none, "none", false, "unlink every component")
+	jsonFlag(cmd, &asJSON)
+	return cmd
+}
+
+// incidentAffects runs `hansei incident affects N key,key`: the
+// components the incident affects, replacing those linked before.
+func (env *cli) incidentAffects(none, asJSON bool, rest []string) error {
+	if len(rest) == 0 {
+		return usageErrorf("incident affects needs an incident NUMBER and component KEYS, such as: hansei incident affects 42 api,web")
+	}
+	var keys stringList
+	for _, a := range rest[1:] {
+		keys.Set(a)
+	}
+	if len(keys) == 0 && !none {
+		return usageErrorf("incident affects needs component KEYS, such as api,web (or --none to unlink them all)")
+	}
+	if len(keys) > 0 && none {
+		return usageErrorf("incident affects takes KEYS or --none, not both")
+	}
+	n, c, err := env.incidentArg(rest[:1])
+	if err != nil {
+		return err
+	}
+	inc, err := c.LinkComponents(env.ctx, n, keys)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printJSON(env.stdout, inc)
+	}
+	if len(inc.Components) == 0 {
+		fmt.Fprintf(env.stdout, "%s affects no components on the status page\n", inc.Ref)
+		return nil
+	}
+	fmt.Fprintf(env.stdout, "%s affects on the status page: %s\n", inc.Ref, strings.Join(inc.Components, ", "))
+	return nil
+}
+
+func (env *cli) maintenanceCmd() *cobra.Command {
+	cmd := group("maintenance", "scheduled maintenance windows on the status page")
+	for _, s := range []struct {
+		use, short string
+		aliases    []string
+		args       cobra.PositionalArgs
+	}{
+		{`add --title T --start TIME --end TIME "TEXT"`, "schedule a maintenance window", nil, wantArgs(1, `the "TEXT" the public reads`)},
+		{"list", "list the windows that have not ended", []string{"ls"}, wantArgs(0, "no arguments")},
+		{"rm ID", "remove a maintenance window", []string{"remove", "delete", "cancel"}, wantArgs(1, "a maintenance window ID")},
+	} {
+		var o maintenanceOptions
+		sub := &cobra.Command{Use: s.use, Short: s.short, Aliases: s.aliases, Args: s.args}
+		sub.RunE = func(_ *cobra.Command, rest []string) error { return env.maintenance(sub.Name(), o, rest) }
+		fs := sub.Flags()
+		switch sub.Name() {
+		case "add":
+			fs.StringVar(&o.title, "title", "", `what the window is, such as "Database upgrade" (required)`)
+			fs.StringVar(&o.start, "start", "", "when it starts, RFC 3339 such as 2026-12-01T02:00:00Z (required)")
+			fs.StringVar(&o.end, "end", "", "when it ends, RFC 3339 (required)")
+			fs.Var(&o.comps, "component", "a component under maintenance (repeat, or comma-separate)")
+		case "list":
+			fs.StringVar(&o.from, "from", "", "windows ending after this RFC 3339 time (default: now)")
+		}
+		jsonFlag(sub, &o.json)
+		cmd.AddCommand(sub)
+	}
+	return cmd
+}
+
+// maintenanceOptions are the flags of the maintenance subcommands.
+type maintenanceOptions struct {
+	title, start, end, from string
+	comps                   stringList
+	json                    bool
+}
+
+// maintenance runs `hansei maintenance add|list|rm`.
+func (env *cli) maintenance(sub string, o maintenanceOptions, rest []string) error {
+	var err error
+	switch sub {
+	case "add":
+		if o.title == "" || o.start == "" || o.end == "" {
+			return usageErrorf(`maintenance add needs --title, --start and --end, such as --title "Database upgrade" --start 2026-12-01T02:00:00Z --end 2026-12-01T03:00:00Z`)
+		}
+		startsAt, err := parseFlagTime("start", o.start)
+		if err != nil {
+			return err
+		}
+		endsAt, err := parseFlagTime("end", o.end)
+		if err != nil {
+			return err
+		}
+		c, err := env.apiClient()
+		if err != nil {
+			return err
+		}
+		m, err := c.CreateMaintenance(env.ctx, client.MaintenanceRequest{Title: o.title, Text: rest[0], Components: o.comps, StartsAt: startsAt, EndsAt: endsAt})
+		if err != nil {
+			return err
+		}
+		if o.json {
+			return printJSON(env.stdout, m)
+		}
+		fmt.Fprintf(env.stdout, "Maintenance %d scheduled: %s\n", m.ID, m.Title)
+		env.printWindow(m)
+		return nil
+	case "list":
+		var since time.Time
+		if o.from != "" {
+			if since, err = parseFlagTime("from", o.from); err != nil {
+				return err
+			}
+		}
+		c, err := env.apiClient()
+		if err != nil {
+			return err
+		}
+		list, err := c.Maintenances(env.ctx, since)
+		if err != nil {
+			return err
+		}
+		if o.json {
+			return printJSON(env.stdout, list)
+		}
+		if len(list) == 0 {
+			fmt.Fprintln(env.stdout, "no maintenance windows scheduled")
+			return nil
+		}
+		tw := newTable(env.stdout)
+		fmt.Fprintln(tw, "ID\tSTARTS\tENDS\tCOMPONENTS\tTITLE")
+		for _, m := range list {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", m.ID, env.formatTime(m.StartsAt), env.formatTime(m.EndsAt),
+				orDash(strings.Join(m.Components, ",")), m.Title)
+		}
+		return tw.Flush()
+	case "rm":
+		id, perr := strconv.ParseInt(rest[0], 10, 64)
+		if perr != nil || id <= 0 {
+			return usageErrorf("%q is not a maintenance window id; `hansei maintenance list` shows them", rest[0])
+		}
+		c, err := env.apiClient()
+		if err != nil {
+			return err
+		}
+		if err := c.DeleteMaintenance(env.ctx, id); err != nil {
+			return err
+		}
+		if o.json {
+			return printJSON(env.stdout, map[string]int64{"deleted": id})
+		}
+		fmt.Fprintf(env.stdout, "Maintenance %d removed\n", id)
+		return nil
+	}
+	return usageErrorf("unknown maintenance subcommand %q; use add, list or rm", sub)
+}
+
+func (env *cli) printWindow(m hansei.Maintenance) {
+	fmt.Fprintf(env.stdout, "From:      %s\n", env.formatTime(m.StartsAt))
+	fmt.Fprintf(env.stdout, "Until:     %s\n", env.formatTime(m.EndsAt))
+	if len(m.Components) > 0 {
+		fmt.Fprintf(env.stdout, "Components: %s\n", strings.Join(slices.Sorted(slices.Values(m.Components)), ", "))
+	}
+	if m.Text != "" {
+		fmt.Fprintf(env.stdout, "Text:      %s\n", m.Text)
+	}
+}
+
+// parseFlagTime reads an RFC 3339 time given to --name.
+func parseFlagTime(name, s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, usageErrorf("--%s %q is not an RFC 3339 time; use one such as 2026-12-01T02:00:00Z", name, s)
+	}
+	return t, nil
+}
