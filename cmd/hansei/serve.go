@@ -136,8 +136,9 @@ func (env *cli) serve(args []string) error {
 		db.Email = true
 	}
 	go deliverer.Run(env.ctx)
-	jobs := scheduler.New(db, db.Now, log)
-	jobs.Reminders, jobs.Enqueued, jobs.Location = cfg.Notify.Reminders, deliverer.Wake, cfg.Reviews.Location
+	jobs := scheduler.New(scheduler.Following(db.Now), db, log)
+	jobs.Add(scheduler.Jobs(scheduler.Deps{Store: db, Now: db.Now, Reminders: cfg.Notify.Reminders,
+		Location: cfg.Reviews.Location, Outbox: deliverer})...)
 	go jobs.Run(env.ctx)
 	srv := &http.Server{
 		Handler:           app.Handler(),
@@ -181,7 +182,6 @@ Add teammates with: hansei users add NAME --role responder
 	// The listening line comes last: scripts wait for it.
 	fmt.Fprintf(env.stdout, "hansei listening on %s (database %s)\n", url, redact(cfg.DB))
 
-	go expireKeys(env.ctx, db, log)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	publicCtx, stopPublic := context.WithCancel(env.ctx)
@@ -269,22 +269,6 @@ func ensureAdmin(ctx context.Context, db *sqldb.DB, log *slog.Logger) (token, li
 		link = ""
 	}
 	return token, link, nil
-}
-
-// expireKeys forgets old idempotency keys once an hour.
-func expireKeys(ctx context.Context, db *sqldb.DB, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if _, err := db.ExpireIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("expiring idempotency keys", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 func newLogger(env *cli) *slog.Logger {
