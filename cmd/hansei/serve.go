@@ -135,7 +135,8 @@ func (env *cli) serve(args []string) error {
 		deliverer.SMTP = &notify.SMTP{Addr: s.Addr, From: s.From, Username: s.Username, Password: password, StartTLS: s.StartTLS}
 		db.Email = true
 	}
-	go deliverer.Run(env.ctx)
+	// Every periodic job, the deliveries included, runs in the scheduler
+	// (internal/scheduler/jobs.go).
 	jobs := scheduler.New(scheduler.Following(db.Now), db, log)
 	jobs.Add(scheduler.Jobs(scheduler.Deps{Store: db, Now: db.Now, Reminders: cfg.Notify.Reminders,
 		Location: cfg.Reviews.Location, Outbox: deliverer})...)

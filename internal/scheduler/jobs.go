@@ -30,11 +30,20 @@ func Jobs(d Deps) []Job {
 			Job{Name: "expire-idempotency-keys", Every: time.Hour, Lease: 2 * time.Hour, Run: d.expireKeys},
 		)
 	}
+	if d.Outbox != nil {
+		// On every instance: each claims deliveries with FOR UPDATE SKIP
+		// LOCKED (SQLite has one writer), so no delivery is taken twice
+		// and a lease would only leave the other instances idle. Woken at
+		// once when a job or a change wrote to the outbox; the poll
+		// catches retries that come due and another instance's writes.
+		jobs = append(jobs, Job{Name: "deliver", Every: time.Second, Wake: d.Outbox.Woken(),
+			Run: func(ctx context.Context) error { _, err := d.Outbox.DeliverOnce(ctx); return err }})
+	}
 	return jobs
 }
 
-// Deps is what the jobs work on. A nil Store leaves out the jobs that
-// need it.
+// Deps is what the jobs work on. A nil Store or Outbox leaves out the
+// jobs that need it.
 type Deps struct {
 	Store Store
 	// Now is the application's clock, the store's: what time it is for
@@ -58,8 +67,12 @@ type Store interface {
 
 // Outbox delivers notifications (*notify.Deliverer).
 type Outbox interface {
-	// Wake makes the deliverer look at the outbox now.
+	// DeliverOnce claims what is due and delivers it.
+	DeliverOnce(ctx context.Context) (int, error)
+	// Wake makes the deliverer look at the outbox now; Woken is where
+	// those wakes arrive.
 	Wake()
+	Woken() <-chan struct{}
 }
 
 // system is the actor of events hansei records by itself.
