@@ -135,11 +135,11 @@ func (env *cli) serve(args []string) error {
 		deliverer.SMTP = &notify.SMTP{Addr: s.Addr, From: s.From, Username: s.Username, Password: password, StartTLS: s.StartTLS}
 		db.Email = true
 	}
-	// Every periodic job, the deliveries included, runs in the scheduler
-	// (internal/scheduler/jobs.go).
+	// Every periodic job, the deliveries and the status page's rebuilds
+	// included, runs in the scheduler (internal/scheduler/jobs.go).
 	jobs := scheduler.New(scheduler.Following(db.Now), db, log)
 	jobs.Add(scheduler.Jobs(scheduler.Deps{Store: db, Now: db.Now, Reminders: cfg.Notify.Reminders,
-		Location: cfg.Reviews.Location, Outbox: deliverer})...)
+		Location: cfg.Reviews.Location, Outbox: deliverer, Status: app.StatusPage()})...)
 	go jobs.Run(env.ctx)
 	srv := &http.Server{
 		Handler:           app.Handler(),

@@ -39,11 +39,22 @@ func Jobs(d Deps) []Job {
 		jobs = append(jobs, Job{Name: "deliver", Every: time.Second, Wake: d.Outbox.Woken(),
 			Run: func(ctx context.Context) error { _, err := d.Outbox.DeliverOnce(ctx); return err }})
 	}
+	if d.Status != nil {
+		// On every instance: each serves the public status page from a
+		// cache in its own memory. Woken by commits here (and, on
+		// PostgreSQL, notified ones elsewhere), a burst gathered into one
+		// run; the version check every 2 seconds catches component and
+		// maintenance changes made through another instance; and it runs
+		// when the clock alone changes the page (a window starts, the
+		// day's bar moves on).
+		jobs = append(jobs, Job{Name: "status-page", Every: 2 * time.Second, Next: d.Status.UntilRebuild,
+			Wake: d.Status.Changes(), Debounce: 200 * time.Millisecond, Run: d.Status.Refresh})
+	}
 	return jobs
 }
 
-// Deps is what the jobs work on. A nil Store or Outbox leaves out the
-// jobs that need it.
+// Deps is what the jobs work on. A nil Store, Outbox or Status leaves
+// out the jobs that need it.
 type Deps struct {
 	Store Store
 	// Now is the application's clock, the store's: what time it is for
@@ -54,6 +65,7 @@ type Deps struct {
 	Reminders hansei.ReminderPolicy
 	Location  *time.Location
 	Outbox    Outbox
+	Status    StatusPage
 }
 
 // Store is what the jobs need from storage (*sqldb.DB).
@@ -73,6 +85,17 @@ type Outbox interface {
 	// those wakes arrive.
 	Wake()
 	Woken() <-chan struct{}
+}
+
+// StatusPage is the public status page's cache (*web.StatusPage).
+type StatusPage interface {
+	// Refresh rebuilds the page when its data changed, or regardless once
+	// the clock has changed it.
+	Refresh(ctx context.Context) error
+	// UntilRebuild is how long until the clock alone changes the page.
+	UntilRebuild() time.Duration
+	// Changes receives a value when something public may have changed.
+	Changes() <-chan struct{}
 }
 
 // system is the actor of events hansei records by itself.
