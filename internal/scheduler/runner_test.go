@@ -20,7 +20,10 @@ import (
 // The scheduler's timing rules, on a clock the tests move: no test here
 // sleeps.
 
-var start = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+// startUnix is when every test's clock starts.
+const startUnix = 1795597200 // 2026-11-25 09:00 UTC
+
+func startTime() time.Time { return time.Unix(startUnix, 0).UTC() }
 
 // runs counts each job's runs.
 type runs struct {
@@ -125,7 +128,7 @@ func newScheduler(clock *schedulertest.Clock, l scheduler.Leases, log *syncBuffe
 // TestJobsRunWhenDue: every job runs when the scheduler starts, then each
 // Every after its last run; Next makes a job due sooner, never later.
 func TestJobsRunWhenDue(t *testing.T) {
-	clock := schedulertest.NewClock(t, start)
+	clock := schedulertest.NewClock(t, startTime())
 	s := newScheduler(clock, nil, nil)
 	var r runs
 	soon := r.job("soon", 10*time.Second)
@@ -161,7 +164,7 @@ func TestJobsRunWhenDue(t *testing.T) {
 // one with Pending asks for the lease only when there is work, and one
 // without a lease runs regardless.
 func TestLeases(t *testing.T) {
-	clock := schedulertest.NewClock(t, start)
+	clock := schedulertest.NewClock(t, startTime())
 	l := &leases{taken: map[string]bool{"leased": true}}
 	s := newScheduler(clock, l, nil)
 	var r runs
@@ -202,7 +205,7 @@ func TestLeases(t *testing.T) {
 // when due, the others keep their times, and each streak of failures is
 // logged once, with the job's name, and its end too.
 func TestAFailingJobStopsNoOther(t *testing.T) {
-	clock := schedulertest.NewClock(t, start)
+	clock := schedulertest.NewClock(t, startTime())
 	var log syncBuffer
 	s := newScheduler(clock, nil, &log)
 	var r runs
@@ -250,7 +253,7 @@ func TestAFailingJobStopsNoOther(t *testing.T) {
 // TestWakeRunsAJobEarly: a wake makes a job due at once, or Debounce
 // later, and wakes that come before that run make no other run.
 func TestWakeRunsAJobEarly(t *testing.T) {
-	clock := schedulertest.NewClock(t, start)
+	clock := schedulertest.NewClock(t, startTime())
 	s := newScheduler(clock, nil, nil)
 	var r runs
 	ran := make(chan struct{}, 1)
@@ -274,7 +277,7 @@ func TestWakeRunsAJobEarly(t *testing.T) {
 	}
 
 	debounced <- struct{}{}
-	due := start.Add(200 * time.Millisecond)
+	due := startTime().Add(200 * time.Millisecond)
 	waitTimer := func(why string) {
 		clock.Wait(why, func(d []time.Time) bool { return len(debounced) == 0 && slices.Contains(d, due) })
 	}
@@ -297,7 +300,7 @@ func TestWakeRunsAJobEarly(t *testing.T) {
 // progress through its context, Run returns once it has, and a job that
 // returns the context's error is not logged as failing.
 func TestRunStopsWhenItsContextEnds(t *testing.T) {
-	clock := schedulertest.NewClock(t, start)
+	clock := schedulertest.NewClock(t, startTime())
 	var log syncBuffer
 	s := newScheduler(clock, nil, &log)
 	var r runs
@@ -334,7 +337,7 @@ func TestRunStopsWhenItsContextEnds(t *testing.T) {
 // TestRunOnce runs a job by name, as the loop would.
 func TestRunOnce(t *testing.T) {
 	l := &leases{taken: map[string]bool{"held": true}}
-	s := newScheduler(schedulertest.NewClock(t, start), l, nil)
+	s := newScheduler(schedulertest.NewClock(t, startTime()), l, nil)
 	var r runs
 	held := r.job("held", time.Second)
 	held.Lease = time.Minute

@@ -149,6 +149,9 @@ func (p *StatusPage) Rebuild(ctx context.Context) error { return p.refresh(ctx, 
 // clock has changed the page (UntilRebuild). While it fails the last set
 // is served (Cache-Control allows stale-if-error too).
 func (p *StatusPage) Refresh(ctx context.Context) error {
+	if p.src == nil {
+		return nil
+	}
 	set := p.cur.Load()
 	if err := p.refresh(ctx, set == nil || !p.now().Before(set.rebuildAt())); err != nil {
 		if set == nil {
@@ -166,7 +169,9 @@ func (p *StatusPage) Refresh(ctx context.Context) error {
 func (p *StatusPage) UntilRebuild() time.Duration {
 	set := p.cur.Load()
 	if set == nil {
-		return 0 // not built yet: as soon as the scheduler retries
+		// Not built: Refresh fails until it is, and the scheduler retries
+		// a failed job at its usual pace.
+		return statusRebuildEvery
 	}
 	return max(set.rebuildAt().Sub(p.now()), 10*time.Millisecond)
 }
