@@ -34,3 +34,42 @@ func TestFollowing(t *testing.T) {
 		last = now
 	}
 }
+
+// TestFollowingWakesOnAJump: a timer set before the application clock was
+// set forward fires when the clock is next read, not when it runs out.
+func TestFollowingWakesOnAJump(t *testing.T) {
+	base := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	app, mono := base, base
+	c := newFollowing(func() time.Time { return app }, func() time.Time { return mono })
+	minute, stop := c.After(time.Minute)
+	defer stop()
+	hour, _ := c.After(time.Hour)
+	stopped, stop := c.After(time.Hour)
+	stop()
+
+	app, mono = app.Add(50*time.Millisecond), mono.Add(time.Millisecond) // the wall clock slewing
+	c.Now()
+	select {
+	case <-minute:
+		t.Fatal("a timer fired when the clock ran 49ms ahead")
+	default:
+	}
+
+	app, mono = app.Add(2*time.Hour), mono.Add(time.Millisecond) // set forward
+	now := c.Now()
+	for name, ch := range map[string]<-chan time.Time{"minute": minute, "hour": hour} {
+		select {
+		case at := <-ch:
+			if !at.Equal(now) {
+				t.Errorf("the %s timer fired at %s, want the new time %s", name, at, now)
+			}
+		default:
+			t.Errorf("the %s timer did not fire when the clock was set forward", name)
+		}
+	}
+	select {
+	case <-stopped:
+		t.Error("a stopped timer fired")
+	default:
+	}
+}

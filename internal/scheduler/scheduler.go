@@ -70,7 +70,9 @@ type Scheduler struct {
 	holder string
 	jobs   []*job
 	// Tick is the longest a job waits before it looks at the clock again,
-	// so that a clock set forward (Following) is noticed within it.
+	// so that a clock set forward is noticed within it. (With Following,
+	// the first job to look after the jump wakes all the others; the
+	// intent job looks four times a second.)
 	Tick time.Duration
 }
 
