@@ -37,18 +37,17 @@ type Deliverer struct {
 	Secrets map[string]string
 	// SMTP sends email deliveries; nil when email is not configured.
 	SMTP *SMTP
-	// Interval is how often the outbox is polled when nothing woke it.
-	Interval time.Duration
-	wake     chan struct{}
+	wake chan struct{}
 }
 
 // New returns a deliverer.
 func New(store Store, now func() time.Time, log *slog.Logger) *Deliverer {
 	return &Deliverer{store: store, http: &http.Client{Timeout: 10 * time.Second}, now: now, log: log,
-		Secrets: map[string]string{}, Interval: time.Second, wake: make(chan struct{}, 1)}
+		Secrets: map[string]string{}, wake: make(chan struct{}, 1)}
 }
 
-// Wake makes the deliverer look at the outbox now.
+// Wake makes the deliverer look at the outbox now. It never blocks: a
+// wake that arrives while one is pending is the same wake.
 func (d *Deliverer) Wake() {
 	select {
 	case d.wake <- struct{}{}:
@@ -56,22 +55,9 @@ func (d *Deliverer) Wake() {
 	}
 }
 
-// Run delivers until ctx ends.
-func (d *Deliverer) Run(ctx context.Context) {
-	t := time.NewTicker(d.Interval)
-	defer t.Stop()
-	for {
-		if _, err := d.DeliverOnce(ctx); err != nil && ctx.Err() == nil {
-			d.log.Warn("outbox: delivering", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-d.wake:
-		}
-	}
-}
+// Woken receives the wakes. The scheduler runs DeliverOnce when one
+// arrives, and polls besides (internal/scheduler/jobs.go).
+func (d *Deliverer) Woken() <-chan struct{} { return d.wake }
 
 // DeliverOnce claims what is due and delivers it; it returns how many it
 // delivered.

@@ -9,6 +9,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/scheduler"
+	"github.com/hansei-dev/hansei/internal/scheduler/schedulertest"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
 )
@@ -40,19 +41,39 @@ func TestExpireIntentsOnceUnderALease(t *testing.T) {
 				t.Fatal(err)
 			}
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			first := scheduler.New(db, clock, log)
-			second := scheduler.New(db, clock, log)
+			jobs := scheduler.Jobs(scheduler.Deps{Store: db, Now: clock})
+			first := scheduler.New(schedulertest.NewClock(t, now), db, log)
+			first.Add(jobs...)
+			second := scheduler.New(schedulertest.NewClock(t, now), db, log)
+			second.Add(jobs...)
+			expired := 0
 			state := func(text string, window time.Duration) {
 				t.Helper()
 				if _, _, err := db.Execute(ctx, bob, 1, hansei.StateIntent{Text: text, Kind: hansei.IntentAction, Window: window}); err != nil {
 					t.Fatal(err)
 				}
 			}
+			// expire runs the job as the scheduler's loop would, and checks
+			// how many intents are expired afterwards.
 			expire := func(s *scheduler.Scheduler, want int, why string) {
 				t.Helper()
-				if n, err := s.ExpireIntents(ctx); err != nil || n != want {
-					t.Fatalf("%s: expired %d, %v; want %d", why, n, err, want)
+				if _, err := s.RunOnce(ctx, "expire-intents"); err != nil {
+					t.Fatalf("%s: %v", why, err)
 				}
+				inc, err := db.Incident(ctx, alice, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, in := range inc.Intents {
+					if in.State == hansei.IntentExpired {
+						n++
+					}
+				}
+				if n-expired != want {
+					t.Fatalf("%s: expired %d, want %d", why, n-expired, want)
+				}
+				expired = n
 			}
 
 			state("delete old logs", 5*time.Second)

@@ -147,9 +147,11 @@ func (env *Env) Serve(o Options) error {
 		deliverer.SMTP = &notify.SMTP{Addr: s.Addr, From: s.From, Username: s.Username, Password: s.Password, StartTLS: s.StartTLS}
 		db.Email = true
 	}
-	go deliverer.Run(env.ctx)
-	jobs := scheduler.New(db, db.Now, log)
-	jobs.Reminders, jobs.Enqueued, jobs.Location = cfg.Notify.Reminders, deliverer.Wake, cfg.Reviews.Location
+	// Every periodic job, the deliveries and the status page's rebuilds
+	// included, runs in the scheduler (internal/scheduler/jobs.go).
+	jobs := scheduler.New(scheduler.Following(db.Now), db, log)
+	jobs.Add(scheduler.Jobs(scheduler.Deps{Store: db, Now: db.Now, Reminders: cfg.Notify.Reminders,
+		Location: cfg.Reviews.Location, Outbox: deliverer, Status: app.StatusPage()})...)
 	go jobs.Run(env.ctx)
 	srv := app.HTTPServer(web.DefaultTimeouts())
 	if firstToken != "" {
@@ -188,7 +190,6 @@ Add teammates with: hansei users add NAME --role responder
 	// The listening line comes last: scripts wait for it.
 	fmt.Fprintf(env.stdout, "hansei listening on %s (database %s)\n", url, redact(cfg.DB))
 
-	go expireKeys(env.ctx, db, log)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	publicCtx, stopPublic := context.WithCancel(env.ctx)
@@ -277,22 +278,6 @@ func ensureAdmin(ctx context.Context, db *sqldb.DB, log *slog.Logger) (token, li
 		link = ""
 	}
 	return token, link, nil
-}
-
-// expireKeys forgets old idempotency keys once an hour.
-func expireKeys(ctx context.Context, db *sqldb.DB, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if _, err := db.ExpireIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("expiring idempotency keys", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // Migrate brings the database schema up to date and returns the names of

@@ -62,8 +62,10 @@ func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Ti
 	return s
 }
 
-// Start makes the live streams follow committed events until ctx ends. Call
-// it before serving, so that no event committed after it is missed.
+// Start makes the live streams follow committed events until ctx ends and
+// builds the status page's first set (the scheduler keeps it current: see
+// StatusPage). Call it before serving, so that no event committed after it
+// is missed.
 func (s *Server) Start(ctx context.Context) error {
 	if err := s.hub.Start(ctx, time.Second); err != nil {
 		return err

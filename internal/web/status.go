@@ -53,15 +53,10 @@ type StatusConfig struct {
 	MaxInFlight int
 }
 
-// Timing of rebuilds.
+// Timing of rebuilds. How often the page checks its version, and how a
+// burst of Changed calls is gathered, is the scheduler's (the
+// "status-page" job in internal/scheduler/jobs.go).
 const (
-	// statusDebounce gathers the wake-ups of a burst of commits into one
-	// rebuild.
-	statusDebounce = 200 * time.Millisecond
-	// statusPoll is how often the page asks whether anything public
-	// changed: component and maintenance changes made through another
-	// instance wake nobody here.
-	statusPoll = 2 * time.Second
 	// statusRebuildEvery is the longest a set is served without being
 	// rebuilt, whatever the version says; an unchanged body keeps its
 	// compressed forms, so this costs a render and a hash.
@@ -94,11 +89,11 @@ type StatusPage struct {
 	// buildMu makes builds one at a time; it guards packed.
 	buildMu sync.Mutex
 	packed  map[[sha256.Size]byte]compressed
-	failing bool
 }
 
 // NewStatusPage returns a status page reading from src. Nothing is served
-// until Start (or Rebuild) has built the first set.
+// until Start (or Rebuild) has built the first set; after that the
+// scheduler keeps it current through Refresh, UntilRebuild and Changes.
 func NewStatusPage(src StatusSource, scales hansei.Scales, log *slog.Logger, now func() time.Time, cfg StatusConfig) *StatusPage {
 	t, err := parseStatusTemplates(assets.Versions())
 	if err != nil {
@@ -127,10 +122,9 @@ func (p *StatusPage) Configure(cfg StatusConfig) {
 // 404. It is the --public-addr listener's whole surface.
 func (p *StatusPage) Handler() http.Handler { return p.public }
 
-// Start builds the first set before anything is served, then rebuilds in
-// the background until ctx ends. A failed first build is logged and the
-// routes answer 503 until a rebuild succeeds: the status page must not
-// keep the responders' tool from starting.
+// Start builds the first set before anything is served. A failed first
+// build is logged and the routes answer 503 until Refresh succeeds: the
+// status page must not keep the responders' tool from starting.
 func (p *StatusPage) Start(ctx context.Context) {
 	if p.src == nil {
 		return
@@ -138,11 +132,10 @@ func (p *StatusPage) Start(ctx context.Context) {
 	if err := p.refresh(ctx, true); err != nil && ctx.Err() == nil {
 		p.log.Error("status page: first build failed; its routes answer 503 until a rebuild succeeds", "err", err)
 	}
-	go p.run(ctx)
 }
 
 // Changed tells the page that something public may have changed. It never
-// blocks; a burst of calls makes one version check, statusDebounce later.
+// blocks; the scheduler gathers a burst of calls into one Refresh.
 func (p *StatusPage) Changed() {
 	select {
 	case p.kick <- struct{}{}:
@@ -150,68 +143,50 @@ func (p *StatusPage) Changed() {
 	}
 }
 
+// Changes receives a value after Changed.
+func (p *StatusPage) Changes() <-chan struct{} { return p.kick }
+
 // Rebuild builds a new set now, whatever the version says.
 func (p *StatusPage) Rebuild(ctx context.Context) error { return p.refresh(ctx, true) }
 
-func (p *StatusPage) run(ctx context.Context) {
-	poll := time.NewTicker(statusPoll)
-	defer poll.Stop()
-	clock := time.NewTimer(p.untilNext())
-	defer clock.Stop()
-	var debounce <-chan time.Time
-	for {
-		force := false
-		select {
-		case <-ctx.Done():
-			return
-		case <-p.kick:
-			if debounce == nil {
-				debounce = time.After(statusDebounce)
-			}
-			continue
-		case <-debounce:
-			debounce = nil
-		case <-poll.C:
-		case <-clock.C:
-			force = true
-		}
-		if err := p.refresh(ctx, force); err != nil {
-			if ctx.Err() == nil {
-				p.buildFailed(err)
-			}
-			clock.Reset(statusPoll) // not in a tight loop while the database is away
-			continue
-		}
-		clock.Reset(p.untilNext())
+// Refresh rebuilds when the status version changed, or regardless once the
+// clock has changed the page (UntilRebuild). While it fails the last set
+// is served (Cache-Control allows stale-if-error too).
+func (p *StatusPage) Refresh(ctx context.Context) error {
+	if p.src == nil {
+		return nil
 	}
+	set := p.cur.Load()
+	if err := p.refresh(ctx, set == nil || !p.now().Before(set.rebuildAt())); err != nil {
+		if set == nil {
+			return fmt.Errorf("status page, answering 503 until a build succeeds: %w", err)
+		}
+		return fmt.Errorf("status page, serving the last one built: %w", err)
+	}
+	return nil
 }
 
-// buildFailed logs the first failure of a streak: while the database is
-// away, the last set is served (Cache-Control allows stale-if-error too).
-func (p *StatusPage) buildFailed(err error) {
-	p.buildMu.Lock()
-	defer p.buildMu.Unlock()
-	if !p.failing {
-		p.failing = true
-		p.log.Warn("status page: rebuild failed; serving the last page", "err", err)
-	}
-}
-
-// untilNext is how long until the next forced rebuild: when the clock
-// alone changes the pages, or statusRebuildEvery after the last build,
-// whichever comes first. The version checks in between do not push it
-// back.
-func (p *StatusPage) untilNext() time.Duration {
+// UntilRebuild is how long until the next rebuild whatever the version
+// says: when the clock alone changes the pages, or statusRebuildEvery
+// after the last build, whichever comes first. Version checks that find
+// nothing new do not push it back.
+func (p *StatusPage) UntilRebuild() time.Duration {
 	set := p.cur.Load()
 	if set == nil {
-		return statusPoll // not built yet: keep trying
+		// Not built: Refresh fails until it is, and the scheduler retries
+		// a failed job at its usual pace.
+		return statusRebuildEvery
 	}
-	now := p.now()
-	d := set.builtAt.Add(statusRebuildEvery).Sub(now)
-	if !set.next.IsZero() {
-		d = min(d, set.next.Sub(now))
+	return max(set.rebuildAt().Sub(p.now()), 10*time.Millisecond)
+}
+
+// rebuildAt is when the set must be rebuilt, whatever the version says.
+func (set *statusSet) rebuildAt() time.Time {
+	at := set.builtAt.Add(statusRebuildEvery)
+	if !set.next.IsZero() && set.next.Before(at) {
+		at = set.next
 	}
-	return max(d, 10*time.Millisecond)
+	return at
 }
 
 // refresh rebuilds when the version changed, or always when force.
@@ -242,10 +217,6 @@ func (p *StatusPage) refresh(ctx context.Context, force bool) error {
 		set.version = snap.Version // read in the same transaction as the rest
 	}
 	p.cur.Store(set)
-	if p.failing {
-		p.failing = false
-		p.log.Info("status page: rebuilt again")
-	}
 	return nil
 }
 
@@ -375,6 +346,9 @@ func parseStatusTemplates(versions map[string]string) (statusTemplates, error) {
 // windows changed; the admin API calls it after a change. (Incident
 // events reach it through Wake.)
 func (s *Server) StatusChanged() { s.status.Changed() }
+
+// StatusPage is the public status page, for the scheduler to keep current.
+func (s *Server) StatusPage() *StatusPage { return s.status }
 
 // SetStatusConfig sets the status page's name, address and limits. Call it
 // before Start.
