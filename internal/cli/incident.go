@@ -51,6 +51,18 @@ func (env *cli) incidentArg(rest []string) (int64, *client.Client, error) {
 	return n, c, err
 }
 
+// parseID reads an ID given as an argument, such as an intent's or a
+// remediation's: a whole number above 0. notID is the message of the
+// usage error otherwise, with %q for what was given.
+func parseID(s, notID string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usageErrorf(notID, s)
+	}
+	return id, nil
+}
+
+// parseNumber reads an incident number: 42 or INC-42.
 func parseNumber(s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(s), "INC-"), 10, 64)
 	if err != nil || n <= 0 {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -129,9 +128,9 @@ func (env *cli) intentCommands() []*cobra.Command {
 
 // intentCommand runs ack, object, lift and withdraw on intent ID.
 func (env *cli) intentCommand(name string, o answerOptions, rest []string) error {
-	id, err := strconv.ParseInt(rest[0], 10, 64)
-	if err != nil || id <= 0 {
-		return usageErrorf("%q is not an intent id; use the number shown with the intent, such as 7", rest[0])
+	id, err := parseID(rest[0], "%q is not an intent id; use the number shown with the intent, such as 7")
+	if err != nil {
+		return err
 	}
 	c, err := env.apiClient()
 	if err != nil {

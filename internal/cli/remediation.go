@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	hansei "github.com/hansei-dev/hansei"
@@ -106,9 +105,9 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 				})
 		})
 	case "show", "progress", "update":
-		id, perr := strconv.ParseInt(rest[0], 10, 64)
-		if perr != nil || id <= 0 {
-			return usageErrorf("%q is not a remediation id", rest[0])
+		id, perr := parseID(rest[0], "%q is not a remediation id")
+		if perr != nil {
+			return perr
 		}
 		switch sub {
 		case "show":

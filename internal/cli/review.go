@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/hansei-dev/hansei/client"
@@ -43,9 +42,9 @@ func (env *cli) review(due string, asJSON bool, rest []string) error {
 		if rest[1] != "outcome" || len(rest) < 4 || len(rest) > 5 {
 			return usageErrorf(`review DATE outcome ID on_track|at_risk|blocked|done|reschedule ["note"] [--due YYYY-MM-DD]`)
 		}
-		id, err := strconv.ParseInt(rest[2], 10, 64)
-		if err != nil || id <= 0 {
-			return usageErrorf("%q is not a remediation id", rest[2])
+		id, err := parseID(rest[2], "%q is not a remediation id")
+		if err != nil {
+			return err
 		}
 		note := ""
 		if len(rest) == 5 {

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -280,9 +279,9 @@ func (env *cli) maintenance(sub string, o maintenanceOptions, rest []string) err
 				})
 		})
 	case "rm":
-		id, perr := strconv.ParseInt(rest[0], 10, 64)
-		if perr != nil || id <= 0 {
-			return usageErrorf("%q is not a maintenance window id; `hansei maintenance list` shows them", rest[0])
+		id, perr := parseID(rest[0], "%q is not a maintenance window id; `hansei maintenance list` shows them")
+		if perr != nil {
+			return perr
 		}
 		c, err := env.apiClient()
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -274,9 +273,9 @@ func (env *cli) usersRevokeTokenCmd(dbf *dbFlags) *cobra.Command {
 
 // usersRevokeToken deletes an API token by the id that users tokens shows.
 func (env *cli) usersRevokeToken(dbf *dbFlags, asJSON bool, rest []string) error {
-	id, err := strconv.ParseInt(rest[0], 10, 64)
-	if err != nil || id <= 0 {
-		return usageErrorf("%q is not a token ID; give the number in the ID column of hansei users tokens", rest[0])
+	id, err := parseID(rest[0], "%q is not a token ID; give the number in the ID column of hansei users tokens")
+	if err != nil {
+		return err
 	}
 	return env.withConsole(dbf, func(db server.Console, _ config.Config) error {
 		err := db.Users.RevokeToken(env.ctx, app.Console(), id)
