@@ -54,20 +54,15 @@ func (env *cli) line(a ...any) func() error {
 	}
 }
 
-// newTable starts a table of columns aligned with spaces; Flush prints it.
-func newTable(w io.Writer) *tabwriter.Writer {
-	return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-}
-
 // printTable prints items as a table: header (its columns separated by
 // tabs), then the cells of one row per item. With no items it prints the
 // line none instead, or the header alone when none is "".
 func printTable[T any](w io.Writer, none, header string, items []T, row func(T) []any) error {
 	if len(items) == 0 && none != "" {
-		_, err := fmt.Fprintln(w, none)
-		return err
+		fmt.Fprintln(w, none)
+		return nil
 	}
-	tw := newTable(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) // columns aligned with spaces
 	fmt.Fprintln(tw, header)
 	for _, it := range items {
 		for i, cell := range row(it) {

@@ -214,8 +214,8 @@ func (env *cli) usersLink(dbf *dbFlags, o usersLinkOptions, rest []string) error
 			return err
 		}
 		token, expires, err := db.Users.NewSignInLink(env.ctx, app.Console(), rest[0], o.ttl)
-		url := server.SignInURL(link, token)
-		return env.show(o.json, map[string]any{"name": rest[0], "url": url, "expires_at": expires}, err, env.line(url))
+		signIn := server.SignInURL(link, token)
+		return env.show(o.json, map[string]any{"name": rest[0], "url": signIn, "expires_at": expires}, err, env.line(signIn))
 	})
 }
 
