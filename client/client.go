@@ -1,5 +1,7 @@
 // Package client is a Go client for hansei's JSON API. The command line and
-// the end-to-end tests use it.
+// the end-to-end tests use it. Its types are the API's wire types: the
+// server reads and writes the status page components and the remediation
+// bodies with the types here, so that the two sides cannot drift apart.
 package client
 
 import (

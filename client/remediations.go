@@ -10,7 +10,8 @@ import (
 )
 
 // RemediationRequest creates a remediation, or (with Incident zero) changes
-// one; empty optional fields are left out.
+// one; empty optional fields are left out. The server reads the body of
+// POST and PATCH with this type.
 type RemediationRequest struct {
 	Incident    int64   `json:"incident,omitempty"`
 	Title       *string `json:"title,omitempty"`

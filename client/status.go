@@ -12,14 +12,15 @@ import (
 
 // Component is a status page component as the API lists it, with the
 // state the public sees now (explicit state, incidents and maintenance
-// together).
+// together). The server writes its list with this type.
 type Component struct {
 	hansei.Component
 	EffectiveState hansei.ComponentState `json:"effective_state"`
 }
 
 // ComponentRequest creates or changes a component. Fields left nil are
-// left out: a new component gets their defaults, a PATCH keeps them.
+// left out: a new component gets their defaults, a PATCH keeps them. The
+// server reads the body of POST and PATCH with this type.
 type ComponentRequest struct {
 	Key         string    `json:"key,omitempty"`
 	Name        *string   `json:"name,omitempty"`

@@ -7,6 +7,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/hansei-dev/hansei/internal/suggest"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -146,7 +147,7 @@ func suggestFlag(cmd *cobra.Command, typed string) string {
 		if f.Hidden {
 			return
 		}
-		d := distance(strings.ToLower(typed), f.Name)
+		d := suggest.Distance(strings.ToLower(typed), f.Name)
 		if strings.HasPrefix(f.Name, typed) && len(typed) >= 2 {
 			d = 1
 		}
@@ -155,25 +156,4 @@ func suggestFlag(cmd *cobra.Command, typed string) string {
 		}
 	})
 	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

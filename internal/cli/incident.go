@@ -51,6 +51,18 @@ func (env *cli) incidentArg(rest []string) (int64, *client.Client, error) {
 	return n, c, err
 }
 
+// parseID reads an ID given as an argument, such as an intent's or a
+// remediation's: a whole number above 0. notID is the message of the
+// usage error otherwise, with %q for what was given.
+func parseID(s, notID string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usageErrorf(notID, s)
+	}
+	return id, nil
+}
+
+// parseNumber reads an incident number: 42 or INC-42.
 func parseNumber(s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(s), "INC-"), 10, 64)
 	if err != nil || n <= 0 {
@@ -62,9 +74,7 @@ func parseNumber(s string) (int64, error) {
 func (env *cli) incidentCmd() *cobra.Command {
 	cmd := group("incident", "declare, follow and change incidents", "incidents")
 	cmd.AddCommand(env.incidentDeclareCmd(), env.incidentListCmd(), env.incidentShowCmd(), env.incidentTimelineCmd())
-	for _, sub := range []string{"note", "severity", "status", "role", "join"} {
-		cmd.AddCommand(env.incidentChangeCmd(sub))
-	}
+	cmd.AddCommand(env.incidentChangeCmds()...)
 	cmd.AddCommand(env.incidentUpdateCmd(), env.incidentAffectsCmd()) // status.go
 	return cmd
 }
@@ -105,16 +115,12 @@ func (env *cli) incidentDeclare(o declareOptions, rest []string) error {
 		req.Visibility = string(hansei.VisibilityRestricted)
 	}
 	inc, err := c.Declare(env.ctx, req)
-	if err != nil {
-		return err
-	}
-	if o.json {
-		return printJSON(env.stdout, inc)
-	}
-	fmt.Fprintf(env.stdout, "Declared %s: %s\n", inc.Ref, inc.Title)
-	env.printSeverity(c, inc.Severity)
-	fmt.Fprintf(env.stdout, "Commander: %s\n", inc.Roles[hansei.RoleCommander])
-	return nil
+	return env.show(o.json, inc, err, func() error {
+		fmt.Fprintf(env.stdout, "Declared %s: %s\n", inc.Ref, inc.Title)
+		env.printSeverity(c, inc.Severity)
+		fmt.Fprintf(env.stdout, "Commander: %s\n", inc.Roles[hansei.RoleCommander])
+		return nil
+	})
 }
 
 // printSeverity prints a level with its definition, so the word is never
@@ -133,23 +139,18 @@ func (env *cli) printSeverity(c *client.Client, key string) {
 }
 
 func (env *cli) incidentListCmd() *cobra.Command {
-	var (
-		o      client.ListOptions
-		asJSON bool
-	)
-	cmd := &cobra.Command{
+	var o client.ListOptions
+	cmd := withJSON(&cobra.Command{
 		Use:   "list",
 		Short: "list incidents, newest first",
 		Args:  wantArgs(0, "no arguments (filter with flags, such as --q checkout)"),
-		RunE:  func(*cobra.Command, []string) error { return env.incidentList(o, asJSON) },
-	}
+	}, func(asJSON bool, _ []string) error { return env.incidentList(o, asJSON) })
 	fs := cmd.Flags()
 	fs.StringVar(&o.Status, "status", "", "investigating, identified, monitoring, resolved or closed")
 	fs.StringVar(&o.Severity, "severity", "", "a severity level, such as SEV1")
 	fs.StringVar(&o.Q, "q", "", "words to search for in titles and summaries")
 	fs.StringVar(&o.Cursor, "cursor", "", "next_cursor of a previous page")
 	fs.IntVar(&o.Limit, "limit", 50, "incidents per page (1-200)")
-	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -159,41 +160,24 @@ func (env *cli) incidentList(o client.ListOptions, asJSON bool) error {
 		return err
 	}
 	list, err := c.Incidents(env.ctx, o)
-	if err != nil {
+	return env.show(asJSON, list, err, func() error {
+		err := printTable(env.stdout, "no incidents match", "INCIDENT\tSEVERITY\tSTATUS\tCOMMANDER\tDECLARED\tTITLE", list.Items,
+			func(inc client.Incident) []any {
+				return []any{inc.Ref, inc.Severity, inc.Status, inc.Roles[hansei.RoleCommander], env.formatTime(inc.DeclaredAt), inc.Title}
+			})
+		if err == nil && len(list.Items) > 0 && list.NextCursor != "" {
+			fmt.Fprintf(env.stdout, "more: hansei incident list --cursor %s\n", list.NextCursor)
+		}
 		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, list)
-	}
-	if len(list.Items) == 0 {
-		fmt.Fprintln(env.stdout, "no incidents match")
-		return nil
-	}
-	tw := newTable(env.stdout)
-	fmt.Fprintln(tw, "INCIDENT\tSEVERITY\tSTATUS\tCOMMANDER\tDECLARED\tTITLE")
-	for _, inc := range list.Items {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", inc.Ref, inc.Severity, inc.Status, inc.Roles[hansei.RoleCommander],
-			env.formatTime(inc.DeclaredAt), inc.Title)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if list.NextCursor != "" {
-		fmt.Fprintf(env.stdout, "more: hansei incident list --cursor %s\n", list.NextCursor)
-	}
-	return nil
+	})
 }
 
 func (env *cli) incidentShowCmd() *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
+	return withJSON(&cobra.Command{
 		Use:   "show N",
 		Short: "an incident: state, roles, key times, open intents, recent timeline",
 		Args:  wantArgs(1, "an incident NUMBER"),
-		RunE:  func(_ *cobra.Command, rest []string) error { return env.incidentShow(asJSON, rest) },
-	}
-	jsonFlag(cmd, &asJSON)
-	return cmd
+	}, env.incidentShow)
 }
 
 func (env *cli) incidentShow(asJSON bool, rest []string) error {
@@ -202,12 +186,12 @@ func (env *cli) incidentShow(asJSON bool, rest []string) error {
 		return err
 	}
 	inc, err := c.Incident(env.ctx, n)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, inc)
-	}
+	return env.show(asJSON, inc, err, func() error { return env.printIncident(c, n, inc) })
+}
+
+// printIncident prints an incident's state, roles, key times, live
+// intents and the last 20 events of its timeline.
+func (env *cli) printIncident(c *client.Client, n int64, inc client.Incident) error {
 	w := env.stdout
 	fmt.Fprintf(w, "%s: %s\n", inc.Ref, inc.Title)
 	env.printSeverity(c, inc.Severity)
@@ -244,11 +228,7 @@ func (env *cli) incidentShow(asJSON bool, rest []string) error {
 			env.printIntent(w, client.Intent{Intent: in, Pending: inc.PendingAcks(in)}, time.Now())
 		}
 	}
-	after := inc.LastSeq - 20
-	if after < 0 {
-		after = 0
-	}
-	tl, err := c.Timeline(env.ctx, n, after, 20)
+	tl, err := c.Timeline(env.ctx, n, max(inc.LastSeq-20, 0), 20)
 	if err != nil {
 		return err
 	}
@@ -308,47 +288,32 @@ type changeOptions struct {
 	json                  bool
 }
 
-// incidentChangeCmd makes the commands that change an incident:
+// incidentChangeCmds are the commands that change an incident:
 //
 //	note N TEXT · severity N LEVEL --reason R · status N STATUS [--message M]
 //	role N ROLE USER · join N [--user U]
-func (env *cli) incidentChangeCmd(sub string) *cobra.Command {
-	var o changeOptions
-	spec := map[string]struct {
-		use, short string
-		n          int
-		what       string
-	}{
-		"note":     {`note N "TEXT"`, "add a note to the timeline", 2, `NUMBER and "TEXT"`},
-		"severity": {"severity N LEVEL --reason R", "change the severity, saying why", 2, "NUMBER and LEVEL (and --reason)"},
-		"status":   {"status N STATUS", "move to investigating, identified, monitoring or resolved", 2, "NUMBER and STATUS"},
-		"role":     {"role N ROLE USER", "give a role (commander, communications, scribe, …) to a user", 3, "NUMBER, ROLE and USER"},
-		"join":     {"join N", "join as a responder (or add --user)", 1, "NUMBER"},
-	}[sub]
-	cmd := &cobra.Command{
-		Use:   spec.use,
-		Short: spec.short,
-		Args:  wantArgs(spec.n, spec.what),
-		RunE:  func(_ *cobra.Command, rest []string) error { return env.incidentChange(sub, o, rest) },
-	}
-	switch sub {
-	case "severity":
-		cmd.Flags().StringVar(&o.reason, "reason", "", "why the severity changes (required)")
-	case "status":
-		cmd.Flags().StringVar(&o.message, "message", "", "what changed")
-	case "join":
-		cmd.Flags().StringVar(&o.user, "user", "", "who joins (default: you)")
-	}
-	jsonFlag(cmd, &o.json)
-	return cmd
+func (env *cli) incidentChangeCmds() []*cobra.Command {
+	return commandTable([]spec{
+		{use: `note N "TEXT"`, short: "add a note to the timeline", args: wantArgs(2, `NUMBER and "TEXT"`)},
+		{use: "severity N LEVEL --reason R", short: "change the severity, saying why", args: wantArgs(2, "NUMBER and LEVEL (and --reason)")},
+		{use: "status N STATUS", short: "move to investigating, identified, monitoring or resolved", args: wantArgs(2, "NUMBER and STATUS")},
+		{use: "role N ROLE USER", short: "give a role (commander, communications, scribe, …) to a user", args: wantArgs(3, "NUMBER, ROLE and USER")},
+		{use: "join N", short: "join as a responder (or add --user)", args: wantArgs(1, "NUMBER")},
+	}, func(cmd *cobra.Command, o *changeOptions) {
+		switch cmd.Name() {
+		case "severity":
+			cmd.Flags().StringVar(&o.reason, "reason", "", "why the severity changes (required)")
+		case "status":
+			cmd.Flags().StringVar(&o.message, "message", "", "what changed")
+		case "join":
+			cmd.Flags().StringVar(&o.user, "user", "", "who joins (default: you)")
+		}
+		jsonFlag(cmd, &o.json)
+	}, env.incidentChange)
 }
 
 func (env *cli) incidentChange(sub string, o changeOptions, rest []string) error {
-	n, err := parseNumber(rest[0])
-	if err != nil {
-		return err
-	}
-	c, err := env.apiClient()
+	n, c, err := env.incidentArg(rest)
 	if err != nil {
 		return err
 	}
@@ -368,12 +333,12 @@ func (env *cli) incidentChange(sub string, o changeOptions, rest []string) error
 	case "join":
 		inc, err = c.Join(env.ctx, n, o.user)
 	}
-	if err != nil {
-		return err
-	}
-	if o.json {
-		return printJSON(env.stdout, inc)
-	}
+	return env.show(o.json, inc, err, func() error { return env.printChanges(inc) })
+}
+
+// printChanges prints the events a change appended to an incident's
+// timeline, one a line.
+func (env *cli) printChanges(inc client.Incident) error {
 	for _, e := range inc.Events {
 		fmt.Fprintf(env.stdout, "%s #%d %s\n", inc.Ref, e.Seq, hansei.DescribeEvent(e))
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -74,14 +73,7 @@ func (env *cli) intent(o intentOptions, rest []string) error {
 		return err
 	}
 	in, err := c.StateIntent(env.ctx, n, req)
-	if err != nil {
-		return err
-	}
-	if o.json {
-		return printJSON(env.stdout, in)
-	}
-	env.printIntent(env.stdout, in, time.Now())
-	return nil
+	return env.show(o.json, in, err, func() error { env.printIntent(env.stdout, in, time.Now()); return nil })
 }
 
 // printIntent prints an intent with its countdown and who still has to answer.
@@ -112,39 +104,33 @@ func (env *cli) printIntent(w io.Writer, in client.Intent, now time.Time) {
 	}
 }
 
+// answerOptions are the flags of ack, object, lift and withdraw.
+type answerOptions struct {
+	reason string
+	json   bool
+}
+
 // intentCommands are ack, object, lift and withdraw, on intent ID.
 func (env *cli) intentCommands() []*cobra.Command {
-	var cmds []*cobra.Command
-	for _, c := range []struct{ name, use, short string }{
-		{"ack", "ack ID", "acknowledge an intent (the ID shown with it)"},
-		{"object", "object ID --reason R", "object to an intent within its window, saying why"},
-		{"lift", "lift ID", "lift your objection to an intent"},
-		{"withdraw", "withdraw ID", "withdraw your own intent"},
-	} {
-		var (
-			reason string
-			asJSON bool
-		)
-		cmd := &cobra.Command{
-			Use:   c.use,
-			Short: c.short,
-			Args:  wantArgs(1, "an intent ID"),
-			RunE:  func(_ *cobra.Command, rest []string) error { return env.intentCommand(c.name, reason, asJSON, rest) },
+	id := wantArgs(1, "an intent ID")
+	return commandTable([]spec{
+		{use: "ack ID", short: "acknowledge an intent (the ID shown with it)", args: id},
+		{use: "object ID --reason R", short: "object to an intent within its window, saying why", args: id},
+		{use: "lift ID", short: "lift your objection to an intent", args: id},
+		{use: "withdraw ID", short: "withdraw your own intent", args: id},
+	}, func(cmd *cobra.Command, o *answerOptions) {
+		if cmd.Name() == "object" {
+			cmd.Flags().StringVar(&o.reason, "reason", "", "why you object (required)")
 		}
-		if c.name == "object" {
-			cmd.Flags().StringVar(&reason, "reason", "", "why you object (required)")
-		}
-		jsonFlag(cmd, &asJSON)
-		cmds = append(cmds, cmd)
-	}
-	return cmds
+		jsonFlag(cmd, &o.json)
+	}, env.intentCommand)
 }
 
 // intentCommand runs ack, object, lift and withdraw on intent ID.
-func (env *cli) intentCommand(name, reason string, asJSON bool, rest []string) error {
-	id, err := strconv.ParseInt(rest[0], 10, 64)
-	if err != nil || id <= 0 {
-		return usageErrorf("%q is not an intent id; use the number shown with the intent, such as 7", rest[0])
+func (env *cli) intentCommand(name string, o answerOptions, rest []string) error {
+	id, err := parseID(rest[0], "%q is not an intent id; use the number shown with the intent, such as 7")
+	if err != nil {
+		return err
 	}
 	c, err := env.apiClient()
 	if err != nil {
@@ -155,23 +141,16 @@ func (env *cli) intentCommand(name, reason string, asJSON bool, rest []string) e
 	case "ack":
 		in, err = c.Acknowledge(env.ctx, id)
 	case "object":
-		if reason == "" {
+		if o.reason == "" {
 			return usageErrorf("object needs --reason: say why, so the author can answer it")
 		}
-		in, err = c.Object(env.ctx, id, reason)
+		in, err = c.Object(env.ctx, id, o.reason)
 	case "lift":
 		in, err = c.LiftObjection(env.ctx, id)
 	case "withdraw":
 		in, err = c.Withdraw(env.ctx, id)
 	}
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, in)
-	}
-	env.printIntent(env.stdout, in, time.Now())
-	return nil
+	return env.show(o.json, in, err, func() error { env.printIntent(env.stdout, in, time.Now()); return nil })
 }
 
 func (env *cli) watchCmd() *cobra.Command {
@@ -203,10 +182,7 @@ func (env *cli) watch(asJSON bool, rest []string) error {
 	if !asJSON {
 		fmt.Fprintf(env.stdout, "Watching %s: %s (%s, %s). Ctrl-C stops.\n", inc.Ref, inc.Title, inc.Severity, inc.Status)
 	}
-	last := inc.LastSeq - 10
-	if last < 0 {
-		last = 0
-	}
+	last := max(inc.LastSeq-10, 0)
 	showIntents := func() {
 		if asJSON {
 			return // the intent events are in the stream
@@ -227,7 +203,7 @@ func (env *cli) watch(asJSON bool, rest []string) error {
 			if asJSON {
 				return printJSONLine(env.stdout, e)
 			}
-			fmt.Fprintf(env.stdout, "  #%-4d %s  %-10s %s\n", e.Seq, env.formatTime(e.At), e.Actor, hansei.DescribeEvent(e))
+			env.printEvents(env.stdout, []hansei.Event{e})
 			if strings.HasPrefix(e.Type, "intent.") {
 				showIntents()
 			}

@@ -33,9 +33,47 @@ func printJSONLine(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// newTable starts a table of columns aligned with spaces; Flush prints it.
-func newTable(w io.Writer) *tabwriter.Writer {
-	return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+// show ends every command that prints what it got, so that --json means
+// the same everywhere: the error of the call that got v, if it failed;
+// else v as JSON with --json; else text, which prints it for people.
+func (env *cli) show(asJSON bool, v any, err error, text func() error) error {
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printJSON(env.stdout, v)
+	}
+	return text()
+}
+
+// line is text for show that prints one line of a (as fmt.Println does).
+func (env *cli) line(a ...any) func() error {
+	return func() error {
+		fmt.Fprintln(env.stdout, a...)
+		return nil
+	}
+}
+
+// printTable prints items as a table: header (its columns separated by
+// tabs), then the cells of one row per item. With no items it prints the
+// line none instead, or the header alone when none is "".
+func printTable[T any](w io.Writer, none, header string, items []T, row func(T) []any) error {
+	if len(items) == 0 && none != "" {
+		fmt.Fprintln(w, none)
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) // columns aligned with spaces
+	fmt.Fprintln(tw, header)
+	for _, it := range items {
+		for i, cell := range row(it) {
+			if i > 0 {
+				io.WriteString(tw, "\t")
+			}
+			fmt.Fprint(tw, cell)
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
 }
 
 // orDash shows an empty value as "-", so that table columns stay aligned.

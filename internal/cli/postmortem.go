@@ -60,11 +60,7 @@ func (env *cli) postmortemCmd() *cobra.Command {
 
 // postmortem runs `hansei postmortem N [ACTION …]`.
 func (env *cli) postmortem(o postmortemOptions, rest []string) error {
-	n, err := parseNumber(rest[0])
-	if err != nil {
-		return err
-	}
-	c, err := env.apiClient()
+	n, c, err := env.incidentArg(rest)
 	if err != nil {
 		return err
 	}
@@ -120,25 +116,14 @@ func (env *cli) postmortem(o postmortemOptions, rest []string) error {
 		pm, err = c.PostmortemAction(env.ctx, n, action, map[string]string{"reason": o.reason})
 	case "export":
 		md, err := c.ExportPostmortem(env.ctx, n)
-		if err != nil {
+		return env.show(o.json, map[string]any{"incident": n, "markdown": md}, err, func() error {
+			_, err := io.WriteString(env.stdout, md)
 			return err
-		}
-		if o.json {
-			return printJSON(env.stdout, map[string]any{"incident": n, "markdown": md})
-		}
-		_, err = io.WriteString(env.stdout, md)
-		return err
+		})
 	default:
 		return usageErrorf("unknown postmortem action %q; use create, edit, set, reviewers, highlight, lint, submit, approve, publish, amend or export", action)
 	}
-	if err != nil {
-		return err
-	}
-	if o.json {
-		return printJSON(env.stdout, pm)
-	}
-	env.printPostmortem(pm)
-	return nil
+	return env.show(o.json, pm, err, func() error { env.printPostmortem(pm); return nil })
 }
 
 func (env *cli) printPostmortem(pm client.Postmortem) {
@@ -189,28 +174,24 @@ func (env *cli) printPostmortem(pm client.Postmortem) {
 
 func (env *cli) printLint(c *client.Client, n int64, asJSON bool) error {
 	findings, err := c.LintPostmortem(env.ctx, n)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, map[string]any{"findings": findings})
-	}
-	if len(findings) == 0 {
-		fmt.Fprintln(env.stdout, "no findings: the postmortem reads blameless and precise")
+	return env.show(asJSON, map[string]any{"findings": findings}, err, func() error {
+		if len(findings) == 0 {
+			fmt.Fprintln(env.stdout, "no findings: the postmortem reads blameless and precise")
+			return nil
+		}
+		for _, f := range findings {
+			block := ""
+			if f.Blocking {
+				block = " (blocks publishing)"
+			}
+			where := f.Section
+			if f.Text != "" {
+				where += fmt.Sprintf(" %q", f.Text)
+			}
+			fmt.Fprintf(env.stdout, "%s: %s%s\n  %s\n  suggestion: %s\n", f.Rule, where, block, f.Message, f.Suggestion)
+		}
 		return nil
-	}
-	for _, f := range findings {
-		block := ""
-		if f.Blocking {
-			block = " (blocks publishing)"
-		}
-		where := f.Section
-		if f.Text != "" {
-			where += fmt.Sprintf(" %q", f.Text)
-		}
-		fmt.Fprintf(env.stdout, "%s: %s%s\n  %s\n  suggestion: %s\n", f.Rule, where, block, f.Message, f.Suggestion)
-	}
-	return nil
+	})
 }
 
 // editPostmortem opens $EDITOR on the sections as Markdown and saves what
@@ -320,11 +301,7 @@ func (env *cli) whyCmd() *cobra.Command {
 
 // why adds a node to the why-tree: hansei why N [--parent ID] "question" "answer".
 func (env *cli) why(o whyOptions, rest []string) error {
-	n, err := parseNumber(rest[0])
-	if err != nil {
-		return err
-	}
-	c, err := env.apiClient()
+	n, c, err := env.incidentArg(rest)
 	if err != nil {
 		return err
 	}
@@ -333,12 +310,5 @@ func (env *cli) why(o whyOptions, rest []string) error {
 		req.Factor = &o.factor
 	}
 	pm, err := c.AddWhy(env.ctx, n, req)
-	if err != nil {
-		return err
-	}
-	if o.json {
-		return printJSON(env.stdout, pm)
-	}
-	env.printPostmortem(pm)
-	return nil
+	return env.show(o.json, pm, err, func() error { env.printPostmortem(pm); return nil })
 }

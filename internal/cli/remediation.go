@@ -2,37 +2,33 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 func (env *cli) remediationCmd() *cobra.Command {
 	cmd := group("remediation", "the follow-up work an incident leaves: add, list, progress", "remediations")
-	for _, s := range []struct {
-		use, short string
-		args       cobra.PositionalArgs
-		flags      []string
-	}{
-		{`add N "TITLE" --owner USER --priority P --due YYYY-MM-DD`, "add a remediation to an incident",
-			wantArgs(2, `an incident NUMBER and a "TITLE"`), []string{"owner", "priority", "due", "why", "link", "description"}},
-		{"list", "list remediations (all, --mine, --overdue, of an --incident)",
-			wantArgs(0, "no arguments (filter with flags, such as --mine)"), []string{"owner", "status", "mine", "overdue", "incident"}},
-		{"show ID", "a remediation with its progress notes", wantArgs(1, "a remediation ID"), nil},
-		{`progress ID "NOTE" [--status S]`, "record progress, and perhaps a new status",
-			wantArgs(2, `a remediation ID and a "NOTE"`), []string{"status", "reason"}},
-		{`update ID ["NOTE"]`, "change a remediation's title, owner, priority, due date, …",
-			argsBetween(1, 2, `a remediation ID (and perhaps a "NOTE")`), []string{"title", "owner", "priority", "due", "status", "reason", "why", "link", "description"}},
-	} {
-		var o remediationOptions
-		sub := &cobra.Command{Use: s.use, Short: s.short, Args: s.args}
-		sub.RunE = func(_ *cobra.Command, rest []string) error { return env.remediation(sub.Name(), o, rest) }
-		o.register(sub, s.flags)
-		cmd.AddCommand(sub)
+	flags := map[string][]string{
+		"add":      {"owner", "priority", "due", "why", "link", "description"},
+		"list":     {"owner", "status", "mine", "overdue", "incident"},
+		"progress": {"status", "reason"},
+		"update":   {"title", "owner", "priority", "due", "status", "reason", "why", "link", "description"},
 	}
+	cmd.AddCommand(commandTable([]spec{
+		{use: `add N "TITLE" --owner USER --priority P --due YYYY-MM-DD`, short: "add a remediation to an incident",
+			args: wantArgs(2, `an incident NUMBER and a "TITLE"`)},
+		{use: "list", short: "list remediations (all, --mine, --overdue, of an --incident)",
+			args: wantArgs(0, "no arguments (filter with flags, such as --mine)")},
+		{use: "show ID", short: "a remediation with its progress notes", args: wantArgs(1, "a remediation ID")},
+		{use: `progress ID "NOTE" [--status S]`, short: "record progress, and perhaps a new status",
+			args: wantArgs(2, `a remediation ID and a "NOTE"`)},
+		{use: `update ID ["NOTE"]`, short: "change a remediation's title, owner, priority, due date, …",
+			args: argsBetween(1, 2, `a remediation ID (and perhaps a "NOTE")`)},
+	}, func(sub *cobra.Command, o *remediationOptions) { o.register(sub, flags[sub.Name()]) }, env.remediation)...)
 	return cmd
 }
 
@@ -43,36 +39,25 @@ type remediationOptions struct {
 	mine, overdue, json                                                      bool
 }
 
-// register adds the flags with these names, and --json, to cmd.
+// register adds the flags with these names, and --json, to cmd. Every
+// flag is declared once here, with its help, and each subcommand takes
+// the ones it names.
 func (o *remediationOptions) register(cmd *cobra.Command, names []string) {
-	fs := cmd.Flags()
+	all := pflag.NewFlagSet("remediation", pflag.ContinueOnError)
+	all.StringVar(&o.owner, "owner", "", "the accountable owner (a user name)")
+	all.StringVar(&o.priority, "priority", "", "a level of the priority scale, such as P1")
+	all.StringVar(&o.due, "due", "", "due date, YYYY-MM-DD")
+	all.Int64Var(&o.why, "why", 0, "the why-tree node it answers")
+	all.StringVar(&o.link, "link", "", "tracker URL")
+	all.StringVar(&o.description, "description", "", "what is to be done")
+	all.StringVar(&o.title, "title", "", "a new title")
+	all.StringVar(&o.status, "status", "", "open, in_progress, blocked, done or wont_do")
+	all.StringVar(&o.reason, "reason", "", "why it is blocked or will not be done")
+	all.BoolVar(&o.mine, "mine", false, "only mine")
+	all.BoolVar(&o.overdue, "overdue", false, "only overdue")
+	all.StringVar(&o.incident, "incident", "", "of this incident")
 	for _, name := range names {
-		switch name {
-		case "owner":
-			fs.StringVar(&o.owner, name, "", "the accountable owner (a user name)")
-		case "priority":
-			fs.StringVar(&o.priority, name, "", "a level of the priority scale, such as P1")
-		case "due":
-			fs.StringVar(&o.due, name, "", "due date, YYYY-MM-DD")
-		case "why":
-			fs.Int64Var(&o.why, name, 0, "the why-tree node it answers")
-		case "link":
-			fs.StringVar(&o.link, name, "", "tracker URL")
-		case "description":
-			fs.StringVar(&o.description, name, "", "what is to be done")
-		case "title":
-			fs.StringVar(&o.title, name, "", "a new title")
-		case "status":
-			fs.StringVar(&o.status, name, "", "open, in_progress, blocked, done or wont_do")
-		case "reason":
-			fs.StringVar(&o.reason, name, "", "why it is blocked or will not be done")
-		case "mine":
-			fs.BoolVar(&o.mine, name, false, "only mine")
-		case "overdue":
-			fs.BoolVar(&o.overdue, name, false, "only overdue")
-		case "incident":
-			fs.StringVar(&o.incident, name, "", "of this incident")
-		}
+		cmd.Flags().AddFlag(all.Lookup(name))
 	}
 	jsonFlag(cmd, &o.json)
 }
@@ -92,9 +77,9 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 	var r hansei.Remediation
 	switch sub {
 	case "add":
-		n, err := parseNumber(rest[0])
-		if err != nil {
-			return err
+		n, perr := parseNumber(rest[0])
+		if perr != nil {
+			return perr
 		}
 		req := client.RemediationRequest{Incident: n, Title: &rest[1], Owner: opt(o.owner), Priority: opt(o.priority), Due: opt(o.due),
 			Link: opt(o.link), Description: opt(o.description)}
@@ -102,9 +87,6 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 			req.WhyNode = &o.why
 		}
 		r, err = c.CreateRemediation(env.ctx, req)
-		if err != nil {
-			return err
-		}
 	case "list":
 		filter := client.RemediationOptions{Owner: o.owner, Status: o.status, Overdue: o.overdue}
 		if o.mine {
@@ -116,26 +98,16 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 			}
 		}
 		list, err := c.Remediations(env.ctx, filter)
-		if err != nil {
-			return err
-		}
-		if o.json {
-			return printJSON(env.stdout, list)
-		}
-		if len(list.Items) == 0 {
-			fmt.Fprintln(env.stdout, "no remediations match")
-			return nil
-		}
-		tw := newTable(env.stdout)
-		fmt.Fprintln(tw, "ID\tINCIDENT\tOWNER\tPRIORITY\tDUE\tSTATUS\tTITLE")
-		for _, r := range list.Items {
-			fmt.Fprintf(tw, "%d\tINC-%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Incident, r.Owner, r.Priority, r.Due, r.Status, r.Title)
-		}
-		return tw.Flush()
+		return env.show(o.json, list, err, func() error {
+			return printTable(env.stdout, "no remediations match", "ID\tINCIDENT\tOWNER\tPRIORITY\tDUE\tSTATUS\tTITLE", list.Items,
+				func(r hansei.Remediation) []any {
+					return []any{r.ID, fmt.Sprintf("INC-%d", r.Incident), r.Owner, r.Priority, r.Due, r.Status, r.Title}
+				})
+		})
 	case "show", "progress", "update":
-		id, perr := strconv.ParseInt(rest[0], 10, 64)
-		if perr != nil || id <= 0 {
-			return usageErrorf("%q is not a remediation id", rest[0])
+		id, perr := parseID(rest[0], "%q is not a remediation id")
+		if perr != nil {
+			return perr
 		}
 		switch sub {
 		case "show":
@@ -153,17 +125,10 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 			}
 			r, err = c.PatchRemediation(env.ctx, id, req)
 		}
-		if err != nil {
-			return err
-		}
 	default:
 		return usageErrorf("unknown remediation subcommand %q; use add, list, show, progress or update", sub)
 	}
-	if o.json {
-		return printJSON(env.stdout, r)
-	}
-	env.printRemediation(r)
-	return nil
+	return env.show(o.json, r, err, func() error { env.printRemediation(r); return nil })
 }
 
 func (env *cli) printRemediation(r hansei.Remediation) {

@@ -2,18 +2,15 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
+	"github.com/hansei-dev/hansei/client"
 	"github.com/spf13/cobra"
 )
 
 func (env *cli) reviewCmd() *cobra.Command {
-	var (
-		due    string
-		asJSON bool
-	)
-	cmd := &cobra.Command{
+	var due string
+	cmd := withJSON(&cobra.Command{
 		Use:   "review [today|tomorrow|DATE] [outcome ID OUTCOME [\"NOTE\"]]",
 		Short: "a review's agenda by owner, or record an outcome",
 		Long: `Print the agenda of a remediation review by owner: what is due or untouched for
@@ -23,10 +20,8 @@ on_track, at_risk, blocked, done or reschedule (with --due).`,
   hansei review 2026-12-02 outcome 7 on_track "backoff merged, rollout Friday"
   hansei review 2026-12-02 outcome 8 reschedule --due 2026-12-20`,
 		Args: argsBetween(0, 5, `a DATE, perhaps followed by: outcome ID OUTCOME "NOTE"`),
-		RunE: func(_ *cobra.Command, rest []string) error { return env.review(due, asJSON, rest) },
-	}
+	}, func(asJSON bool, rest []string) error { return env.review(due, asJSON, rest) })
 	cmd.Flags().StringVar(&due, "due", "", "reschedule: the new due date, YYYY-MM-DD")
-	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -47,31 +42,24 @@ func (env *cli) review(due string, asJSON bool, rest []string) error {
 		if rest[1] != "outcome" || len(rest) < 4 || len(rest) > 5 {
 			return usageErrorf(`review DATE outcome ID on_track|at_risk|blocked|done|reschedule ["note"] [--due YYYY-MM-DD]`)
 		}
-		id, err := strconv.ParseInt(rest[2], 10, 64)
-		if err != nil || id <= 0 {
-			return usageErrorf("%q is not a remediation id", rest[2])
+		id, err := parseID(rest[2], "%q is not a remediation id")
+		if err != nil {
+			return err
 		}
 		note := ""
 		if len(rest) == 5 {
 			note = rest[4]
 		}
 		r, err := c.RecordOutcome(env.ctx, date, id, rest[3], note, due)
-		if err != nil {
-			return err
-		}
-		if asJSON {
-			return printJSON(env.stdout, r)
-		}
-		env.printRemediation(r)
-		return nil
+		return env.show(asJSON, r, err, func() error { env.printRemediation(r); return nil })
 	}
 	agenda, err := c.Review(env.ctx, date)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, agenda)
-	}
+	return env.show(asJSON, agenda, err, func() error { return env.printAgenda(agenda) })
+}
+
+// printAgenda prints a review's agenda: each owner's remediations that
+// are due or untouched for a while, and why.
+func (env *cli) printAgenda(agenda client.ReviewAgenda) error {
 	fmt.Fprintf(env.stdout, "Review of %s", agenda.Date)
 	if agenda.Scheduled {
 		fmt.Fprintf(env.stdout, " (scheduled: %s)", agenda.Reason)

@@ -118,6 +118,40 @@ func group(use, short string, aliases ...string) *cobra.Command {
 	return &cobra.Command{Use: use + " COMMAND", Short: short, Aliases: aliases}
 }
 
+// spec is one row of a table of commands that one function runs by name
+// (component, maintenance and remediation subcommands, the incident
+// changes, the answers to an intent): the words of its help and the
+// arguments it takes.
+type spec struct {
+	use, short string
+	aliases    []string
+	args       cobra.PositionalArgs
+}
+
+// commandTable makes the commands of a table. Each gets options of its
+// own, whose flags addFlags declares (the command tells which row it is),
+// and runs run with its name, those options and its arguments.
+func commandTable[O any](specs []spec, addFlags func(cmd *cobra.Command, o *O), run func(name string, o O, rest []string) error) []*cobra.Command {
+	cmds := make([]*cobra.Command, 0, len(specs))
+	for _, s := range specs {
+		var o O
+		cmd := &cobra.Command{Use: s.use, Short: s.short, Aliases: s.aliases, Args: s.args}
+		cmd.RunE = func(_ *cobra.Command, rest []string) error { return run(cmd.Name(), o, rest) }
+		addFlags(cmd, &o)
+		cmds = append(cmds, cmd)
+	}
+	return cmds
+}
+
+// withJSON gives cmd the --json flag and makes it run run with that flag
+// and its arguments: the shape of most commands that print data.
+func withJSON(cmd *cobra.Command, run func(asJSON bool, rest []string) error) *cobra.Command {
+	var asJSON bool
+	cmd.RunE = func(_ *cobra.Command, rest []string) error { return run(asJSON, rest) }
+	jsonFlag(cmd, &asJSON)
+	return cmd
+}
+
 // holdSubcommands makes a command that holds subcommands (one of ours, or
 // cobra's completion) refuse to run alone or with an unknown subcommand,
 // with a usage error that names them, rather than print help and succeed.

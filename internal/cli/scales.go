@@ -9,18 +9,13 @@ import (
 )
 
 func (env *cli) scalesCmd() *cobra.Command {
-	var (
-		lang   string
-		asJSON bool
-	)
-	cmd := &cobra.Command{
+	var lang string
+	cmd := withJSON(&cobra.Command{
 		Use:   "scales",
 		Short: "the severity and priority scales, with what each level means",
 		Args:  wantArgs(0, "no arguments"),
-		RunE:  func(*cobra.Command, []string) error { return env.scales(lang, asJSON) },
-	}
+	}, func(asJSON bool, _ []string) error { return env.scales(lang, asJSON) })
 	cmd.Flags().StringVar(&lang, "lang", "", "language of names and definitions, such as ja or de")
-	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -30,20 +25,16 @@ func (env *cli) scales(lang string, asJSON bool) error {
 		return err
 	}
 	s, err := c.Scales(env.ctx, lang)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, s)
-	}
-	for _, sc := range []hansei.Scale{s.Severity, s.Priority} {
-		fmt.Fprintf(env.stdout, "%s\n", strings.ToUpper(sc.Kind))
-		for _, l := range sc.Levels {
-			fmt.Fprintf(env.stdout, "  %s  %s: %s\n", l.Key, l.Name, l.Definition)
-			if l.Response != "" {
-				fmt.Fprintf(env.stdout, "        response: %s\n", l.Response)
+	return env.show(asJSON, s, err, func() error {
+		for _, sc := range []hansei.Scale{s.Severity, s.Priority} {
+			fmt.Fprintf(env.stdout, "%s\n", strings.ToUpper(sc.Kind))
+			for _, l := range sc.Levels {
+				fmt.Fprintf(env.stdout, "  %s  %s: %s\n", l.Key, l.Name, l.Definition)
+				if l.Response != "" {
+					fmt.Fprintf(env.stdout, "        response: %s\n", l.Response)
+				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }

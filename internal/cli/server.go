@@ -51,26 +51,18 @@ cleanly on SIGINT or SIGTERM.`,
 }
 
 func (env *cli) migrateCmd() *cobra.Command {
-	var (
-		f      dbFlags
-		asJSON bool
-	)
-	cmd := &cobra.Command{
+	var f dbFlags
+	cmd := withJSON(&cobra.Command{
 		Use:   "migrate",
 		Short: "bring the database schema up to date",
 		Long:  "Bring the database schema up to date, as serve does when it starts, and say which migrations ran.",
 		Args:  wantArgs(0, "no arguments"),
-		RunE: func(*cobra.Command, []string) error {
-			applied, err := env.srv().Migrate(f.config, f.db)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				if applied == nil {
-					applied = []string{}
-				}
-				return printJSON(env.stdout, map[string]any{"applied": applied})
-			}
+	}, func(asJSON bool, _ []string) error {
+		applied, err := env.srv().Migrate(f.config, f.db)
+		if applied == nil {
+			applied = []string{} // [] rather than null in JSON
+		}
+		return env.show(asJSON, map[string]any{"applied": applied}, err, func() error {
 			if len(applied) == 0 {
 				fmt.Fprintln(env.stdout, "the database schema is up to date")
 			}
@@ -78,9 +70,8 @@ func (env *cli) migrateCmd() *cobra.Command {
 				fmt.Fprintln(env.stdout, "applied", name)
 			}
 			return nil
-		},
-	}
+		})
+	})
 	f.add(cmd.Flags())
-	jsonFlag(cmd, &asJSON)
 	return cmd
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,20 +16,13 @@ import (
 
 func (env *cli) componentCmd() *cobra.Command {
 	cmd := group("component", "the components the public status page shows", "components")
-	for _, s := range []struct {
-		use, short string
-		aliases    []string
-		args       cobra.PositionalArgs
-	}{
+	cmd.AddCommand(commandTable([]spec{
 		{"add KEY --name NAME", "add a component, or change one", nil, wantArgs(1, "a component KEY, such as checkout-api")},
 		{"list", "list the components with their states", []string{"ls"}, wantArgs(0, "no arguments")},
 		{"set KEY STATE", "set a component's state by hand", nil,
 			wantArgs(2, "a component KEY and a STATE (operational, degraded, partial_outage, major_outage or maintenance)")},
 		{"rm KEY", "remove a component from the status page", []string{"remove", "delete"}, wantArgs(1, "a component KEY")},
-	} {
-		var o componentOptions
-		sub := &cobra.Command{Use: s.use, Short: s.short, Aliases: s.aliases, Args: s.args}
-		sub.RunE = func(_ *cobra.Command, rest []string) error { return env.component(sub.Name(), o, rest) }
+	}, func(sub *cobra.Command, o *componentOptions) {
 		if sub.Name() == "add" {
 			fs := sub.Flags()
 			fs.StringVar(&o.name, "name", "", `the name the public reads, such as "Checkout" (required)`)
@@ -41,8 +33,7 @@ func (env *cli) componentCmd() *cobra.Command {
 			fs.Var(&o.services, "service", "a service responders name in incidents that it maps to (repeat, or comma-separate)")
 		}
 		jsonFlag(sub, &o.json)
-		cmd.AddCommand(sub)
-	}
+	}, env.component)...)
 	return cmd
 }
 
@@ -56,19 +47,15 @@ type componentOptions struct {
 
 // component runs `hansei component add|list|set|rm`.
 func (env *cli) component(sub string, o componentOptions, rest []string) error {
-	var (
-		out  hansei.Component
-		verb string
-	)
+	if sub == "add" && o.name == "" {
+		return usageErrorf("component add needs --name: the name the public reads, such as --name \"Checkout\"")
+	}
+	c, err := env.apiClient()
+	if err != nil {
+		return err
+	}
 	switch sub {
 	case "add":
-		if o.name == "" {
-			return usageErrorf("component add needs --name: the name the public reads, such as --name \"Checkout\"")
-		}
-		c, err := env.apiClient()
-		if err != nil {
-			return err
-		}
 		req := client.ComponentRequest{Key: rest[0], Name: &o.name, Description: &o.description, Group: &o.group, Position: &o.position}
 		if len(o.services) > 0 {
 			s := []string(o.services)
@@ -77,70 +64,41 @@ func (env *cli) component(sub string, o componentOptions, rest []string) error {
 		if o.state != "" {
 			req.State = &o.state
 		}
-		if out, err = c.SaveComponent(env.ctx, req); err != nil {
-			return err
-		}
-		verb = "saved"
+		out, err := c.SaveComponent(env.ctx, req)
+		return env.show(o.json, out, err, env.componentText(out, "saved"))
 	case "list":
-		c, err := env.apiClient()
-		if err != nil {
-			return err
-		}
 		list, err := c.Components(env.ctx)
-		if err != nil {
-			return err
-		}
-		if o.json {
-			return printJSON(env.stdout, list)
-		}
-		if len(list) == 0 {
-			fmt.Fprintln(env.stdout, "no components yet; add one with `hansei component add KEY --name NAME`")
-			return nil
-		}
-		tw := newTable(env.stdout)
-		fmt.Fprintln(tw, "KEY\tNAME\tGROUP\tPOSITION\tSTATE\tSHOWN\tSERVICES")
-		for _, cp := range list {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", cp.Key, cp.Name, orDash(cp.Group), cp.Position, cp.State,
-				cp.EffectiveState, orDash(strings.Join(cp.Services, ",")))
-		}
-		return tw.Flush()
+		return env.show(o.json, list, err, func() error {
+			return printTable(env.stdout, "no components yet; add one with `hansei component add KEY --name NAME`",
+				"KEY\tNAME\tGROUP\tPOSITION\tSTATE\tSHOWN\tSERVICES", list, func(cp client.Component) []any {
+					return []any{cp.Key, cp.Name, orDash(cp.Group), cp.Position, cp.State, cp.EffectiveState, orDash(strings.Join(cp.Services, ","))}
+				})
+		})
 	case "set":
-		c, err := env.apiClient()
-		if err != nil {
-			return err
-		}
-		if out, err = c.SetComponentState(env.ctx, rest[0], rest[1]); err != nil {
-			return err
-		}
-		verb = "set"
+		out, err := c.SetComponentState(env.ctx, rest[0], rest[1])
+		return env.show(o.json, out, err, env.componentText(out, "set"))
 	case "rm":
-		c, err := env.apiClient()
-		if err != nil {
-			return err
+		err := c.DeleteComponent(env.ctx, rest[0])
+		return env.show(o.json, map[string]string{"deleted": rest[0]}, err,
+			env.line("Component "+rest[0]+" removed from the status page"))
+	}
+	return usageErrorf("unknown component subcommand %q; use add, list, set or rm", sub)
+}
+
+// componentText is text for show that prints a component that was saved
+// or set (verb).
+func (env *cli) componentText(out hansei.Component, verb string) func() error {
+	return func() error {
+		fmt.Fprintf(env.stdout, "Component %s %s: %s", out.Key, verb, out.Name)
+		if out.Group != "" {
+			fmt.Fprintf(env.stdout, " (group %s, position %d)", out.Group, out.Position)
 		}
-		if err := c.DeleteComponent(env.ctx, rest[0]); err != nil {
-			return err
+		fmt.Fprintf(env.stdout, ", %s\n", out.State)
+		if len(out.Services) > 0 {
+			fmt.Fprintf(env.stdout, "Services:  %s\n", strings.Join(out.Services, ", "))
 		}
-		if o.json {
-			return printJSON(env.stdout, map[string]string{"deleted": rest[0]})
-		}
-		fmt.Fprintf(env.stdout, "Component %s removed from the status page\n", rest[0])
 		return nil
-	default:
-		return usageErrorf("unknown component subcommand %q; use add, list, set or rm", sub)
 	}
-	if o.json {
-		return printJSON(env.stdout, out)
-	}
-	fmt.Fprintf(env.stdout, "Component %s %s: %s", out.Key, verb, out.Name)
-	if out.Group != "" {
-		fmt.Fprintf(env.stdout, " (group %s, position %d)", out.Group, out.Position)
-	}
-	fmt.Fprintf(env.stdout, ", %s\n", out.State)
-	if len(out.Services) > 0 {
-		fmt.Fprintf(env.stdout, "Services:  %s\n", strings.Join(out.Services, ", "))
-	}
-	return nil
 }
 
 // updateOptions are the flags of incident update.
@@ -196,31 +154,23 @@ func (env *cli) incidentUpdate(o updateOptions, rest []string) error {
 		return err
 	}
 	inc, err := c.PublishUpdate(env.ctx, n, client.PublicUpdateRequest{Title: o.title, Status: o.status, Text: o.text, Components: states})
-	if err != nil {
-		return err
-	}
-	if o.json {
-		return printJSON(env.stdout, inc)
-	}
-	for _, e := range inc.Events {
-		fmt.Fprintf(env.stdout, "%s #%d %s\n", inc.Ref, e.Seq, hansei.DescribeEvent(e))
-	}
-	if len(inc.Components) > 0 {
-		fmt.Fprintf(env.stdout, "Affects on the status page: %s\n", strings.Join(inc.Components, ", "))
-	}
-	return nil
+	return env.show(o.json, inc, err, func() error {
+		env.printChanges(inc)
+		if len(inc.Components) > 0 {
+			fmt.Fprintf(env.stdout, "Affects on the status page: %s\n", strings.Join(inc.Components, ", "))
+		}
+		return nil
+	})
 }
 
 func (env *cli) incidentAffectsCmd() *cobra.Command {
-	var none, asJSON bool
-	cmd := &cobra.Command{
+	var none bool
+	cmd := withJSON(&cobra.Command{
 		Use:   "affects N KEY,KEY…",
 		Short: "the status page components an incident affects (replacing those linked before)",
 		Args:  cobra.ArbitraryArgs, // checked below, with a message for each case
-		RunE:  func(_ *cobra.Command, rest []string) error { return env.incidentAffects(none, asJSON, rest) },
-	}
+	}, func(asJSON bool, rest []string) error { return env.incidentAffects(none, asJSON, rest) })
 	cmd.Flags().BoolVar(&none, "none", false, "unlink every component")
-	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -245,34 +195,23 @@ func (env *cli) incidentAffects(none, asJSON bool, rest []string) error {
 		return err
 	}
 	inc, err := c.LinkComponents(env.ctx, n, keys)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, inc)
-	}
-	if len(inc.Components) == 0 {
-		fmt.Fprintf(env.stdout, "%s affects no components on the status page\n", inc.Ref)
+	return env.show(asJSON, inc, err, func() error {
+		if len(inc.Components) == 0 {
+			fmt.Fprintf(env.stdout, "%s affects no components on the status page\n", inc.Ref)
+			return nil
+		}
+		fmt.Fprintf(env.stdout, "%s affects on the status page: %s\n", inc.Ref, strings.Join(inc.Components, ", "))
 		return nil
-	}
-	fmt.Fprintf(env.stdout, "%s affects on the status page: %s\n", inc.Ref, strings.Join(inc.Components, ", "))
-	return nil
+	})
 }
 
 func (env *cli) maintenanceCmd() *cobra.Command {
 	cmd := group("maintenance", "scheduled maintenance windows on the status page")
-	for _, s := range []struct {
-		use, short string
-		aliases    []string
-		args       cobra.PositionalArgs
-	}{
+	cmd.AddCommand(commandTable([]spec{
 		{`add --title T --start TIME --end TIME "TEXT"`, "schedule a maintenance window", nil, wantArgs(1, `the "TEXT" the public reads`)},
 		{"list", "list the windows that have not ended", []string{"ls"}, wantArgs(0, "no arguments")},
 		{"rm ID", "remove a maintenance window", []string{"remove", "delete", "cancel"}, wantArgs(1, "a maintenance window ID")},
-	} {
-		var o maintenanceOptions
-		sub := &cobra.Command{Use: s.use, Short: s.short, Aliases: s.aliases, Args: s.args}
-		sub.RunE = func(_ *cobra.Command, rest []string) error { return env.maintenance(sub.Name(), o, rest) }
+	}, func(sub *cobra.Command, o *maintenanceOptions) {
 		fs := sub.Flags()
 		switch sub.Name() {
 		case "add":
@@ -284,8 +223,7 @@ func (env *cli) maintenanceCmd() *cobra.Command {
 			fs.StringVar(&o.from, "from", "", "windows ending after this RFC 3339 time (default: now)")
 		}
 		jsonFlag(sub, &o.json)
-		cmd.AddCommand(sub)
-	}
+	}, env.maintenance)...)
 	return cmd
 }
 
@@ -317,15 +255,11 @@ func (env *cli) maintenance(sub string, o maintenanceOptions, rest []string) err
 			return err
 		}
 		m, err := c.CreateMaintenance(env.ctx, client.MaintenanceRequest{Title: o.title, Text: rest[0], Components: o.comps, StartsAt: startsAt, EndsAt: endsAt})
-		if err != nil {
-			return err
-		}
-		if o.json {
-			return printJSON(env.stdout, m)
-		}
-		fmt.Fprintf(env.stdout, "Maintenance %d scheduled: %s\n", m.ID, m.Title)
-		env.printWindow(m)
-		return nil
+		return env.show(o.json, m, err, func() error {
+			fmt.Fprintf(env.stdout, "Maintenance %d scheduled: %s\n", m.ID, m.Title)
+			env.printWindow(m)
+			return nil
+		})
 	case "list":
 		var since time.Time
 		if o.from != "" {
@@ -338,40 +272,23 @@ func (env *cli) maintenance(sub string, o maintenanceOptions, rest []string) err
 			return err
 		}
 		list, err := c.Maintenances(env.ctx, since)
-		if err != nil {
-			return err
-		}
-		if o.json {
-			return printJSON(env.stdout, list)
-		}
-		if len(list) == 0 {
-			fmt.Fprintln(env.stdout, "no maintenance windows scheduled")
-			return nil
-		}
-		tw := newTable(env.stdout)
-		fmt.Fprintln(tw, "ID\tSTARTS\tENDS\tCOMPONENTS\tTITLE")
-		for _, m := range list {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", m.ID, env.formatTime(m.StartsAt), env.formatTime(m.EndsAt),
-				orDash(strings.Join(m.Components, ",")), m.Title)
-		}
-		return tw.Flush()
+		return env.show(o.json, list, err, func() error {
+			return printTable(env.stdout, "no maintenance windows scheduled", "ID\tSTARTS\tENDS\tCOMPONENTS\tTITLE", list,
+				func(m hansei.Maintenance) []any {
+					return []any{m.ID, env.formatTime(m.StartsAt), env.formatTime(m.EndsAt), orDash(strings.Join(m.Components, ",")), m.Title}
+				})
+		})
 	case "rm":
-		id, perr := strconv.ParseInt(rest[0], 10, 64)
-		if perr != nil || id <= 0 {
-			return usageErrorf("%q is not a maintenance window id; `hansei maintenance list` shows them", rest[0])
+		id, perr := parseID(rest[0], "%q is not a maintenance window id; `hansei maintenance list` shows them")
+		if perr != nil {
+			return perr
 		}
 		c, err := env.apiClient()
 		if err != nil {
 			return err
 		}
-		if err := c.DeleteMaintenance(env.ctx, id); err != nil {
-			return err
-		}
-		if o.json {
-			return printJSON(env.stdout, map[string]int64{"deleted": id})
-		}
-		fmt.Fprintf(env.stdout, "Maintenance %d removed\n", id)
-		return nil
+		err = c.DeleteMaintenance(env.ctx, id)
+		return env.show(o.json, map[string]int64{"deleted": id}, err, env.line("Maintenance", id, "removed"))
 	}
 	return usageErrorf("unknown maintenance subcommand %q; use add, list or rm", sub)
 }

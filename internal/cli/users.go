@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -29,15 +28,20 @@ HANSEI_CONFIG) say which database, as for serve.`
 	return cmd
 }
 
-// open loads the configuration and opens its database for the console's
-// use cases; the commands act as app.Console().
-func (f *dbFlags) open(env *cli) (server.Console, config.Config, error) {
+// withConsole loads the configuration, opens its database for the
+// console's use cases (the commands act as app.Console()), runs fn and
+// closes the database again: every users command works this way.
+func (env *cli) withConsole(f *dbFlags, fn func(db server.Console, cfg config.Config) error) error {
 	cfg, err := env.srv().LoadConfig(f.config, "", f.db)
 	if err != nil {
-		return server.Console{}, cfg, err
+		return err
 	}
-	c, err := env.srv().OpenConsole(cfg)
-	return c, cfg, err
+	db, err := env.srv().OpenConsole(cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(db, cfg)
 }
 
 // readPassword reads a password from the first line of standard input.
@@ -115,73 +119,45 @@ func (env *cli) usersAdd(dbf *dbFlags, o usersAddOptions, rest []string) error {
 			return err
 		}
 	}
-	db, _, err := dbf.open(env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, token, err := db.Users.Create(env.ctx, app.Console(), hansei.User{Name: rest[0], DisplayName: o.display, Role: r, Language: o.lang, TimeZone: o.tz, Email: o.email, Channel: o.channel})
-	if err != nil {
-		return err
-	}
-	if o.withPassword {
-		if err := db.Users.SetPassword(env.ctx, app.Console(), rest[0], password); err != nil {
-			return fmt.Errorf("created user %q but could not set its password (%w); set it with hansei users set-password %s, and make an API token with hansei users token %s", rest[0], err, rest[0], rest[0])
+	return env.withConsole(dbf, func(db server.Console, _ config.Config) error {
+		_, token, err := db.Users.Create(env.ctx, app.Console(), hansei.User{Name: rest[0], DisplayName: o.display, Role: r, Language: o.lang, TimeZone: o.tz, Email: o.email, Channel: o.channel})
+		if err != nil {
+			return err
 		}
-	}
-	if o.json {
-		return printJSON(env.stdout, map[string]string{"name": rest[0], "role": string(r), "token": token})
-	}
-	fmt.Fprintln(env.stdout, token)
-	return nil
+		if o.withPassword {
+			if err := db.Users.SetPassword(env.ctx, app.Console(), rest[0], password); err != nil {
+				return fmt.Errorf("created user %q but could not set its password (%w); set it with hansei users set-password %s, and make an API token with hansei users token %s", rest[0], err, rest[0], rest[0])
+			}
+		}
+		return env.show(o.json, map[string]string{"name": rest[0], "role": string(r), "token": token}, nil, env.line(token))
+	})
 }
 
 func (env *cli) usersListCmd(dbf *dbFlags) *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "list users",
-		Args:  wantArgs(0, "no arguments"),
-		RunE:  func(*cobra.Command, []string) error { return env.usersList(dbf, asJSON) },
-	}
-	jsonFlag(cmd, &asJSON)
-	return cmd
+	return withJSON(&cobra.Command{Use: "list", Short: "list users", Args: wantArgs(0, "no arguments")},
+		func(asJSON bool, _ []string) error { return env.usersList(dbf, asJSON) })
 }
 
 func (env *cli) usersList(dbf *dbFlags, asJSON bool) error {
-	db, _, err := dbf.open(env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	users, err := db.Users.All(env.ctx)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, map[string]any{"items": users})
-	}
-	tw := newTable(env.stdout)
-	fmt.Fprintln(tw, "NAME\tROLE\tLANGUAGE\tTIME ZONE\tDISPLAY NAME")
-	for _, u := range users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Name, u.Role, u.Language, u.TimeZone, u.DisplayName)
-	}
-	return tw.Flush()
+	return env.withConsole(dbf, func(db server.Console, _ config.Config) error {
+		users, err := db.Users.All(env.ctx)
+		return env.show(asJSON, map[string]any{"items": users}, err, func() error {
+			return printTable(env.stdout, "", "NAME\tROLE\tLANGUAGE\tTIME ZONE\tDISPLAY NAME", users, func(u hansei.User) []any {
+				return []any{u.Name, u.Role, u.Language, u.TimeZone, u.DisplayName}
+			})
+		})
+	})
 }
 
 func (env *cli) usersSetPasswordCmd(dbf *dbFlags) *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
+	return withJSON(&cobra.Command{
 		Use:   "set-password NAME",
 		Short: "set a web sign-in password, read from standard input",
 		Long: `Set a user's password for the web UI, read from the first line of standard
 input (which keeps it out of the process list and the shell history), and sign
 that user's browsers out: printf '%s\n' "$PASSWORD" | hansei users set-password alice.`,
 		Args: wantArgs(1, "one user NAME (the password comes from standard input)"),
-		RunE: func(_ *cobra.Command, rest []string) error { return env.usersSetPassword(dbf, asJSON, rest) },
-	}
-	jsonFlag(cmd, &asJSON)
-	return cmd
+	}, func(asJSON bool, rest []string) error { return env.usersSetPassword(dbf, asJSON, rest) })
 }
 
 // usersSetPassword sets a user's web UI password, read from the first line
@@ -194,19 +170,10 @@ func (env *cli) usersSetPassword(dbf *dbFlags, asJSON bool, rest []string) error
 	if err := app.ValidatePassword(password); err != nil {
 		return err
 	}
-	db, _, err := dbf.open(env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Users.SetPassword(env.ctx, app.Console(), rest[0], password); err != nil {
-		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, map[string]any{"name": rest[0], "password_set": true})
-	}
-	fmt.Fprintln(env.stdout, "password set for", rest[0])
-	return nil
+	return env.withConsole(dbf, func(db server.Console, _ config.Config) error {
+		err := db.Users.SetPassword(env.ctx, app.Console(), rest[0], password)
+		return env.show(asJSON, map[string]any{"name": rest[0], "password_set": true}, err, env.line("password set for", rest[0]))
+	})
 }
 
 // usersLinkOptions are the flags of users link.
@@ -241,24 +208,15 @@ func (env *cli) usersLink(dbf *dbFlags, o usersLinkOptions, rest []string) error
 	if o.ttl <= 0 || o.ttl > hansei.SessionLifetime {
 		return usageErrorf("--ttl %s is out of range; give a duration from 1s to 168h, such as 15m or 24h", o.ttl)
 	}
-	db, cfg, err := dbf.open(env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	link, err := env.srv().WebBase(o.base, cfg.URL, cfg.Addr)
-	if err != nil {
-		return err
-	}
-	token, expires, err := db.Users.NewSignInLink(env.ctx, app.Console(), rest[0], o.ttl)
-	if err != nil {
-		return err
-	}
-	if o.json {
-		return printJSON(env.stdout, map[string]any{"name": rest[0], "url": server.SignInURL(link, token), "expires_at": expires})
-	}
-	fmt.Fprintln(env.stdout, server.SignInURL(link, token))
-	return nil
+	return env.withConsole(dbf, func(db server.Console, cfg config.Config) error {
+		link, err := env.srv().WebBase(o.base, cfg.URL, cfg.Addr)
+		if err != nil {
+			return err
+		}
+		token, expires, err := db.Users.NewSignInLink(env.ctx, app.Console(), rest[0], o.ttl)
+		signIn := server.SignInURL(link, token)
+		return env.show(o.json, map[string]any{"name": rest[0], "url": signIn, "expires_at": expires}, err, env.line(signIn))
+	})
 }
 
 func (env *cli) usersTokenCmd(dbf *dbFlags) *cobra.Command {
@@ -279,88 +237,48 @@ func (env *cli) usersTokenCmd(dbf *dbFlags) *cobra.Command {
 
 // usersToken prints a new API token for a user, and only the token.
 func (env *cli) usersToken(dbf *dbFlags, label string, asJSON bool, rest []string) error {
-	db, _, err := dbf.open(env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	token, err := db.Users.CreateToken(env.ctx, app.Console(), rest[0], label)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, map[string]string{"name": rest[0], "label": label, "token": token})
-	}
-	fmt.Fprintln(env.stdout, token)
-	return nil
+	return env.withConsole(dbf, func(db server.Console, _ config.Config) error {
+		token, err := db.Users.CreateToken(env.ctx, app.Console(), rest[0], label)
+		return env.show(asJSON, map[string]string{"name": rest[0], "label": label, "token": token}, err, env.line(token))
+	})
 }
 
 func (env *cli) usersTokensCmd(dbf *dbFlags) *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "tokens",
-		Short: "list the API tokens, without their secrets",
-		Args:  wantArgs(0, "no arguments"),
-		RunE:  func(*cobra.Command, []string) error { return env.usersTokens(dbf, asJSON) },
-	}
-	jsonFlag(cmd, &asJSON)
-	return cmd
+	return withJSON(&cobra.Command{Use: "tokens", Short: "list the API tokens, without their secrets", Args: wantArgs(0, "no arguments")},
+		func(asJSON bool, _ []string) error { return env.usersTokens(dbf, asJSON) })
 }
 
 // usersTokens lists the API tokens, without their secrets.
 func (env *cli) usersTokens(dbf *dbFlags, asJSON bool) error {
-	db, _, err := dbf.open(env)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	tokens, err := db.Users.Tokens(env.ctx, app.Console())
-	if err != nil {
-		return err
-	}
-	if asJSON {
+	return env.withConsole(dbf, func(db server.Console, _ config.Config) error {
+		tokens, err := db.Users.Tokens(env.ctx, app.Console())
 		if tokens == nil {
-			tokens = []hansei.TokenInfo{}
+			tokens = []hansei.TokenInfo{} // [] rather than null in JSON
 		}
-		return printJSON(env.stdout, map[string]any{"items": tokens})
-	}
-	tw := newTable(env.stdout)
-	fmt.Fprintln(tw, "ID\tUSER\tLABEL\tCREATED\tLAST USED")
-	for _, t := range tokens {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.User, orDash(t.Label), env.formatTime(t.CreatedAt), env.formatTimePtr(t.LastUsedAt))
-	}
-	return tw.Flush()
+		return env.show(asJSON, map[string]any{"items": tokens}, err, func() error {
+			return printTable(env.stdout, "", "ID\tUSER\tLABEL\tCREATED\tLAST USED", tokens, func(t hansei.TokenInfo) []any {
+				return []any{t.ID, t.User, orDash(t.Label), env.formatTime(t.CreatedAt), env.formatTimePtr(t.LastUsedAt)}
+			})
+		})
+	})
 }
 
 func (env *cli) usersRevokeTokenCmd(dbf *dbFlags) *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
+	return withJSON(&cobra.Command{
 		Use:   "revoke-token ID",
 		Short: "revoke an API token by the ID users tokens shows",
 		Args:  wantArgs(1, "one token ID (hansei users tokens lists them)"),
-		RunE:  func(_ *cobra.Command, rest []string) error { return env.usersRevokeToken(dbf, asJSON, rest) },
-	}
-	jsonFlag(cmd, &asJSON)
-	return cmd
+	}, func(asJSON bool, rest []string) error { return env.usersRevokeToken(dbf, asJSON, rest) })
 }
 
 // usersRevokeToken deletes an API token by the id that users tokens shows.
 func (env *cli) usersRevokeToken(dbf *dbFlags, asJSON bool, rest []string) error {
-	id, err := strconv.ParseInt(rest[0], 10, 64)
-	if err != nil || id <= 0 {
-		return usageErrorf("%q is not a token ID; give the number in the ID column of hansei users tokens", rest[0])
-	}
-	db, _, err := dbf.open(env)
+	id, err := parseID(rest[0], "%q is not a token ID; give the number in the ID column of hansei users tokens")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.Users.RevokeToken(env.ctx, app.Console(), id); err != nil {
-		return err
-	}
-	if asJSON {
-		return printJSON(env.stdout, map[string]int64{"revoked": id})
-	}
-	fmt.Fprintln(env.stdout, "revoked API token", id)
-	return nil
+	return env.withConsole(dbf, func(db server.Console, _ config.Config) error {
+		err := db.Users.RevokeToken(env.ctx, app.Console(), id)
+		return env.show(asJSON, map[string]int64{"revoked": id}, err, env.line("revoked API token", id))
+	})
 }

@@ -57,23 +57,18 @@ func versionFrom(info *debug.BuildInfo, ok bool) versionInfo {
 }
 
 func (env *cli) versionCmd() *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
+	return withJSON(&cobra.Command{
 		Use:   "version",
 		Short: "print the version, commit and build date",
 		Long: `Print the module version, the VCS commit and the commit's date, as the Go
 toolchain stamped them into the binary ("(devel)" and "unknown" where it did
 not, as with go run or -buildvcs=false). "hansei --version" prints the same line.`,
 		Args: wantArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			v := buildVersion()
-			if asJSON {
-				return printJSON(env.stdout, v)
-			}
+	}, func(asJSON bool, _ []string) error {
+		v := buildVersion()
+		return env.show(asJSON, v, nil, func() error {
 			_, err := fmt.Fprintln(env.stdout, "hansei", v)
 			return err
-		},
-	}
-	jsonFlag(cmd, &asJSON)
-	return cmd
+		})
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/hansei-dev/hansei/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -69,7 +70,7 @@ func decodeFields[S any](d *decoder, n *yaml.Node, path string, fields []field[S
 		if !ok {
 			known := keys(fields)
 			msg := fmt.Sprintf("field %q is not known; known fields: %s", name, strings.Join(known, ", "))
-			if s := suggest(name, known); s != "" {
+			if s := suggest.Closest(name, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 				d.explained[join(path, s)] = true
 			}

@@ -5,23 +5,15 @@ import (
 	"strconv"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/client"
 	"github.com/hansei-dev/hansei/internal/http/httpx"
 )
 
-// remediationBody is the JSON of a remediation to create or change.
-type remediationBody struct {
-	Incident    int64   `json:"incident"`
-	Title       *string `json:"title"`
-	Description *string `json:"description"`
-	Owner       *string `json:"owner"`
-	Priority    *string `json:"priority"`
-	Due         *string `json:"due"`
-	Status      *string `json:"status"`
-	Reason      *string `json:"reason"`
-	WhyNode     *int64  `json:"why_node"`
-	Link        *string `json:"link"`
-	Note        string  `json:"note"`
-}
+// remediationBody is the JSON of a remediation to create or change: the
+// client's RemediationRequest, so that the wire type is written once
+// (package client holds the API's wire types); this package only adds how
+// the server reads it.
+type remediationBody client.RemediationRequest
 
 func (b remediationBody) input() (hansei.RemediationInput, error) {
 	in := hansei.RemediationInput{Title: b.Title, Description: b.Description, Owner: b.Owner, Priority: b.Priority,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/client"
 	"github.com/hansei-dev/hansei/internal/http/httpx"
 )
 
@@ -17,25 +18,11 @@ import (
 // maintenance windows. The rules live in the root package's status.go and
 // in app; these handlers only translate.
 
-// componentResponse is a component with the state the public sees now:
-// state is only what was set explicitly, while incidents and maintenance
-// windows may show it worse.
-type componentResponse struct {
-	hansei.Component
-	EffectiveState hansei.ComponentState `json:"effective_state"`
-}
-
-// componentBody creates or changes a component. Pointers tell a field
-// left out from one set empty, for PATCH.
-type componentBody struct {
-	Key         string    `json:"key"`
-	Name        *string   `json:"name"`
-	Description *string   `json:"description"`
-	Group       *string   `json:"group"`
-	Position    *int      `json:"position"`
-	Services    *[]string `json:"services"`
-	State       *string   `json:"state"`
-}
+// componentBody creates or changes a component. It is the client's
+// ComponentRequest, so that the wire type is written once (package client
+// holds the API's wire types); this package only adds how the server
+// reads it. Pointers tell a field left out from one set empty, for PATCH.
+type componentBody client.ComponentRequest
 
 // apply copies the fields given onto c.
 func (b componentBody) apply(c *hansei.Component) error {
@@ -71,11 +58,11 @@ func (s *Handler) listComponents(w http.ResponseWriter, r *http.Request, u hanse
 		return err
 	}
 	states := hansei.ComponentStates(snap.Components, snap.Incidents, snap.Maintenance, s.scales.Severity, s.now())
-	items := make([]componentResponse, len(snap.Components))
+	items := make([]client.Component, len(snap.Components))
 	for i, c := range snap.Components {
-		items[i] = componentResponse{Component: c, EffectiveState: states[c.Key]}
+		items[i] = client.Component{Component: c, EffectiveState: states[c.Key]}
 	}
-	return httpx.WriteJSON(w, http.StatusOK, httpx.ListResponse[componentResponse]{Items: items})
+	return httpx.WriteJSON(w, http.StatusOK, httpx.ListResponse[client.Component]{Items: items})
 }
 
 func (s *Handler) getComponent(w http.ResponseWriter, r *http.Request, u hansei.User) error {
