@@ -13,6 +13,14 @@ type Target struct {
 	Address string
 }
 
+// Outgoing is a notification on its way to one target: a row of the
+// outbox before it is written. Which targets a notification goes to is the
+// application's rule (app.FanOut); storage writes what it is given.
+type Outgoing struct {
+	Target
+	Notification Notification
+}
+
 // Delivery is one claimed outbox row.
 type Delivery struct {
 	ID         int64           `json:"id"`

@@ -46,6 +46,13 @@ func DefaultReminderPolicy() ReminderPolicy {
 	return ReminderPolicy{BeforeDays: 3, EscalateAfterDays: 2}
 }
 
+// DueRemediation is an open remediation with the commander of its
+// incident, whom an escalation reaches too.
+type DueRemediation struct {
+	Remediation Remediation
+	Commander   string
+}
+
 // Reminders returns the notifications an open remediation calls for on
 // today (YYYY-MM-DD, in the organisation's time zone). commander is the
 // incident's commander.

@@ -7,7 +7,7 @@
 // app owns authorization (who may do what, every admin check), the
 // orchestration of a use case (lint before publishing, what a change
 // records) and the policies around storage (passwords, sessions, sign-in
-// links). Storage (internal/sqldb) keeps the rows; it enforces only the
+// links, where notifications go and which reminders are due). Storage (internal/sqldb) keeps the rows; it enforces only the
 // visibility of restricted incidents, because a list must be filtered
 // where it is read to page correctly (docs/architecture.md).
 package app

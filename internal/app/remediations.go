@@ -15,8 +15,8 @@ type remediationStore interface {
 
 // Remediations are the improvements a postmortem asks for, each with one
 // accountable owner. The domain (hansei.NewRemediation, Change) decides;
-// the store also schedules the follow-up review and queues the owner's
-// notifications in the change's transaction.
+// the store also schedules the follow-up review and queues the new owner's
+// handover in the change's transaction, through FanOut's rule.
 type Remediations struct{ store remediationStore }
 
 // Create adds a remediation to an incident the actor may read.

@@ -20,15 +20,17 @@ func Jobs(d Deps) []Job {
 			// end; the lease is taken only when one is due.
 			Job{Name: "expire-intents", Every: 250 * time.Millisecond, Lease: 10 * time.Second,
 				Pending: d.intentsDue, Run: d.expireIntents},
-			// Reminders, escalations and the daily digest are written to
-			// the outbox, each once, whichever instance writes them.
-			Job{Name: "reminders", Every: time.Minute, Lease: 2 * time.Minute, Run: d.remindOwners()},
 			// Ended sessions and used sign-in links are refused anyway;
 			// deleting them only keeps their tables small.
 			Job{Name: "delete-sessions", Every: time.Minute, Lease: 2 * time.Minute, Run: d.deleteSessions},
 			// Forget idempotency keys past their time to live.
 			Job{Name: "expire-idempotency-keys", Every: time.Hour, Lease: 2 * time.Hour, Run: d.expireKeys},
 		)
+	}
+	if d.Reminders != nil {
+		// Reminders, escalations and the daily digest are written to the
+		// outbox, each once, whichever instance writes them.
+		jobs = append(jobs, Job{Name: "reminders", Every: time.Minute, Lease: 2 * time.Minute, Run: d.remindOwners()})
 	}
 	if d.Outbox != nil {
 		// On every instance: each claims deliveries with FOR UPDATE SKIP
@@ -53,28 +55,37 @@ func Jobs(d Deps) []Job {
 	return jobs
 }
 
-// Deps is what the jobs work on. A nil Store, Outbox or Status leaves
-// out the jobs that need it.
+// Deps is what the jobs work on. A nil Store, Reminders, Outbox or
+// Status leaves out the jobs that need it.
 type Deps struct {
 	Store Store
 	// Now is the application's clock, the store's: what time it is for
 	// intent windows and due dates.
 	Now func() time.Time
-	// Reminders says when owners are reminded and overdue work escalated;
-	// Location is the organisation's time zone, whose dates count.
-	Reminders hansei.ReminderPolicy
-	Location  *time.Location
-	Outbox    Outbox
-	Status    StatusPage
+	// Reminders finds the notifications due today; ReminderPolicy says
+	// when owners are reminded and overdue work escalated; Location is
+	// the organisation's time zone, whose dates count.
+	Reminders      Reminders
+	ReminderPolicy hansei.ReminderPolicy
+	Location       *time.Location
+	Outbox         Outbox
+	Status         StatusPage
 }
 
 // Store is what the jobs need from storage (*sqldb.DB).
 type Store interface {
 	DueIntents(ctx context.Context, now time.Time, limit int) ([]hansei.IntentRef, error)
 	Execute(ctx context.Context, actor hansei.User, number int64, cmd hansei.Command) (hansei.Incident, []hansei.Event, error)
-	ScanReminders(ctx context.Context, today string, p hansei.ReminderPolicy) (int, error)
 	DeleteExpiredSessions(ctx context.Context) (int64, error)
 	ExpireIdempotencyKeys(ctx context.Context) (int64, error)
+}
+
+// Reminders is the use case that decides which reminders, escalations and
+// digests are due (*app.Notifications).
+type Reminders interface {
+	// ScanReminders writes what is due on today (YYYY-MM-DD) to the
+	// outbox, each once, and says how many were due.
+	ScanReminders(ctx context.Context, today string, p hansei.ReminderPolicy) (int, error)
 }
 
 // Outbox delivers notifications (*notify.Deliverer).
@@ -145,9 +156,9 @@ func (d Deps) remindOwners() func(ctx context.Context) error {
 	lastDigest := "" // the day of the last digest built; the scheduler runs a job one run at a time
 	return func(ctx context.Context) error {
 		today := d.Now().In(location).Format("2006-01-02")
-		policy := d.Reminders
+		policy := d.ReminderPolicy
 		policy.Digest = policy.Digest && lastDigest != today // the digest is one a day: build it once
-		n, err := d.Store.ScanReminders(ctx, today, policy)
+		n, err := d.Reminders.ScanReminders(ctx, today, policy)
 		if err == nil && policy.Digest {
 			lastDigest = today
 		}

@@ -137,21 +137,17 @@ func (env *Env) Serve(o Options) error {
 	go db.Listen(env.ctx, app.Wake, log)
 	deliverer := notify.New(db, db.Now, log)
 	for _, w := range cfg.Notify.Webhooks {
-		db.Targets = append(db.Targets, hansei.Target{Channel: "webhook", Address: w.URL})
 		deliverer.Secrets[w.URL] = w.Secret
-	}
-	for _, u := range cfg.Notify.Slack {
-		db.Targets = append(db.Targets, hansei.Target{Channel: "slack", Address: u})
 	}
 	if s := cfg.Notify.SMTP; s != nil {
 		deliverer.SMTP = &notify.SMTP{Addr: s.Addr, From: s.From, Username: s.Username, Password: s.Password, StartTLS: s.StartTLS}
-		db.Email = true
 	}
+	db.FanOut = fanOut(cfg.Notify).Outgoing
 	// Every periodic job, the deliveries and the status page's rebuilds
 	// included, runs in the scheduler (internal/scheduler/jobs.go).
 	jobs := scheduler.New(scheduler.Following(db.Now), db, log)
-	jobs.Add(scheduler.Jobs(scheduler.Deps{Store: db, Now: db.Now, Reminders: cfg.Notify.Reminders,
-		Location: cfg.Reviews.Location, Outbox: deliverer, Status: app.StatusPage()})...)
+	jobs.Add(scheduler.Jobs(scheduler.Deps{Store: db, Now: db.Now, Reminders: app.App().Notifications,
+		ReminderPolicy: cfg.Notify.Reminders, Location: cfg.Reviews.Location, Outbox: deliverer, Status: app.StatusPage()})...)
 	go jobs.Run(env.ctx)
 	srv := app.HTTPServer(web.DefaultTimeouts())
 	if firstToken != "" {
@@ -217,6 +213,20 @@ Add teammates with: hansei users add NAME --role responder
 	}
 	fmt.Fprintln(env.stdout, "hansei stopped")
 	return nil
+}
+
+// fanOut is where notifications go with this configuration: every webhook
+// and Slack target, and email to the recipients who chose it when SMTP is
+// set.
+func fanOut(c config.Notify) app.FanOut {
+	f := app.FanOut{Email: c.SMTP != nil}
+	for _, w := range c.Webhooks {
+		f.Targets = append(f.Targets, hansei.Target{Channel: "webhook", Address: w.URL})
+	}
+	for _, u := range c.Slack {
+		f.Targets = append(f.Targets, hansei.Target{Channel: "slack", Address: u})
+	}
+	return f
 }
 
 // listenPublic opens the public status page's own listener, if one is

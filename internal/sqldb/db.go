@@ -44,10 +44,11 @@ type DB struct {
 	Now func() time.Time
 	// Scales validate severities and priorities.
 	Scales hansei.Scales
-	// Targets receive every notification (see outbox.go).
-	Targets []hansei.Target
-	// Email sends notifications to their recipients who chose email too.
-	Email bool
+	// FanOut says where a notification goes: the outbox rows to write for
+	// it, given a lookup of its recipients in the same transaction.
+	// internal/server sets it to app.FanOut's rule; nil sends nothing. See
+	// enqueue in outbox.go for why the store runs it.
+	FanOut func(n hansei.Notification, user func(name string) (hansei.User, error)) ([]hansei.Outgoing, error)
 	// Reviews says when follow-up reviews are held.
 	Reviews hansei.ReviewPolicy
 	// IntentWindow is the default objection window of intents.

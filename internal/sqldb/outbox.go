@@ -9,52 +9,61 @@ import (
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
-	"slices"
 	"strconv"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
 )
 
-// enqueue writes a notification to the outbox for every target, in the
-// transaction of the change that caused it. A notification already there
-// (same key and target) is not written again.
-func (t *tx) enqueue(ctx context.Context, n hansei.Notification) error {
-	payload, err := json.Marshal(n)
-	if err != nil {
-		return err
+// Enqueue writes notifications to the outbox in one transaction (the
+// caller's, when ctx carries one), each to the targets FanOut gives it. A
+// notification already there (same key and target) is not written again,
+// so a scan that finds the same reminder due twice writes it once.
+func (db *DB) Enqueue(ctx context.Context, ns []hansei.Notification) error {
+	if len(ns) == 0 {
+		return nil
 	}
-	type row struct {
-		hansei.Target
-		payload []byte
+	return db.update(ctx, func(t *tx) error { return t.enqueue(ctx, ns...) })
+}
+
+// enqueue writes notifications to the outbox in the transaction of the
+// change (or the scan) that caused them. Where each goes is the
+// application's rule, FanOut; storage only writes the rows it returns.
+//
+// The rule is handed to the store once (internal/server sets FanOut to
+// app.FanOut's) and runs here, inside the transaction, rather than being
+// applied by app before or after the store is called, because:
+//   - the rows must commit or roll back with the change: a crash never
+//     loses a notification of a committed change and never sends one for
+//     a change that rolled back (docs/notifications.md);
+//   - some notifications are known only inside the transaction: a
+//     handover is decided against the locked remediation;
+//   - the recipients' channels and addresses are read in the same
+//     transaction as the rows are written, so a recipient is notified as
+//     they were when the change committed.
+func (t *tx) enqueue(ctx context.Context, ns ...hansei.Notification) error {
+	if t.db.FanOut == nil {
+		return nil // no targets: nothing to deliver
 	}
-	rows := make([]row, 0, len(t.db.Targets))
-	for _, target := range t.db.Targets {
-		rows = append(rows, row{target, payload})
-	}
-	if t.db.Email {
-		for _, name := range n.To {
-			u, err := userByName(ctx, t, name)
-			if err != nil || u.Channel != "email" || u.Email == "" {
-				continue // a user who left still shows in the webhooks' payload
-			}
-			personal := n
-			personal.Language, personal.TimeZone = u.Language, u.TimeZone
-			b, err := json.Marshal(personal)
+	user := func(name string) (hansei.User, error) { return userByName(ctx, t, name) }
+	for _, n := range ns {
+		rows, err := t.db.FanOut(n, user)
+		if err != nil {
+			return fmt.Errorf("notification %s: %w", n.Key, err)
+		}
+		for _, r := range rows {
+			payload, err := json.Marshal(r.Notification)
 			if err != nil {
 				return err
 			}
-			rows = append(rows, row{hansei.Target{Channel: "email", Address: u.Email}, b})
-		}
-	}
-	for _, r := range rows {
-		b := make([]byte, 16)
-		rand.Read(b)
-		_, err := t.ExecContext(ctx, `INSERT INTO outbox (delivery_id, key, channel, target, payload, next_attempt_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-			hex.EncodeToString(b), n.Key, r.Channel, r.Address, string(r.payload), t.db.ts(t.now), t.db.ts(t.now))
-		if err != nil {
-			return fmt.Errorf("outbox: %w", err)
+			b := make([]byte, 16)
+			rand.Read(b)
+			_, err = t.ExecContext(ctx, `INSERT INTO outbox (delivery_id, key, channel, target, payload, next_attempt_at, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+				hex.EncodeToString(b), r.Notification.Key, r.Channel, r.Address, string(payload), t.db.ts(t.now), t.db.ts(t.now))
+			if err != nil {
+				return fmt.Errorf("outbox: %w", err)
+			}
 		}
 	}
 	return nil
@@ -156,82 +165,37 @@ func (db *DB) RetryDelivery(ctx context.Context, id int64) error {
 	return nil
 }
 
-// ScanReminders writes the reminders and escalations that open
-// remediations call for today to the outbox, once each.
-func (db *DB) ScanReminders(ctx context.Context, today string, p hansei.ReminderPolicy) (int, error) {
-	horizon, err := time.Parse("2006-01-02", today)
-	if err != nil {
-		return 0, err
-	}
+// RemediationsDue reads the open remediations due on or before by
+// (YYYY-MM-DD), each with its incident's commander, by id.
+func (db *DB) RemediationsDue(ctx context.Context, by string) ([]hansei.DueRemediation, error) {
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT r.doc, i.state FROM remediations r JOIN incidents i ON i.number = r.incident
-		WHERE r.status NOT IN ('done', 'wont_do') AND r.due <= $1`, horizon.AddDate(0, 0, p.BeforeDays).Format("2006-01-02"))
+		WHERE r.status NOT IN ('done', 'wont_do') AND r.due <= $1 ORDER BY r.id`, by)
 	if err != nil {
-		return 0, fmt.Errorf("scan remediations: %w", err)
+		return nil, fmt.Errorf("read remediations due by %s: %w", by, err)
 	}
-	each, err := collect(rows, func(row scanner) ([]hansei.Notification, error) {
+	return collect(rows, func(row scanner) (hansei.DueRemediation, error) {
+		var due hansei.DueRemediation
 		var doc, state []byte
 		if err := row.Scan(&doc, &state); err != nil {
-			return nil, err
+			return due, err
 		}
-		var r hansei.Remediation
 		var inc hansei.Incident
-		if err := json.Unmarshal(doc, &r); err != nil {
-			return nil, err
+		if err := json.Unmarshal(doc, &due.Remediation); err != nil {
+			return due, err
 		}
 		if err := json.Unmarshal(state, &inc); err != nil {
-			return nil, err
+			return due, err
 		}
-		return p.Reminders(r, inc.Roles[hansei.RoleCommander], today), nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	due := slices.Concat(each...)
-	if p.Digest {
-		digests, err := db.digests(ctx, today)
-		if err != nil {
-			return 0, err
-		}
-		due = append(due, digests...)
-	}
-	if len(due) == 0 {
-		return 0, nil
-	}
-	return len(due), db.update(ctx, func(t *tx) error {
-		for _, n := range due {
-			if err := t.enqueue(ctx, n); err != nil {
-				return err
-			}
-		}
-		return nil
+		due.Commander = inc.Roles[hansei.RoleCommander]
+		return due, nil
 	})
 }
 
-// digests summarises each owner's open remediations, once a day.
-func (db *DB) digests(ctx context.Context, today string) ([]hansei.Notification, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT doc FROM remediations WHERE status NOT IN ('done', 'wont_do') ORDER BY owner, due, id`)
+// OpenRemediations reads every remediation not done or dropped, by id.
+func (db *DB) OpenRemediations(ctx context.Context) ([]hansei.Remediation, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT doc FROM remediations WHERE status NOT IN ('done', 'wont_do') ORDER BY id`)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read open remediations: %w", err)
 	}
-	rems, err := collect(rows, scanRemediation)
-	if err != nil {
-		return nil, err
-	}
-	var out []hansei.Notification
-	var owner string
-	var open []hansei.Remediation
-	flush := func() {
-		if len(open) > 0 {
-			out = append(out, hansei.Digest(owner, today, open))
-		}
-	}
-	for _, r := range rems {
-		if r.Owner != owner {
-			flush()
-			owner, open = r.Owner, nil
-		}
-		open = append(open, r)
-	}
-	flush()
-	return out, nil
+	return collect(rows, scanRemediation)
 }

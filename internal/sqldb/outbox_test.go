@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -20,23 +21,19 @@ import (
 func TestOutboxDeliversEachRowOnce(t *testing.T) {
 	eachDB(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f.db.Targets = []hansei.Target{{Channel: "webhook", Address: "http://127.0.0.1:1/a"}, {Channel: "slack", Address: "http://127.0.0.1:1/b"}}
-		f.declare(t, "Checkout failing", "SEV2")
-		due := f.now.Format("2006-01-02")
-		for i := 0; i < 20; i++ {
-			if _, err := f.db.CreateRemediation(ctx, f.alice, 1, hansei.RemediationInput{Title: ptr("Fix"), Owner: ptr("bob"), Priority: ptr("P1"), Due: &due}); err != nil {
-				t.Fatal(err)
-			}
+		f.db.FanOut = toEvery(hansei.Target{Channel: "webhook", Address: "http://127.0.0.1:1/a"}, hansei.Target{Channel: "slack", Address: "http://127.0.0.1:1/b"})
+		var due []hansei.Notification
+		for i := 1; i <= 20; i++ {
+			due = append(due, notification(fmt.Sprintf("reminder:%d:2026-11-25:due", i), "bob"))
 		}
-		n, err := f.db.ScanReminders(ctx, due, hansei.DefaultReminderPolicy())
-		if err != nil || n != 20 {
-			t.Fatalf("scan: %d, %v; want 20 due reminders", n, err)
+		if err := f.db.Enqueue(ctx, due); err != nil {
+			t.Fatal(err)
 		}
-		if again, err := f.db.ScanReminders(ctx, due, hansei.DefaultReminderPolicy()); err != nil || again != 20 {
-			t.Fatalf("second scan: %d, %v", again, err)
+		if err := f.db.Enqueue(ctx, due); err != nil { // the scan finds them due again
+			t.Fatal(err)
 		}
 		all, _ := f.db.Outbox(ctx, "", 1000)
-		if len(all) != 40 { // 20 reminders × 2 targets, the second scan added none
+		if len(all) != 40 { // 20 notifications × 2 targets, the second write added none
 			t.Fatalf("%d outbox rows, want 40", len(all))
 		}
 
@@ -84,11 +81,7 @@ func TestOutboxDeliversEachRowOnce(t *testing.T) {
 		}
 
 		// Failures back off, then park.
-		f.declare(t, "Search slow", "SEV3")
-		if _, err := f.db.CreateRemediation(ctx, f.alice, 2, hansei.RemediationInput{Title: ptr("Index"), Owner: ptr("bob"), Priority: ptr("P2"), Due: &due}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.db.ScanReminders(ctx, due, hansei.DefaultReminderPolicy()); err != nil {
+		if err := f.db.Enqueue(ctx, []hansei.Notification{notification("reminder:21:2026-11-25:due", "bob")}); err != nil {
 			t.Fatal(err)
 		}
 		for attempt := 1; attempt <= hansei.MaxAttempts; attempt++ {
@@ -133,85 +126,87 @@ func TestBackoffGrowsWithJitterAndCaps(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-// TestNotificationsEmailRecipientsWhoChoseEmail: with email configured, a
-// notification also goes to each recipient who chose email and gave an
-// address, and to nobody who chose none.
-func TestNotificationsEmailRecipientsWhoChoseEmail(t *testing.T) {
+// toEvery is a fan-out rule that sends every notification to targets,
+// as app.FanOut does without email.
+func toEvery(targets ...hansei.Target) func(hansei.Notification, func(string) (hansei.User, error)) ([]hansei.Outgoing, error) {
+	return func(n hansei.Notification, _ func(string) (hansei.User, error)) ([]hansei.Outgoing, error) {
+		var out []hansei.Outgoing
+		for _, t := range targets {
+			out = append(out, hansei.Outgoing{Target: t, Notification: n})
+		}
+		return out, nil
+	}
+}
+
+func notification(key string, to ...string) hansei.Notification {
+	return hansei.Notification{Key: key, Kind: hansei.NotifyDue, To: to, Subject: "Remediation is due today", Text: "…"}
+}
+
+// TestNotificationsCommitWithTheirChange: the fan-out rule runs in the
+// transaction of the change that caused the notification, sees the
+// recipients as that transaction does, and its rows commit or roll back
+// with the change; a rule that fails refuses the change.
+func TestNotificationsCommitWithTheirChange(t *testing.T) {
 	eachDB(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f.db.Email = true
-		for _, u := range []hansei.User{
-			{Name: "carla", Role: hansei.RoleResponder, Email: "carla@example.com"},
-			{Name: "dave", Role: hansei.RoleResponder, Email: "dave@example.com", Channel: "none"},
-		} {
-			if _, err := f.db.CreateUser(ctx, u, "hash of "+u.Name+"'s token"); err != nil {
-				t.Fatal(err)
+		var looked []string
+		var fail error
+		f.db.FanOut = func(n hansei.Notification, user func(string) (hansei.User, error)) ([]hansei.Outgoing, error) {
+			if fail != nil {
+				return nil, fail
 			}
-		}
-		if _, err := f.db.CreateUser(ctx, hansei.User{Name: "erin", Role: hansei.RoleResponder, Email: "not an address"}, "hash of erin's token"); hansei.ErrorFields(err)["email"] == "" {
-			t.Fatalf("a bad email address was accepted: %v", err)
+			var out []hansei.Outgoing
+			for _, name := range n.To {
+				u, err := user(name)
+				looked = append(looked, fmt.Sprintf("%s:%s", name, hansei.ErrorCode(err)))
+				if err == nil {
+					out = append(out, hansei.Outgoing{Target: hansei.Target{Channel: "email", Address: u.Name + "@example.com"}, Notification: n})
+				}
+			}
+			return out, nil
 		}
 		f.declare(t, "Checkout failing", "SEV2")
 		due := "2026-12-01"
 		if _, err := f.db.CreateRemediation(ctx, f.alice, 1, hansei.RemediationInput{Title: ptr("Fix"), Owner: ptr("bob"), Priority: ptr("P1"), Due: &due}); err != nil {
 			t.Fatal(err)
 		}
-		for _, owner := range []string{"carla", "dave"} {
-			if _, err := f.db.ChangeRemediation(ctx, f.alice, 1, hansei.RemediationInput{Owner: ptr(owner)}, ""); err != nil {
-				t.Fatal(err)
-			}
+		// Refused after the handover was queued (there is no why 9): the
+		// notification rolls back with the change.
+		if _, err := f.db.ChangeRemediation(ctx, f.alice, 1, hansei.RemediationInput{Owner: ptr("alice"), WhyNode: ptr(int64(9))}, ""); err == nil {
+			t.Fatal("a link to a missing why was accepted")
+		}
+		fail = errors.New("no route")
+		if _, err := f.db.ChangeRemediation(ctx, f.alice, 1, hansei.RemediationInput{Owner: ptr("alice")}, ""); err == nil || !strings.Contains(err.Error(), "no route") {
+			t.Fatalf("a failing fan-out: %v, want the change refused with its error", err)
+		}
+		if r, _ := f.db.Remediation(ctx, f.alice, 1); r.Owner != "bob" {
+			t.Fatalf("owner %q after refused handovers", r.Owner)
+		}
+		fail = nil
+		if _, err := f.db.ChangeRemediation(ctx, f.alice, 1, hansei.RemediationInput{Owner: ptr("alice")}, ""); err != nil {
+			t.Fatal(err)
 		}
 		rows, err := f.db.Outbox(ctx, "", 100)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var targets []string
-		for _, d := range rows {
-			targets = append(targets, d.Channel+":"+d.Target)
+		if len(rows) != 1 || rows[0].Channel != "email" || rows[0].Target != "alice@example.com" || rows[0].State != "pending" {
+			t.Fatalf("outbox %+v, want alice's handover only", rows)
 		}
-		if strings.Join(targets, " ") != "email:carla@example.com" {
-			t.Fatalf("outbox targets %v, want only carla's email", targets)
+		var n hansei.Notification
+		if err := json.Unmarshal(rows[0].Payload, &n); err != nil || n.Kind != hansei.NotifyHandover || n.Key != rows[0].Key || !slices.Equal(n.To, []string{"alice"}) {
+			t.Fatalf("payload %s (%v), want the handover notification as JSON", rows[0].Payload, err)
 		}
-	})
-}
+		if strings.Join(looked, " ") != "alice: alice:" {
+			t.Fatalf("the rule looked up %v", looked)
+		}
 
-// TestDailyDigestOncePerOwnerAndDay: each owner with open remediations gets
-// one digest a day, listing them most pressing first; done work is left out.
-func TestDailyDigestOncePerOwnerAndDay(t *testing.T) {
-	eachDB(t, func(t *testing.T, f *fixture) {
-		ctx := context.Background()
-		f.db.Targets = []hansei.Target{{Channel: "webhook", Address: "http://127.0.0.1:1/hook"}}
-		f.declare(t, "Checkout failing", "SEV2")
-		for _, r := range []struct{ owner, due string }{{"bob", "2027-02-01"}, {"bob", "2027-01-01"}, {"alice", "2027-03-01"}} {
-			due := r.due
-			if _, err := f.db.CreateRemediation(ctx, f.alice, 1, hansei.RemediationInput{Title: ptr("Fix"), Owner: ptr(r.owner), Priority: ptr("P2"), Due: &due}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		done := hansei.RemediationDone
-		if _, err := f.db.ChangeRemediation(ctx, f.alice, 3, hansei.RemediationInput{Status: &done}, "shipped"); err != nil {
+		// A recipient who is not a user is not found, and nothing else breaks.
+		if err := f.db.Enqueue(ctx, []hansei.Notification{notification("k", "gone")}); err != nil {
 			t.Fatal(err)
 		}
-		policy := hansei.DefaultReminderPolicy()
-		policy.Digest = true
-		for _, day := range []string{"2026-11-25", "2026-11-25", "2026-11-26"} {
-			if _, err := f.db.ScanReminders(ctx, day, policy); err != nil {
-				t.Fatal(err)
-			}
-		}
-		rows, _ := f.db.Outbox(ctx, "", 100)
-		var keys []string
-		for _, d := range rows {
-			keys = append(keys, d.Key)
-			var n hansei.Notification
-			json.Unmarshal(d.Payload, &n)
-			if ids, _ := n.Data["remediations"].([]any); len(ids) != 2 || ids[0].(float64) != 2 {
-				t.Fatalf("digest %s lists %v, want [2 1] (bob's open ones, the earliest due first)", d.Key, n.Data["remediations"])
-			}
-		}
-		slices.Sort(keys)
-		if strings.Join(keys, " ") != "digest:bob:2026-11-25 digest:bob:2026-11-26" {
-			t.Fatalf("digests %v", keys)
+		if looked[len(looked)-1] != "gone:"+hansei.ENOTFOUND {
+			t.Fatalf("lookup of a missing user: %v", looked)
 		}
 	})
 }
