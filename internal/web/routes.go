@@ -9,12 +9,18 @@ import (
 
 // routes is the whole HTTP surface on one screen.
 func (s *Server) routes() (http.Handler, error) {
-	mux := s.metrics.newMux() // its patterns are the route labels of the metrics
+	mux := s.metrics.Mux() // its patterns are the route labels of the metrics
 
-	// Operations: no authentication, no request logging noise.
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /readyz", s.page(s.readyz))
-	mux.Handle("GET /metrics", s.page(s.serveMetrics))
+	// Operations (internal/http/ops): no authentication, no request
+	// logging noise.
+	err := httpx.Mount(mux, s.ops.Routes(),
+		"GET /healthz",
+		"GET /readyz",
+		"GET /metrics",
+	)
+	if err != nil {
+		return nil, err
+	}
 
 	// Public status page (status.go): no auth, served from the cache.
 	// These routes, and only these, also make up the --public-addr
@@ -39,7 +45,7 @@ func (s *Server) routes() (http.Handler, error) {
 
 	// Web UI (internal/http/ui): server-rendered pages; forms post and
 	// redirect.
-	err := httpx.Mount(mux, s.ui.Routes(),
+	err = httpx.Mount(mux, s.ui.Routes(),
 		// Web UI: server-rendered pages; forms post and redirect.
 		"GET /{$}",
 		"GET /signin",
@@ -187,5 +193,5 @@ func (s *Server) routes() (http.Handler, error) {
 		return nil, err
 	}
 
-	return s.observe(mux), nil
+	return s.metrics.Middleware(s.log, s.now, mux), nil
 }

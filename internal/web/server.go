@@ -11,6 +11,7 @@ import (
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/http/api"
+	"github.com/hansei-dev/hansei/internal/http/ops"
 	"github.com/hansei-dev/hansei/internal/http/ui"
 	"github.com/hansei-dev/hansei/internal/live"
 )
@@ -28,7 +29,8 @@ type Server struct {
 	app     *app.App
 	scales  hansei.Scales
 	log     *slog.Logger
-	metrics *metrics
+	metrics *ops.Metrics
+	ops     *ops.Handler
 	now     func() time.Time
 	handler http.Handler
 	hub     *live.Hub
@@ -47,10 +49,11 @@ type Server struct {
 // New returns a server; Handler gives its routes.
 func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Time) *Server {
 	a := app.New(app.Config{Store: store, Scales: scales, LintRules: hansei.DefaultLintRules(), Log: log, Now: now})
-	s := &Server{app: a, scales: scales, log: log, metrics: newMetrics(), now: now}
+	s := &Server{app: a, scales: scales, log: log, metrics: ops.NewMetrics(), now: now}
 	s.hub = live.NewHub(store, log)
 	s.Streams = live.New(a, s.hub, log)
 	s.status = NewStatusPage(store, scales, log, now, StatusConfig{})
+	s.ops = ops.New(a, scales, log, s.metrics)
 	s.api = api.New(a, scales, log, now, s.Streams)
 	var err error
 	if s.ui, err = ui.New(a, scales, log, now, s.Streams); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/http/ops"
 )
 
 // benchSnapshot is the page scripts/bench-status serves: 20 components in
@@ -93,8 +94,7 @@ func BenchmarkStatusPage(b *testing.B) {
 	now := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
 	p, _ := testStatusPage(b, benchSnapshot(b, now), now, StatusConfig{})
 	direct := mountedStatus(b, p)
-	s := &Server{log: slog.New(slog.NewTextHandler(io.Discard, nil)), metrics: newMetrics(), now: time.Now}
-	observed := s.observe(direct)
+	observed := ops.NewMetrics().Middleware(slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, direct)
 	for _, tc := range []struct {
 		name string
 		h    http.Handler

@@ -1,18 +1,46 @@
-package web
+// Package ops serves operations: /healthz (the process is alive),
+// /readyz (its database answers) and /metrics (Prometheus), and keeps the
+// request metrics that every listener records into.
+package ops
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/http/httpx"
 )
 
+// Handler serves the operations endpoints.
+type Handler struct {
+	app     *app.App
+	scales  hansei.Scales
+	log     *slog.Logger
+	metrics *Metrics
+}
+
+// New returns the operations handlers, reading open incidents from a and
+// serving m.
+func New(a *app.App, scales hansei.Scales, log *slog.Logger, m *Metrics) *Handler {
+	return &Handler{app: a, scales: scales, log: log, metrics: m}
+}
+
+// Routes is every operations endpoint; none needs authentication.
+func (s *Handler) Routes() httpx.Routes {
+	return httpx.Routes{
+		"GET /healthz": http.HandlerFunc(s.healthz),
+		"GET /readyz":  s.page(s.readyz),
+		"GET /metrics": s.page(s.serveMetrics),
+	}
+}
+
 // page adapts a handler that returns an error for the non-API endpoints:
 // errors become a short plain-text answer.
-func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+func (s *Handler) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			status := httpx.StatusOf(err)
@@ -25,13 +53,13 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Han
 }
 
 // healthz says the process is alive; it touches nothing else.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	fmt.Fprintln(w, "ok")
 }
 
 // readyz says the server can serve: its database answers.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+func (s *Handler) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.app.Incidents.Ready(ctx); err != nil {

@@ -1,4 +1,4 @@
-package web
+package ops
 
 import (
 	"fmt"
@@ -22,18 +22,18 @@ import (
 // /metrics stays small: before, the raw HTTP method was a label, and 3,000
 // requests with made-up methods grew it from 21 KB to 4.3 MB.
 //
-//   - route: a pattern given to the mux (routes.go, recorded by routeMux);
+//   - route: a pattern given to the mux (routes.go, recorded by RouteMux);
 //     "unmatched" for a request no pattern matched (a 404 or 405 from the
 //     mux); "other" for anything else a caller passes.
 //   - method: one of the methods net/http names (GET, HEAD, POST, PUT,
 //     PATCH, DELETE, OPTIONS, CONNECT, TRACE), else "other".
 //   - code: the status code if net/http knows its name (about 60 codes),
 //     else its class ("4xx"), else "other"; handlers only write known codes.
-type metrics struct {
+type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
-	// routes is the closed set of route labels. routeMux fills it while
+	// routes is the closed set of route labels. RouteMux fills it while
 	// routes.go builds the mux, before anything is served; it is only read
 	// afterwards.
 	routes map[string]bool
@@ -54,8 +54,9 @@ const (
 	labelOther     = "other"
 )
 
-func newMetrics() *metrics {
-	m := &metrics{
+// NewMetrics returns the metrics, on a registry of their own.
+func NewMetrics() *Metrics {
+	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hansei_http_requests_total",
@@ -86,13 +87,16 @@ func newMetrics() *metrics {
 // the mux's pattern; the public listener calls it with the pattern of the
 // public route it served (the same patterns, mounted by routes.go), or
 // "unmatched". Whatever it is given, the labels stay in their closed sets.
-func (m *metrics) observe(method, route string, code int, d time.Duration) {
+// Observe records one request: its method, the route pattern that served
+// it, its status and how long it took. Labels are normalised into closed
+// sets, whatever is passed.
+func (m *Metrics) Observe(method, route string, code int, d time.Duration) {
 	method, route = knownMethod(method), m.knownRoute(route)
 	m.requests.WithLabelValues(method, route, m.codeLabel(code)).Inc()
 	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
 }
 
-func (m *metrics) knownRoute(route string) string {
+func (m *Metrics) knownRoute(route string) string {
 	if route == "" {
 		return routeUnmatched
 	}
@@ -114,28 +118,30 @@ func knownMethod(method string) string {
 }
 
 // codeLabel is the status code if net/http knows it, else its class.
-func (m *metrics) codeLabel(code int) string {
+func (m *Metrics) codeLabel(code int) string {
 	if code >= 100 && code < len(m.codes) {
 		return m.codes[code]
 	}
 	return labelOther
 }
 
-// routeMux is the ServeMux routes.go builds, remembering each pattern it is
+// RouteMux is the ServeMux routes.go builds, remembering each pattern it is
 // given as a route label.
-type routeMux struct {
+type RouteMux struct {
 	*http.ServeMux
-	m *metrics
+	m *Metrics
 }
 
-func (m *metrics) newMux() routeMux { return routeMux{http.NewServeMux(), m} }
+// Mux returns a ServeMux that remembers each pattern it is given as a
+// route label.
+func (m *Metrics) Mux() RouteMux { return RouteMux{http.NewServeMux(), m} }
 
-func (x routeMux) Handle(pattern string, h http.Handler) {
+func (x RouteMux) Handle(pattern string, h http.Handler) {
 	x.m.routes[pattern] = true
 	x.ServeMux.Handle(pattern, h)
 }
 
-func (x routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+func (x RouteMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
 	x.Handle(pattern, http.HandlerFunc(h))
 }
 
@@ -144,7 +150,7 @@ func (x routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.R
 // snapshot first and writes it after, holding no lock, so a scraper that
 // never reads blocks nobody (before, the metrics lock was held while
 // writing, and such a client froze every request).
-func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) error {
+func (s *Handler) serveMetrics(w http.ResponseWriter, r *http.Request) error {
 	open, err := s.app.Incidents.OpenBySeverity(r.Context())
 	if err != nil {
 		return err
@@ -192,17 +198,17 @@ func (sw *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach Flush for streams.
 func (sw *statusWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter }
 
-// observe records each request's route, status and latency in the metrics
-// and the log.
-func (s *Server) observe(next http.Handler) http.Handler {
+// Middleware records each request's route, status and latency in the
+// metrics and the log, and answers a panic with the JSON error contract.
+func (m *Metrics) Middleware(log *slog.Logger, now func() time.Time, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := s.now()
+		start := now()
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
-				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
+				log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
 				if sw.status == 0 {
-					httpx.WriteError(s.log, sw, r, fmt.Errorf("panic: %v", p))
+					httpx.WriteError(log, sw, r, fmt.Errorf("panic: %v", p))
 				}
 			}
 			route := r.Pattern
@@ -212,10 +218,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if sw.status == 0 {
 				sw.status = http.StatusOK
 			}
-			d := s.now().Sub(start)
-			s.metrics.observe(r.Method, route, sw.status, d)
+			d := now().Sub(start)
+			m.Observe(r.Method, route, sw.status, d)
 			if route != "GET /healthz" && route != "GET /metrics" && route != "GET /readyz" {
-				s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", d)
+				log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", d)
 			}
 		}()
 		next.ServeHTTP(sw, r)
