@@ -50,9 +50,11 @@ func (p *StatusPage) ServePublic(ctx context.Context, ln net.Listener, observe o
 				pl.closed()
 			}
 		},
-		// Every malformed request is logged; at Debug, so that a flood
-		// of them does not flood the log.
-		Logger: slog.NewLogLogger(p.log.Handler(), slog.LevelDebug),
+		// Every malformed request is logged: at Debug, so that a flood
+		// of them does not flood the log, and without the request's
+		// bytes, which are anyone's.
+		Logger:                slog.NewLogLogger(p.log.Handler(), slog.LevelDebug),
+		SecureErrorLogMessage: true,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(pl) }()
