@@ -191,8 +191,8 @@ Add teammates with: hansei users add NAME --role responder
 	publicCtx, stopPublic := context.WithCancel(env.ctx)
 	defer stopPublic()
 	if public != nil {
-		// The public listener has a small server of its own for the
-		// cached bodies (web.StatusPage.ServePublic): it takes the spike.
+		// The public listener has a server of its own, on fasthttp
+		// (web.StatusPage.ServePublic): it takes the spike.
 		go func() {
 			if err := app.ServePublic(publicCtx, public); err != nil {
 				errc <- err
@@ -230,7 +230,7 @@ func fanOut(c config.Notify) app.FanOut {
 }
 
 // listenPublic opens the public status page's own listener, if one is
-// configured, with its connection limit; nil if none is.
+// configured; nil if none is.
 func listenPublic(c config.Status) (net.Listener, error) {
 	if c.PublicAddr == "" {
 		return nil, nil
@@ -239,7 +239,7 @@ func listenPublic(c config.Status) (net.Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on the public address %s: %w (choose another with --public-addr)", c.PublicAddr, err)
 	}
-	return web.LimitListener(ln, c.MaxConnections), nil
+	return ln, nil
 }
 
 // statusConfig is the status page's settings for the web layer. Its URL
@@ -257,7 +257,8 @@ func (env *Env) statusConfig(c config.Status, webURL string, main, public net.Li
 	if base == "" {
 		base, _ = env.WebBase("", webURL, main.Addr().String())
 	}
-	return web.StatusConfig{Name: c.Name, URL: base, Language: c.Language, RateLimit: c.RateLimit, MaxInFlight: c.MaxInFlight}
+	return web.StatusConfig{Name: c.Name, URL: base, Language: c.Language, RateLimit: c.RateLimit, MaxInFlight: c.MaxInFlight,
+		MaxConnections: c.MaxConnections}
 }
 
 // firstLinkTTL is how long the first run's sign-in link lasts: longer

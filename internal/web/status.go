@@ -51,6 +51,12 @@ type StatusConfig struct {
 	// MaxInFlight bounds public requests served at once; 0 means no
 	// limit.
 	MaxInFlight int
+	// MaxConnections bounds open connections on the --public-addr
+	// listener; 0 means no limit.
+	MaxConnections int
+	// PublicTimeouts are the --public-addr listener's; zero fields take
+	// DefaultPublicTimeouts.
+	PublicTimeouts PublicTimeouts
 }
 
 // Timing of rebuilds. How often the page checks its version, and how a
@@ -83,7 +89,7 @@ type StatusPage struct {
 	kick   chan struct{}
 	public *http.ServeMux
 	// paths maps each public path with a fixed body to it, as routes.go
-	// mounts them; the --public-addr server routes by it (status_fastserve.go).
+	// mounts them; the --public-addr server routes by it (status_public.go).
 	paths map[string]statusBody
 
 	// buildMu makes builds one at a time; it guards packed.
@@ -102,7 +108,9 @@ func NewStatusPage(src StatusSource, scales hansei.Scales, log *slog.Logger, now
 	p := &StatusPage{src: src, scale: scales.Severity, log: log, now: now, tmpl: t, hdr: newStatusHeaders(), cat: i18n.New(),
 		kick: make(chan struct{}, 1), public: http.NewServeMux()}
 	p.Configure(cfg)
-	p.public.HandleFunc("/", p.limited(p.notFound))
+	// Every other path is the status page's 404, and every other method
+	// 405: the listener serves reads only.
+	p.public.HandleFunc("GET /", p.limited(p.notFound))
 	return p
 }
 
@@ -309,7 +317,7 @@ func (p *StatusPage) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *StatusPage) unavailable(w http.ResponseWriter) {
-	p.refuse(w, http.StatusServiceUnavailable, 5*time.Second, "The status page is not ready yet; try again in a moment.\n")
+	p.refuse(w, refusal{http.StatusServiceUnavailable, 5 * time.Second, "The status page is not ready yet; try again in a moment.\n"})
 }
 
 //go:embed templates/*.html

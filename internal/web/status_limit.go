@@ -114,79 +114,114 @@ const inFlightWait = 100 * time.Millisecond
 // limited runs h under the public limits.
 func (p *StatusPage) limited(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if rl := p.rate; rl != nil {
-			if ok, after := rl.allow(); !ok {
-				p.refuse(w, http.StatusTooManyRequests, after, "Too many requests to the status page; try again in a moment.\n")
-				return
-			}
+		if no := p.admit(r.Context()); no.code != 0 {
+			p.refuse(w, no)
+			return
 		}
-		if f := p.flight; f != nil {
-			if !f.acquire(r.Context()) {
-				p.refuse(w, http.StatusServiceUnavailable, time.Second, "The status page is busy; try again in a moment.\n")
-				return
-			}
-			defer f.release()
-		}
+		defer p.leave()
 		h(w, r)
 	}
 }
 
-// refuse answers 429 or 503 with Retry-After in whole seconds (at least
-// 1). It is not cached: the next try may well succeed.
-func (p *StatusPage) refuse(w http.ResponseWriter, code int, after time.Duration, msg string) {
-	h := w.Header()
-	h["Content-Type"] = p.hdr.plain
-	h["Cache-Control"] = p.hdr.noStore
-	h["X-Content-Type-Options"] = p.hdr.nosniff
-	h["Retry-After"] = []string{strconv.FormatInt(int64((after+time.Second-1)/time.Second), 10)}
-	w.WriteHeader(code)
-	w.Write([]byte(msg))
+// refusal is what the public limits answer instead of a page: 429 or 503
+// with Retry-After. The zero refusal lets the request through.
+type refusal struct {
+	code  int
+	after time.Duration
+	msg   string
 }
 
-// LimitListener accepts at most n connections at once: Accept waits while
-// n are open, so the excess queues in the kernel's backlog instead of
-// costing memory and goroutines here. n <= 0 means no limit.
-func LimitListener(l net.Listener, n int) net.Listener {
-	if n <= 0 {
-		return l
+// admit passes a request through the public limits. A request let
+// through must call leave when it is answered.
+func (p *StatusPage) admit(ctx context.Context) refusal {
+	if rl := p.rate; rl != nil {
+		if ok, after := rl.allow(); !ok {
+			return refusal{http.StatusTooManyRequests, after, "Too many requests to the status page; try again in a moment.\n"}
+		}
 	}
-	return &limitListener{Listener: l, sem: make(chan struct{}, n), done: make(chan struct{})}
+	if f := p.flight; f != nil && !f.acquire(ctx) {
+		return refusal{http.StatusServiceUnavailable, time.Second, "The status page is busy; try again in a moment.\n"}
+	}
+	return refusal{}
 }
 
-type limitListener struct {
+// leave frees the in-flight slot admit took.
+func (p *StatusPage) leave() {
+	if f := p.flight; f != nil {
+		f.release()
+	}
+}
+
+// refuse answers no. It is not cached: the next try may well succeed.
+func (p *StatusPage) refuse(w http.ResponseWriter, no refusal) {
+	h := w.Header()
+	for _, kv := range p.refusalHeaders(no) {
+		h[kv.key] = kv.val
+	}
+	w.WriteHeader(no.code)
+	w.Write([]byte(no.msg))
+}
+
+// refusalHeaders are the headers of a refusal, with Retry-After in whole
+// seconds (at least 1).
+func (p *StatusPage) refusalHeaders(no refusal) []header {
+	return []header{{"Content-Type", p.hdr.plain}, {"Cache-Control", p.hdr.noStore}, {"X-Content-Type-Options", p.hdr.nosniff},
+		{"Retry-After", []string{strconv.FormatInt(int64((no.after+time.Second-1)/time.Second), 10)}}}
+}
+
+// publicListener is the --public-addr listener with its connection limit:
+// Accept waits while max connections are open, so that the excess queues
+// in the kernel's backlog instead of costing memory and goroutines here.
+// The server tells it when a connection has ended (closed), which frees
+// its slot. It hands out the accepted connection itself, not a wrapper, so
+// that fasthttp can send a response's head and a large body in one writev,
+// which it does only on a *net.TCPConn.
+type publicListener struct {
 	net.Listener
-	sem       chan struct{}
+	sem       chan struct{} // nil: no limit
 	done      chan struct{}
 	closeOnce sync.Once
 }
 
-func (l *limitListener) Accept() (net.Conn, error) {
-	select {
-	case l.sem <- struct{}{}:
-	case <-l.done:
-		return nil, net.ErrClosed
+// newPublicListener limits l to max open connections; max <= 0 means no
+// limit.
+func newPublicListener(l net.Listener, max int) *publicListener {
+	pl := &publicListener{Listener: l, done: make(chan struct{})}
+	if max > 0 {
+		pl.sem = make(chan struct{}, max)
+	}
+	return pl
+}
+
+func (l *publicListener) Accept() (net.Conn, error) {
+	if l.sem != nil {
+		select {
+		case l.sem <- struct{}{}:
+		case <-l.done:
+			return nil, net.ErrClosed
+		}
 	}
 	c, err := l.Listener.Accept()
 	if err != nil {
-		<-l.sem
+		l.closed()
 		return nil, err
 	}
-	return &limitConn{Conn: c, release: func() { <-l.sem }}, nil
+	if tc, ok := c.(*net.TCPConn); ok {
+		// Room for a whole page in the kernel, so that one write sends
+		// it and the goroutine does not park midway.
+		tc.SetWriteBuffer(publicSendBuffer)
+	}
+	return c, nil
 }
 
-func (l *limitListener) Close() error {
+// closed frees the slot of a connection that has ended.
+func (l *publicListener) closed() {
+	if l.sem != nil {
+		<-l.sem
+	}
+}
+
+func (l *publicListener) Close() error {
 	l.closeOnce.Do(func() { close(l.done) })
 	return l.Listener.Close()
-}
-
-type limitConn struct {
-	net.Conn
-	once    sync.Once
-	release func()
-}
-
-func (c *limitConn) Close() error {
-	err := c.Conn.Close()
-	c.once.Do(c.release)
-	return err
 }

@@ -2,7 +2,11 @@ package web
 
 // Parsers of the request headers the public routes read. They run on every
 // request of a flood, so they scan the header in place and never allocate;
-// they take any bytes at all (status_test.go fuzzes them).
+// they take any bytes at all (status_test.go fuzzes them). They take the
+// header as net/http holds it (string) or as fasthttp does ([]byte).
+
+// text is a header value as either server holds it.
+type text interface{ ~string | ~[]byte }
 
 // chooseEncoding picks the representation for the Accept-Encoding header
 // values: the coding with the highest q-value, brotli before gzip before
@@ -11,16 +15,16 @@ package web
 // the client names it with a higher q-value than any coding; a refused
 // identity ("identity;q=0") with no acceptable coding still gets identity,
 // as RFC 9110 (12.5.3) allows, rather than a 406.
-func chooseEncoding(values []string) encoding {
+func chooseEncoding[S text](values []S) encoding {
 	qBr, qGz, qID, qAny := -1, -1, -1, -1
 	for _, v := range values {
 		for len(v) > 0 {
-			var elem string
+			var elem S
 			elem, v = nextElement(v)
 			name, params := cutByte(elem, ';')
 			name = trimOWS(name)
 			q, ok := qValue(params)
-			if !ok || name == "" {
+			if !ok || len(name) == 0 {
 				continue
 			}
 			switch {
@@ -30,7 +34,7 @@ func chooseEncoding(values []string) encoding {
 				qGz = max(qGz, q)
 			case equalFold(name, "identity"):
 				qID = max(qID, q)
-			case name == "*":
+			case len(name) == 1 && name[0] == '*':
 				qAny = max(qAny, q)
 			}
 		}
@@ -62,9 +66,9 @@ func chooseEncoding(values []string) encoding {
 // coding's ';'), as thousandths; 1000 when there is none. ok is false for a
 // q-value that RFC 9110 (12.4.2) does not allow; the element is then
 // ignored.
-func qValue(params string) (q int, ok bool) {
-	for params != "" {
-		var p string
+func qValue[S text](params S) (q int, ok bool) {
+	for len(params) > 0 {
+		var p S
 		p, params = cutByte(params, ';')
 		k, val := cutByte(p, '=')
 		if equalFold(trimOWS(k), "q") {
@@ -75,8 +79,8 @@ func qValue(params string) (q int, ok bool) {
 }
 
 // parseQ reads "0", "0.5", "1", "1.000" as thousandths.
-func parseQ(s string) (int, bool) {
-	if s == "" || (s[0] != '0' && s[0] != '1') {
+func parseQ[S text](s S) (int, bool) {
+	if len(s) == 0 || (s[0] != '0' && s[0] != '1') {
 		return 0, false
 	}
 	q := int(s[0]-'0') * 1000
@@ -105,11 +109,11 @@ func parseQ(s string) (int, bool) {
 // comparison RFC 9110 (13.1.2) prescribes for If-None-Match: W/"x" matches
 // "x". "*" matches anything. A malformed list matches nothing from the
 // point where it goes wrong.
-func etagMatch(header, etag string) bool {
+func etagMatch[S text](header S, etag string) bool {
 	s := header
 	for {
 		s = skipListSpace(s)
-		if s == "" {
+		if len(s) == 0 {
 			return false
 		}
 		if s[0] == '*' {
@@ -118,7 +122,7 @@ func etagMatch(header, etag string) bool {
 		if len(s) >= 2 && s[0] == 'W' && s[1] == '/' {
 			s = s[2:]
 		}
-		if s == "" || s[0] != '"' {
+		if len(s) == 0 || s[0] != '"' {
 			return false
 		}
 		end := 1
@@ -128,7 +132,7 @@ func etagMatch(header, etag string) bool {
 		if end == len(s) {
 			return false
 		}
-		if s[:end+1] == etag {
+		if string(s[:end+1]) == etag {
 			return true
 		}
 		s = s[end+1:]
@@ -137,25 +141,25 @@ func etagMatch(header, etag string) bool {
 
 // nextElement splits a comma-separated list: the first element and the
 // rest after its comma.
-func nextElement(s string) (elem, rest string) { return cutByte(s, ',') }
+func nextElement[S text](s S) (elem, rest S) { return cutByte(s, ',') }
 
-func cutByte(s string, c byte) (before, after string) {
+func cutByte[S text](s S, c byte) (before, after S) {
 	for i := 0; i < len(s); i++ {
 		if s[i] == c {
 			return s[:i], s[i+1:]
 		}
 	}
-	return s, ""
+	return s, s[len(s):]
 }
 
-func skipListSpace(s string) string {
+func skipListSpace[S text](s S) S {
 	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == ',') {
 		s = s[1:]
 	}
 	return s
 }
 
-func trimOWS(s string) string {
+func trimOWS[S text](s S) S {
 	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
 		s = s[1:]
 	}
@@ -166,7 +170,7 @@ func trimOWS(s string) string {
 }
 
 // equalFold compares ASCII case-insensitively; want is lower case.
-func equalFold(s, want string) bool {
+func equalFold[S text](s S, want string) bool {
 	if len(s) != len(want) {
 		return false
 	}

@@ -175,53 +175,24 @@ func (s *Handler) serveMetrics(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// statusWriter remembers the status code written through it.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (sw *statusWriter) WriteHeader(code int) {
-	if sw.status == 0 {
-		sw.status = code
-	}
-	sw.ResponseWriter.WriteHeader(code)
-}
-
-func (sw *statusWriter) Write(b []byte) (int, error) {
-	if sw.status == 0 {
-		sw.status = http.StatusOK
-	}
-	return sw.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach Flush for streams.
-func (sw *statusWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter }
-
 // Middleware records each request's route, status and latency in the
 // metrics and the log, and answers a panic with the JSON error contract.
 func (m *Metrics) Middleware(log *slog.Logger, now func() time.Time, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &httpx.StatusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
 				log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
-				if sw.status == 0 {
+				if sw.Status == 0 {
 					httpx.WriteError(log, sw, r, fmt.Errorf("panic: %v", p))
 				}
 			}
-			route := r.Pattern
-			if route == "" {
-				route = "unmatched"
-			}
-			if sw.status == 0 {
-				sw.status = http.StatusOK
-			}
+			route, status := sw.Outcome(r)
 			d := now().Sub(start)
-			m.Observe(r.Method, route, sw.status, d)
+			m.Observe(r.Method, route, status, d)
 			if route != "GET /healthz" && route != "GET /metrics" && route != "GET /readyz" {
-				log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", d)
+				log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status, "duration", d)
 			}
 		}()
 		next.ServeHTTP(sw, r)
