@@ -24,7 +24,7 @@ import (
 // connection closed), an unclean or percent-encoded path answers exactly
 // as the main address answers the same request, and the listener's
 // requests are counted in /metrics by route. (A client sending its headers
-// slowly is cut off at the read timeout: internal/web's
+// slowly is cut off at the read timeout: internal/http/statuspage's
 // TestPublicListenerTimeouts, with a short one.)
 func TestPublicListenerOnTheWire(t *testing.T) {
 	publicAddr := freeAddr(t)

@@ -16,10 +16,10 @@ import (
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/config"
+	"github.com/hansei-dev/hansei/internal/http/statuspage"
 	"github.com/hansei-dev/hansei/internal/notify"
 	"github.com/hansei-dev/hansei/internal/scheduler"
 	"github.com/hansei-dev/hansei/internal/sqldb"
-	"github.com/hansei-dev/hansei/internal/web"
 )
 
 // LoadConfig reads the config file and environment, then applies the flags
@@ -126,7 +126,7 @@ func (env *Env) Serve(o Options) error {
 	if public != nil {
 		defer public.Close() // on the way out of a failed start; Shutdown closes it otherwise
 	}
-	app := web.New(db, cfg.Scales, log, db.Now)
+	app := NewWeb(db, cfg.Scales, log, db.Now)
 	app.SetStatusConfig(env.statusConfig(cfg.Status, cfg.URL, ln, public))
 	app.App().SetLintRules(cfg.Lint)
 	app.App().Reviews.Policy, db.Reviews = cfg.Reviews, cfg.Reviews
@@ -149,7 +149,7 @@ func (env *Env) Serve(o Options) error {
 	jobs.Add(scheduler.Jobs(scheduler.Deps{Store: db, Now: db.Now, Reminders: app.App().Notifications,
 		ReminderPolicy: cfg.Notify.Reminders, Location: cfg.Reviews.Location, Outbox: deliverer, Status: app.StatusPage()})...)
 	go jobs.Run(env.ctx)
-	srv := app.HTTPServer(web.DefaultTimeouts())
+	srv := app.HTTPServer(DefaultTimeouts())
 	if firstToken != "" {
 		fmt.Fprintf(env.stdout, "\nFirst run: created the user \"admin\".\n")
 		if firstLink != "" {
@@ -192,7 +192,7 @@ Add teammates with: hansei users add NAME --role responder
 	defer stopPublic()
 	if public != nil {
 		// The public listener has a server of its own, on fasthttp
-		// (web.StatusPage.ServePublic): it takes the spike.
+		// (statuspage.Page.ServePublic): it takes the spike.
 		go func() {
 			if err := app.ServePublic(publicCtx, public); err != nil {
 				errc <- err
@@ -245,7 +245,7 @@ func listenPublic(c config.Status) (net.Listener, error) {
 // statusConfig is the status page's settings for the web layer. Its URL
 // is the configured one, else the public listener's, else the web UI's
 // (webURL, the configured url, or the main listener).
-func (env *Env) statusConfig(c config.Status, webURL string, main, public net.Listener) web.StatusConfig {
+func (env *Env) statusConfig(c config.Status, webURL string, main, public net.Listener) statuspage.Config {
 	base := c.URL
 	if base == "" && public != nil {
 		host, port, _ := net.SplitHostPort(public.Addr().String())
@@ -257,7 +257,7 @@ func (env *Env) statusConfig(c config.Status, webURL string, main, public net.Li
 	if base == "" {
 		base, _ = env.WebBase("", webURL, main.Addr().String())
 	}
-	return web.StatusConfig{Name: c.Name, URL: base, Language: c.Language, RateLimit: c.RateLimit, MaxInFlight: c.MaxInFlight,
+	return statuspage.Config{Name: c.Name, URL: base, Language: c.Language, RateLimit: c.RateLimit, MaxInFlight: c.MaxInFlight,
 		MaxConnections: c.MaxConnections}
 }
 

@@ -17,9 +17,9 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/server"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
-	"github.com/hansei-dev/hansei/internal/web"
 )
 
 // benchEventsPerIncident makes 1,000,000 events of the default 100,000
@@ -159,7 +159,7 @@ func benchList(b *testing.B, db *sqldb.DB, token string) {
 		b.Fatal(err)
 	}
 	logger := slog.New(slog.DiscardHandler)
-	srv := httptest.NewServer(web.New(db, hansei.DefaultScales(), logger, time.Now).Handler())
+	srv := httptest.NewServer(server.NewWeb(db, hansei.DefaultScales(), logger, time.Now).Handler())
 	defer srv.Close()
 	transport := &http.Transport{MaxIdleConnsPerHost: 2}
 	defer transport.CloseIdleConnections()

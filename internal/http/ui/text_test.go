@@ -26,7 +26,7 @@ func uiTexts(t *testing.T) []string {
 	}
 	// The pages' templates, and the public status page's, which share
 	// the catalog.
-	for _, glob := range []string{"templates/*.html", "../../web/templates/*.html"} {
+	for _, glob := range []string{"templates/*.html", "../statuspage/templates/*.html"} {
 		files, _ := filepath.Glob(glob)
 		if len(files) == 0 {
 			t.Fatalf("no templates at %s", glob)

@@ -1,4 +1,4 @@
-package web_test
+package server_test
 
 import (
 	"bufio"
@@ -21,9 +21,9 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/server"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
-	"github.com/hansei-dev/hansei/internal/web"
 )
 
 // Fan-out workload: one writer appends fanoutEvents notes at fanoutRate to
@@ -87,8 +87,8 @@ func BenchmarkStreamFanout(b *testing.B) {
 }
 
 type instance struct {
-	db     *sqldb.DB
-	server *web.Server
+	db  *sqldb.DB
+	web *server.Web
 }
 
 // startInstance opens dsn and starts a server on it wired as serve.go does.
@@ -101,12 +101,12 @@ func startInstance(b *testing.B, ctx context.Context, wg *sync.WaitGroup, dsn st
 		db.Close()
 		b.Fatal(err)
 	}
-	server := web.New(db, hansei.DefaultScales(), log, time.Now)
-	db.AfterCommit = func([]hansei.Event) { server.Wake() }
+	web := server.NewWeb(db, hansei.DefaultScales(), log, time.Now)
+	db.AfterCommit = func([]hansei.Event) { web.Wake() }
 	wg.Add(2)
-	go func() { defer wg.Done(); server.Run(ctx) }()
-	go func() { defer wg.Done(); db.Listen(ctx, server.Wake, log) }()
-	return instance{db: db, server: server}
+	go func() { defer wg.Done(); web.Run(ctx) }()
+	go func() { defer wg.Done(); db.Listen(ctx, web.Wake, log) }()
+	return instance{db: db, web: web}
 }
 
 func benchTransport(n int) *http.Transport {
@@ -164,7 +164,7 @@ func runFanout(b *testing.B, n int, dsn string, twoInstances bool) {
 	}
 	after := inc.LastSeq
 
-	ts := httptest.NewServer(reader.server.Handler())
+	ts := httptest.NewServer(reader.web.Handler())
 	defer ts.Close()
 	path := fmt.Sprintf("/api/v1/incidents/%d/stream?after=%d", inc.Number, after)
 

@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 	hansei "github.com/hansei-dev/hansei"
 )
 
-// fakeStatus is a StatusSource the test changes by hand.
+// fakeStatus is a Source the test changes by hand.
 type fakeStatus struct {
 	mu      sync.Mutex
 	snap    hansei.StatusSnapshot
@@ -127,7 +127,7 @@ func leakySnapshot(t testing.TB, now time.Time) hansei.StatusSnapshot {
 }
 
 // testStatusPage is a status page on a fake source, built once.
-func testStatusPage(t testing.TB, snap hansei.StatusSnapshot, now time.Time, cfg StatusConfig) (*StatusPage, *fakeStatus) {
+func testStatusPage(t testing.TB, snap hansei.StatusSnapshot, now time.Time, cfg Config) (*Page, *fakeStatus) {
 	t.Helper()
 	src := &fakeStatus{}
 	src.set(snap)
@@ -137,7 +137,7 @@ func testStatusPage(t testing.TB, snap hansei.StatusSnapshot, now time.Time, cfg
 	if cfg.Name == "" {
 		cfg.Name = "Example"
 	}
-	p := NewStatusPage(src, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now }, cfg)
+	p := New(src, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now }, cfg)
 	if err := p.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -150,27 +150,9 @@ var publicPaths = []string{"/status", "/status/incidents/1", "/status.json", "/s
 	"/api/v2/incidents/unresolved.json", "/api/v2/scheduled-maintenances.json",
 	"/api/v2/scheduled-maintenances/upcoming.json", "/api/v2/scheduled-maintenances/active.json"}
 
-// mountedStatus is the public handler with every public route, as
-// routes.go mounts them.
-func mountedStatus(t testing.TB, p *StatusPage) http.Handler {
+// mountedStatus is the public handler with every public route.
+func mountedStatus(t testing.TB, p *Page) http.Handler {
 	t.Helper()
-	mux := http.NewServeMux()
-	public := p.mount(mux, http.NotFoundHandler())
-	for _, r := range []struct {
-		pattern string
-		b       statusBody
-	}{
-		{"GET /status", bodyPage}, {"GET /status/incidents/{n}", bodyIncident}, {"GET /status.json", bodyJSON},
-		{"GET /status/feed.atom", bodyAtom}, {"GET /status/feed.rss", bodyRSS},
-		{"GET /api/v2/summary.json", bodyV2Summary}, {"GET /api/v2/status.json", bodyV2Status},
-		{"GET /api/v2/components.json", bodyV2Components}, {"GET /api/v2/incidents.json", bodyV2Incidents},
-		{"GET /api/v2/incidents/unresolved.json", bodyV2Unresolved},
-		{"GET /api/v2/scheduled-maintenances.json", bodyV2Maintenances},
-		{"GET /api/v2/scheduled-maintenances/upcoming.json", bodyV2Upcoming},
-		{"GET /api/v2/scheduled-maintenances/active.json", bodyV2Active},
-	} {
-		public(r.pattern, r.b)
-	}
 	return p.Handler()
 }
 
@@ -212,7 +194,7 @@ func decoded(t testing.TB, rec *httptest.ResponseRecorder) []byte {
 
 func TestStatusNeverLeaks(t *testing.T) {
 	now := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
-	p, _ := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{})
+	p, _ := testStatusPage(t, leakySnapshot(t, now), now, Config{})
 	h := mountedStatus(t, p)
 	paths := append(publicPaths, "/status/incidents/2", "/status/incidents/3", "/status/incidents/99")
 	for _, path := range paths {
@@ -245,7 +227,7 @@ func TestStatusNeverLeaks(t *testing.T) {
 func TestStatusIncidentPages(t *testing.T) {
 	now := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
 	snap := leakySnapshot(t, now)
-	p, _ := testStatusPage(t, snap, now, StatusConfig{})
+	p, _ := testStatusPage(t, snap, now, Config{})
 	h := mountedStatus(t, p)
 	rec := get(t, h, "GET", "/status/incidents/1")
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), fmt.Sprintf(`id="update-%d"`, snap.Incidents[0].Updates[1].Seq)) {
@@ -272,7 +254,7 @@ func TestStatusIncidentPages(t *testing.T) {
 
 func TestStatusConditionalRequests(t *testing.T) {
 	now := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
-	p, src := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{})
+	p, src := testStatusPage(t, leakySnapshot(t, now), now, Config{})
 	h := mountedStatus(t, p)
 	for _, path := range publicPaths {
 		rec := get(t, h, "GET", path)
@@ -327,7 +309,7 @@ func TestStatusConditionalRequests(t *testing.T) {
 
 func TestStatusEncodings(t *testing.T) {
 	now := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
-	p, _ := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{})
+	p, _ := testStatusPage(t, leakySnapshot(t, now), now, Config{})
 	h := mountedStatus(t, p)
 	for _, path := range []string{"/status", "/status.json", "/status/feed.atom", "/api/v2/summary.json"} {
 		identity := get(t, h, "GET", path)

@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/http/assets"
+	"github.com/hansei-dev/hansei/internal/http/httpx"
 	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
@@ -26,8 +26,8 @@ import (
 // of visitors during an outage costs the responders' API nothing but CPU,
 // and that is bounded by the limits in status_limit.go.
 
-// StatusSource is where the status page reads from (*sqldb.DB).
-type StatusSource interface {
+// Source is where the status page reads from (*sqldb.DB).
+type Source interface {
 	// StatusSnapshot reads everything the public pages show.
 	StatusSnapshot(ctx context.Context, now time.Time) (hansei.StatusSnapshot, error)
 	// StatusVersion changes whenever the snapshot would: a cheap read
@@ -35,9 +35,9 @@ type StatusSource interface {
 	StatusVersion(ctx context.Context) (string, error)
 }
 
-// StatusConfig is how the status page presents itself and how much
+// Config is how the status page presents itself and how much
 // traffic its routes take.
-type StatusConfig struct {
+type Config struct {
 	// Name heads the page and the feeds ("Status" when empty).
 	Name string
 	// URL is the page's public address without a path, such as
@@ -71,13 +71,13 @@ const (
 	statusMaxIncidents = 500
 )
 
-// StatusPage serves the public routes from memory.
-type StatusPage struct {
-	src   StatusSource
+// Page serves the public routes from memory.
+type Page struct {
+	src   Source
 	scale hansei.Scale
 	log   *slog.Logger
 	now   func() time.Time
-	cfg   StatusConfig
+	cfg   Config
 	tmpl  statusTemplates
 	hdr   statusHeaders
 	cat   *i18n.Catalog
@@ -88,26 +88,29 @@ type StatusPage struct {
 	cur    atomic.Pointer[statusSet]
 	kick   chan struct{}
 	public *http.ServeMux
-	// paths maps each public path with a fixed body to it, as routes.go
-	// mounts them; the --public-addr server routes by it (status_public.go).
+	// paths maps each public path with a fixed body to it (routes.go);
+	// the --public-addr server routes by it (public.go).
 	paths map[string]statusBody
+	// routes are the public routes' handlers, under the public limits.
+	routes httpx.Routes
 
 	// buildMu makes builds one at a time; it guards packed.
 	buildMu sync.Mutex
 	packed  map[[sha256.Size]byte]compressed
 }
 
-// NewStatusPage returns a status page reading from src. Nothing is served
+// New returns a status page reading from src. Nothing is served
 // until Start (or Rebuild) has built the first set; after that the
 // scheduler keeps it current through Refresh, UntilRebuild and Changes.
-func NewStatusPage(src StatusSource, scales hansei.Scales, log *slog.Logger, now func() time.Time, cfg StatusConfig) *StatusPage {
+func New(src Source, scales hansei.Scales, log *slog.Logger, now func() time.Time, cfg Config) *Page {
 	t, err := parseStatusTemplates(assets.Versions())
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a build mistake
 	}
-	p := &StatusPage{src: src, scale: scales.Severity, log: log, now: now, tmpl: t, hdr: newStatusHeaders(), cat: i18n.New(),
+	p := &Page{src: src, scale: scales.Severity, log: log, now: now, tmpl: t, hdr: newStatusHeaders(), cat: i18n.New(),
 		kick: make(chan struct{}, 1), public: http.NewServeMux()}
 	p.Configure(cfg)
+	p.mount()
 	// Every other path is the status page's 404, and every other method
 	// 405: the listener serves reads only.
 	p.public.HandleFunc("GET /", p.limited(p.notFound))
@@ -116,7 +119,7 @@ func NewStatusPage(src StatusSource, scales hansei.Scales, log *slog.Logger, now
 
 // Configure sets the page's name, address and limits. Call it before
 // serving.
-func (p *StatusPage) Configure(cfg StatusConfig) {
+func (p *Page) Configure(cfg Config) {
 	if cfg.Name == "" {
 		cfg.Name = "Status"
 	}
@@ -128,12 +131,12 @@ func (p *StatusPage) Configure(cfg StatusConfig) {
 
 // Handler serves the public routes and nothing else: every other path is
 // 404. It is the --public-addr listener's whole surface.
-func (p *StatusPage) Handler() http.Handler { return p.public }
+func (p *Page) Handler() http.Handler { return p.public }
 
 // Start builds the first set before anything is served. A failed first
 // build is logged and the routes answer 503 until Refresh succeeds: the
 // status page must not keep the responders' tool from starting.
-func (p *StatusPage) Start(ctx context.Context) {
+func (p *Page) Start(ctx context.Context) {
 	if p.src == nil {
 		return
 	}
@@ -144,7 +147,7 @@ func (p *StatusPage) Start(ctx context.Context) {
 
 // Changed tells the page that something public may have changed. It never
 // blocks; the scheduler gathers a burst of calls into one Refresh.
-func (p *StatusPage) Changed() {
+func (p *Page) Changed() {
 	select {
 	case p.kick <- struct{}{}:
 	default:
@@ -152,15 +155,15 @@ func (p *StatusPage) Changed() {
 }
 
 // Changes receives a value after Changed.
-func (p *StatusPage) Changes() <-chan struct{} { return p.kick }
+func (p *Page) Changes() <-chan struct{} { return p.kick }
 
 // Rebuild builds a new set now, whatever the version says.
-func (p *StatusPage) Rebuild(ctx context.Context) error { return p.refresh(ctx, true) }
+func (p *Page) Rebuild(ctx context.Context) error { return p.refresh(ctx, true) }
 
 // Refresh rebuilds when the status version changed, or regardless once the
 // clock has changed the page (UntilRebuild). While it fails the last set
 // is served (Cache-Control allows stale-if-error too).
-func (p *StatusPage) Refresh(ctx context.Context) error {
+func (p *Page) Refresh(ctx context.Context) error {
 	if p.src == nil {
 		return nil
 	}
@@ -178,7 +181,7 @@ func (p *StatusPage) Refresh(ctx context.Context) error {
 // says: when the clock alone changes the pages, or statusRebuildEvery
 // after the last build, whichever comes first. Version checks that find
 // nothing new do not push it back.
-func (p *StatusPage) UntilRebuild() time.Duration {
+func (p *Page) UntilRebuild() time.Duration {
 	set := p.cur.Load()
 	if set == nil {
 		// Not built: Refresh fails until it is, and the scheduler retries
@@ -198,7 +201,7 @@ func (set *statusSet) rebuildAt() time.Time {
 }
 
 // refresh rebuilds when the version changed, or always when force.
-func (p *StatusPage) refresh(ctx context.Context, force bool) error {
+func (p *Page) refresh(ctx context.Context, force bool) error {
 	p.buildMu.Lock()
 	defer p.buildMu.Unlock()
 	version, err := p.src.StatusVersion(ctx)
@@ -229,7 +232,7 @@ func (p *StatusPage) refresh(ctx context.Context, force bool) error {
 }
 
 // build renders every body and packs it; buildMu is held.
-func (p *StatusPage) build(snap hansei.StatusSnapshot, now time.Time) (*statusSet, error) {
+func (p *Page) build(snap hansei.StatusSnapshot, now time.Time) (*statusSet, error) {
 	m := newStatusModel(snap, now, p.scale, p.cfg)
 	bodies, incidents, err := p.render(m)
 	if err != nil {
@@ -255,30 +258,7 @@ func (p *StatusPage) build(snap hansei.StatusSnapshot, now time.Time) (*statusSe
 // bodyIncident stands for /status/incidents/{n} in route lists.
 const bodyIncident statusBody = -1
 
-// mount returns the function routes.go registers the public routes with:
-// each goes on mux (the main address) and on the public-only handler,
-// under the public limits. assets serves the stylesheet on the public
-// handler.
-func (p *StatusPage) mount(mux interface{ Handle(string, http.Handler) }, assets http.Handler) func(pattern string, b statusBody) {
-	p.public.Handle("GET /assets/", p.limited(assets.ServeHTTP))
-	return func(pattern string, b statusBody) {
-		serve := p.serveIncident
-		if b != bodyIncident {
-			serve = p.serveBody(b)
-		}
-		h := p.limited(serve)
-		mux.Handle(pattern, h)
-		p.public.Handle(pattern, h)
-		if b != bodyIncident {
-			if p.paths == nil {
-				p.paths = map[string]statusBody{}
-			}
-			p.paths[strings.TrimPrefix(pattern, "GET ")] = b
-		}
-	}
-}
-
-func (p *StatusPage) serveBody(b statusBody) http.HandlerFunc {
+func (p *Page) serveBody(b statusBody) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		set := p.cur.Load()
 		if set == nil {
@@ -292,7 +272,7 @@ func (p *StatusPage) serveBody(b statusBody) http.HandlerFunc {
 // serveIncident serves one public incident. Unknown, restricted and
 // never-published incidents get the same 404, so that the page does not
 // tell which numbers exist.
-func (p *StatusPage) serveIncident(w http.ResponseWriter, r *http.Request) {
+func (p *Page) serveIncident(w http.ResponseWriter, r *http.Request) {
 	set := p.cur.Load()
 	if set == nil {
 		p.unavailable(w)
@@ -308,7 +288,7 @@ func (p *StatusPage) serveIncident(w http.ResponseWriter, r *http.Request) {
 }
 
 // notFound answers every path the public handler does not know.
-func (p *StatusPage) notFound(w http.ResponseWriter, r *http.Request) {
+func (p *Page) notFound(w http.ResponseWriter, r *http.Request) {
 	if set := p.cur.Load(); set != nil {
 		serveEntry(w, r, set.bodies[bodyNotFound])
 		return
@@ -316,7 +296,7 @@ func (p *StatusPage) notFound(w http.ResponseWriter, r *http.Request) {
 	http.NotFound(w, r)
 }
 
-func (p *StatusPage) unavailable(w http.ResponseWriter) {
+func (p *Page) unavailable(w http.ResponseWriter) {
 	p.refuse(w, refusal{http.StatusServiceUnavailable, 5 * time.Second, "The status page is not ready yet; try again in a moment.\n"})
 }
 
@@ -349,15 +329,3 @@ func parseStatusTemplates(versions map[string]string) (statusTemplates, error) {
 	}
 	return t, nil
 }
-
-// StatusChanged tells the status page that components or maintenance
-// windows changed; the admin API calls it after a change. (Incident
-// events reach it through Wake.)
-func (s *Server) StatusChanged() { s.status.Changed() }
-
-// StatusPage is the public status page, for the scheduler to keep current.
-func (s *Server) StatusPage() *StatusPage { return s.status }
-
-// SetStatusConfig sets the status page's name, address and limits. Call it
-// before Start.
-func (s *Server) SetStatusConfig(c StatusConfig) { s.status.Configure(c) }

@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 import (
 	"context"
@@ -28,7 +28,7 @@ import (
 
 // ServePublic serves the public routes on ln until ctx ends, recording
 // each request with observe.
-func (p *StatusPage) ServePublic(ctx context.Context, ln net.Listener, observe observeFunc) error {
+func (p *Page) ServePublic(ctx context.Context, ln net.Listener, observe observeFunc) error {
 	to := p.cfg.timeouts()
 	fp := &fastPublic{p: p, observe: observe, routes: map[string]fastRoute{}}
 	for path, b := range p.paths {
@@ -76,12 +76,6 @@ func (p *StatusPage) ServePublic(ctx context.Context, ln net.Listener, observe o
 // pattern it matched, its status code and how long it took.
 type observeFunc func(method, route string, code int, d time.Duration)
 
-// ServePublic serves the public status routes on ln (the --public-addr
-// listener) until ctx ends; see StatusPage.ServePublic.
-func (s *Server) ServePublic(ctx context.Context, ln net.Listener) error {
-	return s.status.ServePublic(ctx, ln, s.metrics.Observe)
-}
-
 // Limits of the public listener. A status page request is a request line
 // and a few headers, and has no body.
 const (
@@ -99,7 +93,7 @@ type fastRoute struct {
 }
 
 type fastPublic struct {
-	p        *StatusPage
+	p        *Page
 	observe  observeFunc
 	routes   map[string]fastRoute // path → route, as routes.go mounts them
 	fallback fasthttp.RequestHandler
@@ -218,7 +212,7 @@ func fastNotModified(req *fasthttp.RequestHeader, etag string, lastMod time.Time
 	return false
 }
 
-// refuse is StatusPage.refuse for fasthttp.
+// refuse is Page.refuse for fasthttp.
 func (fp *fastPublic) refuse(ctx *fasthttp.RequestCtx, r refusal) {
 	h := &ctx.Response.Header
 	for _, kv := range fp.p.refusalHeaders(r) {
@@ -233,7 +227,7 @@ func (fp *fastPublic) refuse(ctx *fasthttp.RequestCtx, r refusal) {
 const incidentPattern = "GET /status/incidents/{n}"
 
 // observed is the public mux, recording each request with observe.
-func (p *StatusPage) observed(observe observeFunc) http.Handler {
+func (p *Page) observed(observe observeFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := p.now()
 		sw := &httpx.StatusWriter{ResponseWriter: w}
@@ -264,7 +258,7 @@ func DefaultPublicTimeouts() PublicTimeouts {
 }
 
 // timeouts are c's, with the defaults where they are zero.
-func (c StatusConfig) timeouts() PublicTimeouts {
+func (c Config) timeouts() PublicTimeouts {
 	t, d := c.PublicTimeouts, DefaultPublicTimeouts()
 	if t.Read <= 0 {
 		t.Read = d.Read

@@ -1,4 +1,4 @@
-package web_test
+package server_test
 
 import (
 	"bufio"
@@ -13,9 +13,9 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/app"
+	"github.com/hansei-dev/hansei/internal/server"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
-	"github.com/hansei-dev/hansei/internal/web"
 )
 
 // TestStreamsOutliveTheWriteTimeout: the main address's http.Server has a
@@ -41,26 +41,26 @@ func TestStreamsOutliveTheWriteTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server := web.New(db, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	web := server.NewWeb(db, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	const password = "a passphrase long enough"
-	if err := server.App().Users.SetPassword(ctx, app.Console(), "alice", password); err != nil {
+	if err := web.App().Users.SetPassword(ctx, app.Console(), "alice", password); err != nil {
 		t.Fatal(err)
 	}
-	_, session, err := server.App().Users.SignIn(ctx, "alice", password)
+	_, session, err := web.App().Users.SignIn(ctx, "alice", password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	server.Streams.Heartbeat = 20 * time.Millisecond
-	db.AfterCommit = func([]hansei.Event) { server.Wake() }
-	if err := server.Start(ctx); err != nil {
+	web.Streams.Heartbeat = 20 * time.Millisecond
+	db.AfterCommit = func([]hansei.Event) { web.Wake() }
+	if err := web.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	timeouts := web.DefaultTimeouts()
+	timeouts := server.DefaultTimeouts()
 	timeouts.Write = writeTimeout
 
 	for _, proto := range []string{"HTTP/1.1", "HTTP/2.0"} {
 		ts := httptest.NewUnstartedServer(nil)
-		ts.Config = server.HTTPServer(timeouts)
+		ts.Config = web.HTTPServer(timeouts)
 		if proto == "HTTP/2.0" {
 			ts.EnableHTTP2 = true
 			ts.StartTLS()

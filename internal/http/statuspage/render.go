@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 import (
 	"bytes"
@@ -58,7 +58,7 @@ type statusMaintenance struct {
 	status string // scheduled, in_progress or completed
 }
 
-func newStatusModel(snap hansei.StatusSnapshot, now time.Time, sc hansei.Scale, cfg StatusConfig) statusModel {
+func newStatusModel(snap hansei.StatusSnapshot, now time.Time, sc hansei.Scale, cfg Config) statusModel {
 	now = now.UTC()
 	m := statusModel{name: cfg.Name, url: strings.TrimRight(cfg.URL, "/"), lang: cfg.Language, now: now,
 		names: make(map[string]string, len(snap.Components))}
@@ -169,7 +169,7 @@ func incidentPath(n int64) string { return "/status/incidents/" + strconv.Format
 
 // render produces every body: the fixed ones by statusBody, and one page
 // per incident.
-func (p *StatusPage) render(m statusModel) ([numBodies][]byte, map[int64][]byte, error) {
+func (p *Page) render(m statusModel) ([numBodies][]byte, map[int64][]byte, error) {
 	var out [numBodies][]byte
 	v := &publicViewer{Lang: m.lang, cat: p.cat}
 	words, err := stateWords(p.tmpl.page, v)

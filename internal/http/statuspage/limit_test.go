@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 func TestStatusLimits(t *testing.T) {
 	now := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
-	p, _ := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{RateLimit: 2})
+	p, _ := testStatusPage(t, leakySnapshot(t, now), now, Config{RateLimit: 2})
 	h := mountedStatus(t, p)
 	codes := map[int]int{}
 	var refused *httptest.ResponseRecorder

@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 import (
 	"bufio"
@@ -41,7 +41,7 @@ func (r *observations) take() []observedRequest {
 
 // startPublic serves p on a real listener with ServePublic, as hansei
 // serve --public-addr does, and returns its address.
-func startPublic(t *testing.T, p *StatusPage, observe observeFunc) string {
+func startPublic(t *testing.T, p *Page, observe observeFunc) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -65,7 +65,7 @@ func startPublic(t *testing.T, p *StatusPage, observe observeFunc) string {
 // paths, other methods and 404s alike.
 func TestPublicListenerServesWhatTheMuxServes(t *testing.T) {
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	p, _ := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{})
+	p, _ := testStatusPage(t, leakySnapshot(t, now), now, Config{})
 	mux := mountedStatus(t, p)
 	base := "http://" + startPublic(t, p, (&observations{}).observe)
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true},
@@ -116,7 +116,7 @@ func TestPublicListenerServesWhatTheMuxServes(t *testing.T) {
 // are all answered, in order.
 func TestPublicListenerPipelining(t *testing.T) {
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	p, _ := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{})
+	p, _ := testStatusPage(t, leakySnapshot(t, now), now, Config{})
 	mountedStatus(t, p)
 	c, err := net.Dial("tcp", startPublic(t, p, (&observations{}).observe))
 	if err != nil {
@@ -148,7 +148,7 @@ func TestPublicListenerPipelining(t *testing.T) {
 func TestPublicListenerTimeouts(t *testing.T) {
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	const read, idle = 200 * time.Millisecond, 300 * time.Millisecond
-	p, _ := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{PublicTimeouts: PublicTimeouts{Read: read, Idle: idle}})
+	p, _ := testStatusPage(t, leakySnapshot(t, now), now, Config{PublicTimeouts: PublicTimeouts{Read: read, Idle: idle}})
 	mountedStatus(t, p)
 	addr := startPublic(t, p, (&observations{}).observe)
 	dial := func() net.Conn {
@@ -201,7 +201,7 @@ func firstLine(b []byte) string {
 // pattern it matched, as on the main address.
 func TestPublicListenerLimitsAndMetrics(t *testing.T) {
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	p, _ := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{})
+	p, _ := testStatusPage(t, leakySnapshot(t, now), now, Config{})
 	mountedStatus(t, p)
 	rec := &observations{}
 	base := "http://" + startPublic(t, p, rec.observe)
@@ -226,7 +226,7 @@ func TestPublicListenerLimitsAndMetrics(t *testing.T) {
 		t.Errorf("observed\n%v\nwant\n%v", got, want)
 	}
 
-	limitedPage, _ := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{RateLimit: 2})
+	limitedPage, _ := testStatusPage(t, leakySnapshot(t, now), now, Config{RateLimit: 2})
 	mountedStatus(t, limitedPage)
 	base = "http://" + startPublic(t, limitedPage, rec.observe)
 	codes := map[int]int{}
@@ -274,7 +274,7 @@ func equalObserved(a, b []observedRequest) bool {
 // connection waits, unanswered, until an open one closes.
 func TestPublicListenerConnectionLimit(t *testing.T) {
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	p, _ := testStatusPage(t, leakySnapshot(t, now), now, StatusConfig{MaxConnections: 1})
+	p, _ := testStatusPage(t, leakySnapshot(t, now), now, Config{MaxConnections: 1})
 	mountedStatus(t, p)
 	addr := startPublic(t, p, (&observations{}).observe)
 	const req = "GET /status.json HTTP/1.1\r\nHost: x\r\n\r\n"

@@ -1,4 +1,4 @@
-package web
+package server
 
 import (
 	"net/http"
@@ -8,7 +8,7 @@ import (
 )
 
 // routes is the whole HTTP surface on one screen.
-func (s *Server) routes() (http.Handler, error) {
+func (s *Web) routes() (http.Handler, error) {
 	mux := s.metrics.Mux() // its patterns are the route labels of the metrics
 
 	// Operations (internal/http/ops): no authentication, no request
@@ -22,23 +22,28 @@ func (s *Server) routes() (http.Handler, error) {
 		return nil, err
 	}
 
-	// Public status page (status.go): no auth, served from the cache.
-	// These routes, and only these, also make up the --public-addr
-	// listener, under the public rate and concurrency limits.
-	public := s.status.mount(mux, assets.Handler())
-	public("GET /status", bodyPage)
-	public("GET /status/incidents/{n}", bodyIncident)
-	public("GET /status.json", bodyJSON)
-	public("GET /status/feed.atom", bodyAtom)
-	public("GET /status/feed.rss", bodyRSS)
-	public("GET /api/v2/summary.json", bodyV2Summary)
-	public("GET /api/v2/status.json", bodyV2Status)
-	public("GET /api/v2/components.json", bodyV2Components)
-	public("GET /api/v2/incidents.json", bodyV2Incidents)
-	public("GET /api/v2/incidents/unresolved.json", bodyV2Unresolved)
-	public("GET /api/v2/scheduled-maintenances.json", bodyV2Maintenances)
-	public("GET /api/v2/scheduled-maintenances/upcoming.json", bodyV2Upcoming)
-	public("GET /api/v2/scheduled-maintenances/active.json", bodyV2Active)
+	// Public status page (internal/http/statuspage): no authentication,
+	// served from the cache. These routes, and only these, also make up
+	// the --public-addr listener, under the public rate and concurrency
+	// limits.
+	err = httpx.Mount(mux, s.status.Routes(),
+		"GET /status",
+		"GET /status/incidents/{n}",
+		"GET /status.json",
+		"GET /status/feed.atom",
+		"GET /status/feed.rss",
+		"GET /api/v2/summary.json",
+		"GET /api/v2/status.json",
+		"GET /api/v2/components.json",
+		"GET /api/v2/incidents.json",
+		"GET /api/v2/incidents/unresolved.json",
+		"GET /api/v2/scheduled-maintenances.json",
+		"GET /api/v2/scheduled-maintenances/upcoming.json",
+		"GET /api/v2/scheduled-maintenances/active.json",
+	)
+	if err != nil {
+		return nil, err
+	}
 
 	// The stylesheet and script of the pages and the public page.
 	mux.Handle("GET /assets/", assets.Handler())

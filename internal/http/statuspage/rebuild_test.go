@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 
 // scheduledStatus starts p and the scheduler's job for it on clock, and
 // stops them when the test ends. It returns p's routes.
-func scheduledStatus(t *testing.T, p *StatusPage, clock *schedulertest.Clock) http.Handler {
+func scheduledStatus(t *testing.T, p *Page, clock *schedulertest.Clock) http.Handler {
 	t.Helper()
 	h := mountedStatus(t, p)
 	if c := get(t, h, "GET", "/status").Code; c != 503 {
@@ -48,7 +48,7 @@ func TestStatusRebuildsOnChange(t *testing.T) {
 	clock := schedulertest.NewClock(t, now)
 	src := &fakeStatus{}
 	src.set(leakySnapshot(t, now))
-	p := NewStatusPage(src, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, StatusConfig{})
+	p := New(src, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, Config{})
 	h := scheduledStatus(t, p, clock)
 	shows := func(name string) bool { return strings.Contains(get(t, h, "GET", "/status").Body.String(), name) }
 
@@ -94,7 +94,7 @@ func TestStatusRebuildsOnTheClock(t *testing.T) {
 	snap.Maintenance[0].StartsAt, snap.Maintenance[0].EndsAt = now.Add(300*time.Millisecond), now.Add(time.Hour)
 	src := &fakeStatus{}
 	src.set(snap)
-	p := NewStatusPage(src, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, StatusConfig{})
+	p := New(src, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, Config{})
 	h := scheduledStatus(t, p, clock)
 	active := func() bool {
 		return strings.Contains(get(t, h, "GET", "/api/v2/scheduled-maintenances/active.json").Body.String(), "Database upgrade")

@@ -1,4 +1,4 @@
-package web_test
+package server_test
 
 import (
 	"context"
@@ -13,9 +13,9 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/server"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
-	"github.com/hansei-dev/hansei/internal/web"
 )
 
 // fuzzServer is a real handler on a real SQLite store, with one incident.
@@ -37,7 +37,7 @@ func fuzzServer(f *testing.F) (http.Handler, string) {
 		f.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return web.New(db, hansei.DefaultScales(), log, time.Now).Handler(), token
+	return server.NewWeb(db, hansei.DefaultScales(), log, time.Now).Handler(), token
 }
 
 // checkAnswer fails on a 5xx or on an error that breaks the JSON contract.

@@ -1,4 +1,4 @@
-package web
+package server
 
 import (
 	"log/slog"
@@ -37,7 +37,7 @@ func DefaultTimeouts() Timeouts {
 // HTTPServer returns the http.Server for the main address: every route,
 // the timeouts, and net/http's own errors (a TLS handshake, a panic)
 // logged as warnings.
-func (s *Server) HTTPServer(t Timeouts) *http.Server {
+func (s *Web) HTTPServer(t Timeouts) *http.Server {
 	return &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: t.ReadHeader,

@@ -1,4 +1,4 @@
-package web_test
+package server_test
 
 import (
 	"bufio"
@@ -12,9 +12,9 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/server"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
-	"github.com/hansei-dev/hansei/internal/web"
 )
 
 // TestIdleStreamSendsHeartbeats: an idle stream sends a comment every
@@ -34,12 +34,12 @@ func TestIdleStreamSendsHeartbeats(t *testing.T) {
 	if _, err := db.Declare(ctx, alice, hansei.Declare{Title: "Quiet", Severity: "SEV4"}); err != nil {
 		t.Fatal(err)
 	}
-	server := web.New(db, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	server.Streams.Heartbeat = 20 * time.Millisecond
-	if err := server.Start(ctx); err != nil {
+	web := server.NewWeb(db, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	web.Streams.Heartbeat = 20 * time.Millisecond
+	if err := web.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(server.Handler())
+	ts := httptest.NewServer(web.Handler())
 	defer ts.Close()
 	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/api/v1/incidents/1/stream?after=3", nil)
 	req.Header.Set("Authorization", "Bearer "+token)

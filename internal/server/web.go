@@ -1,10 +1,9 @@
-// Package web serves hansei over HTTP: the JSON API, the health and metrics
-// endpoints, and (as they land) the HTML pages. routes.go lists every route.
-package web
+package server
 
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/http/api"
 	"github.com/hansei-dev/hansei/internal/http/ops"
+	"github.com/hansei-dev/hansei/internal/http/statuspage"
 	"github.com/hansei-dev/hansei/internal/http/ui"
 	"github.com/hansei-dev/hansei/internal/live"
 )
@@ -21,11 +21,12 @@ import (
 type Store interface {
 	app.Store
 	live.EventSource
-	StatusSource
+	statuspage.Source
 }
 
-// Server holds the dependencies of the handlers.
-type Server struct {
+// Web is hansei's HTTP side: every audience's handlers, the live hub and
+// the public status page, joined by routes.go. Web holds the dependencies of the handlers.
+type Web struct {
 	app     *app.App
 	scales  hansei.Scales
 	log     *slog.Logger
@@ -43,16 +44,16 @@ type Server struct {
 	ui  *ui.Handler
 
 	// status serves the public status page from memory (status.go).
-	status *StatusPage
+	status *statuspage.Page
 }
 
 // New returns a server; Handler gives its routes.
-func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Time) *Server {
+func NewWeb(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Time) *Web {
 	a := app.New(app.Config{Store: store, Scales: scales, LintRules: hansei.DefaultLintRules(), Log: log, Now: now})
-	s := &Server{app: a, scales: scales, log: log, metrics: ops.NewMetrics(), now: now}
+	s := &Web{app: a, scales: scales, log: log, metrics: ops.NewMetrics(), now: now}
 	s.hub = live.NewHub(store, log)
 	s.Streams = live.New(a, s.hub, log)
-	s.status = NewStatusPage(store, scales, log, now, StatusConfig{})
+	s.status = statuspage.New(store, scales, log, now, statuspage.Config{})
 	s.ops = ops.New(a, scales, log, s.metrics)
 	s.api = api.New(a, scales, log, now, s.Streams)
 	var err error
@@ -69,7 +70,7 @@ func New(store Store, scales hansei.Scales, log *slog.Logger, now func() time.Ti
 // builds the status page's first set (the scheduler keeps it current: see
 // StatusPage). Call it before serving, so that no event committed after it
 // is missed.
-func (s *Server) Start(ctx context.Context) error {
+func (s *Web) Start(ctx context.Context) error {
 	if err := s.hub.Start(ctx, time.Second); err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func (s *Server) Start(ctx context.Context) error {
 }
 
 // Run is Start, then waits until ctx ends and the streams are closed.
-func (s *Server) Run(ctx context.Context) error {
+func (s *Web) Run(ctx context.Context) error {
 	if err := s.Start(ctx); err != nil {
 		return err
 	}
@@ -88,10 +89,28 @@ func (s *Server) Run(ctx context.Context) error {
 
 // Wake tells the live streams that events were committed; wire it to the
 // store's AfterCommit and to PostgreSQL's notifications.
-func (s *Server) Wake() { s.hub.Wake(); s.status.Changed() }
+func (s *Web) Wake() { s.hub.Wake(); s.status.Changed() }
 
 // Handler returns the HTTP handler with every route.
-func (s *Server) Handler() http.Handler { return s.handler }
+func (s *Web) Handler() http.Handler { return s.handler }
 
 // App returns the use cases the handlers call.
-func (s *Server) App() *app.App { return s.app }
+func (s *Web) App() *app.App { return s.app }
+
+// StatusChanged tells the status page that components or maintenance
+// windows changed; the admin API calls it after a change. (Incident
+// events reach it through Wake.)
+func (s *Web) StatusChanged() { s.status.Changed() }
+
+// StatusPage is the public status page, for the scheduler to keep current.
+func (s *Web) StatusPage() *statuspage.Page { return s.status }
+
+// SetStatusConfig sets the status page's name, address and limits. Call it
+// before Start.
+func (s *Web) SetStatusConfig(c statuspage.Config) { s.status.Configure(c) }
+
+// ServePublic serves the public status routes on ln (the --public-addr
+// listener) until ctx ends; see StatusPage.ServePublic.
+func (s *Web) ServePublic(ctx context.Context, ln net.Listener) error {
+	return s.status.ServePublic(ctx, ln, s.metrics.Observe)
+}

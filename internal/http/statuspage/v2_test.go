@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 import (
 	"bytes"
@@ -100,7 +100,7 @@ func TestStatusV2Shapes(t *testing.T) {
 	snap := leakySnapshot(t, now)
 	snap.Maintenance = append(snap.Maintenance, hansei.Maintenance{ID: 8, Title: "Search reindex", Components: []string{"docs"},
 		StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour), CreatedAt: now.Add(-3 * time.Hour)})
-	p, _ := testStatusPage(t, snap, now, StatusConfig{})
+	p, _ := testStatusPage(t, snap, now, Config{})
 	h := mountedStatus(t, p)
 	body := func(path string) []byte { return get(t, h, "GET", path).Body.Bytes() }
 
@@ -200,7 +200,7 @@ func TestStatusV2Shapes(t *testing.T) {
 			snap.Incidents[0].Updates[i].Components = nil
 		}
 		snap.Components[0].State = tc.state
-		p, _ := testStatusPage(t, snap, now, StatusConfig{})
+		p, _ := testStatusPage(t, snap, now, Config{})
 		var st struct {
 			Status spStatus `json:"status"`
 		}
@@ -250,7 +250,7 @@ func TestStatusFeeds(t *testing.T) {
 	now := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
 	snap := leakySnapshot(t, now)
 	last := snap.Incidents[0].Updates[1].Seq
-	p, _ := testStatusPage(t, snap, now, StatusConfig{})
+	p, _ := testStatusPage(t, snap, now, Config{})
 	h := mountedStatus(t, p)
 	rec := get(t, h, "GET", "/status/feed.atom")
 	if ct := rec.Header().Get("Content-Type"); ct != "application/atom+xml; charset=utf-8" {

@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 import (
 	"context"
@@ -112,7 +112,7 @@ func (f *inFlight) release() {
 const inFlightWait = 100 * time.Millisecond
 
 // limited runs h under the public limits.
-func (p *StatusPage) limited(h http.HandlerFunc) http.HandlerFunc {
+func (p *Page) limited(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if no := p.admit(r.Context()); no.code != 0 {
 			p.refuse(w, no)
@@ -133,7 +133,7 @@ type refusal struct {
 
 // admit passes a request through the public limits. A request let
 // through must call leave when it is answered.
-func (p *StatusPage) admit(ctx context.Context) refusal {
+func (p *Page) admit(ctx context.Context) refusal {
 	if rl := p.rate; rl != nil {
 		if ok, after := rl.allow(); !ok {
 			return refusal{http.StatusTooManyRequests, after, "Too many requests to the status page; try again in a moment.\n"}
@@ -146,14 +146,14 @@ func (p *StatusPage) admit(ctx context.Context) refusal {
 }
 
 // leave frees the in-flight slot admit took.
-func (p *StatusPage) leave() {
+func (p *Page) leave() {
 	if f := p.flight; f != nil {
 		f.release()
 	}
 }
 
 // refuse answers no. It is not cached: the next try may well succeed.
-func (p *StatusPage) refuse(w http.ResponseWriter, no refusal) {
+func (p *Page) refuse(w http.ResponseWriter, no refusal) {
 	h := w.Header()
 	for _, kv := range p.refusalHeaders(no) {
 		h[kv.key] = kv.val
@@ -164,7 +164,7 @@ func (p *StatusPage) refuse(w http.ResponseWriter, no refusal) {
 
 // refusalHeaders are the headers of a refusal, with Retry-After in whole
 // seconds (at least 1).
-func (p *StatusPage) refusalHeaders(no refusal) []header {
+func (p *Page) refusalHeaders(no refusal) []header {
 	return []header{{"Content-Type", p.hdr.plain}, {"Cache-Control", p.hdr.noStore}, {"X-Content-Type-Options", p.hdr.nosniff},
 		{"Retry-After", []string{strconv.FormatInt(int64((no.after+time.Second-1)/time.Second), 10)}}}
 }

@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 import (
 	"context"
@@ -54,7 +54,7 @@ func benchSnapshot(t testing.TB, now time.Time) hansei.StatusSnapshot {
 // compress those that changed (fresh) or none (unchanged).
 func BenchmarkStatusBuild(b *testing.B) {
 	now := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
-	p, _ := testStatusPage(b, benchSnapshot(b, now), now, StatusConfig{})
+	p, _ := testStatusPage(b, benchSnapshot(b, now), now, Config{})
 	b.Run("unchanged", func(b *testing.B) {
 		for b.Loop() {
 			if err := p.Rebuild(context.Background()); err != nil {
@@ -92,7 +92,7 @@ func (d *discard) WriteHeader(int)             {}
 // server; scripts/bench-status does that against nginx).
 func BenchmarkStatusPage(b *testing.B) {
 	now := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
-	p, _ := testStatusPage(b, benchSnapshot(b, now), now, StatusConfig{})
+	p, _ := testStatusPage(b, benchSnapshot(b, now), now, Config{})
 	direct := mountedStatus(b, p)
 	observed := ops.NewMetrics().Middleware(slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, direct)
 	for _, tc := range []struct {

@@ -1,4 +1,4 @@
-package web
+package statuspage
 
 // Parsers of the request headers the public routes read. They run on every
 // request of a flood, so they scan the header in place and never allocate;
