@@ -186,30 +186,17 @@ func (s *Streams) streamIncident(w http.ResponseWriter, r *http.Request, u hanse
 		return nil
 	}
 	catchUp := func() error {
-		for {
-			var (
-				events []hansei.Event
-				frames [][]byte
-				err    error
-			)
-			shallow(func() {
-				if events, err = s.app.Incidents.Timeline(r.Context(), u, n, last, 500); err == nil {
-					frames, err = encodeFrames(events, func(e hansei.Event) int64 { return e.Seq })
-				}
-			})
+		return sendMissed(out, func() (int, [][]byte, error) {
+			events, err := s.app.Incidents.Timeline(r.Context(), u, n, last, catchUpPage)
 			if err != nil {
-				return err
+				return 0, nil, err
 			}
-			if err := out.frames(frames); err != nil {
-				return err
-			}
+			frames, err := encodeFrames(events, func(e hansei.Event) int64 { return e.Seq })
 			if len(events) > 0 {
 				last = events[len(events)-1].Seq
 			}
-			if len(events) < 500 {
-				return nil
-			}
-		}
+			return len(events), frames, err
+		})
 	}
 	if err := catchUp(); err != nil {
 		return nil
@@ -297,33 +284,20 @@ func (s *Streams) streamAll(w http.ResponseWriter, r *http.Request, u hansei.Use
 		return canRead(e.Incident)
 	}
 	catchUp := func() error {
-		for {
-			var (
-				events []hansei.Event
-				frames [][]byte
-				err    error
-			)
-			shallow(func() {
-				if events, err = s.app.Incidents.EventsAfter(r.Context(), last, 500); err == nil {
-					shown := make([]hansei.Event, 0, len(events))
-					for _, e := range events {
-						if visible(e) {
-							shown = append(shown, e)
-						}
-					}
-					frames, err = encodeFrames(shown, func(e hansei.Event) int64 { return e.Pos })
-				}
-			})
+		return sendMissed(out, func() (int, [][]byte, error) {
+			events, err := s.app.Incidents.EventsAfter(r.Context(), last, catchUpPage)
 			if err != nil {
-				return err
+				return 0, nil, err
 			}
-			if err := out.frames(frames); err != nil {
-				return err
+			shown := make([]hansei.Event, 0, len(events))
+			for _, e := range events {
+				if visible(e) {
+					shown = append(shown, e)
+				}
 			}
-			if len(events) < 500 {
-				return nil
-			}
-		}
+			frames, err := encodeFrames(shown, func(e hansei.Event) int64 { return e.Pos })
+			return len(events), frames, err
+		})
 	}
 	if catchUp() != nil {
 		return nil
@@ -335,6 +309,32 @@ func (s *Streams) streamAll(w http.ResponseWriter, r *http.Request, u hansei.Use
 		return out.frame(e.ByPos)
 	})
 	return nil
+}
+
+// catchUpPage is how many missed events a stream reads at a time.
+const catchUpPage = 500
+
+// sendMissed sends the events a stream missed, a page at a time, until a
+// page comes back short. page reads the next page (on a goroutine of its
+// own, see shallow) and says how many events it read and their frames.
+func sendMissed(out *sse, page func() (read int, frames [][]byte, err error)) error {
+	for {
+		var (
+			read   int
+			frames [][]byte
+			err    error
+		)
+		shallow(func() { read, frames, err = page() })
+		if err != nil {
+			return err
+		}
+		if err := out.frames(frames); err != nil {
+			return err
+		}
+		if read < catchUpPage {
+			return nil
+		}
+	}
 }
 
 // shallow runs fn on a goroutine of its own and waits for it. A stream's
