@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hansei-dev/hansei/internal/http/httpx"
@@ -40,6 +41,8 @@ type Metrics struct {
 	// codes holds the code label of each status from 100 to 599, made
 	// once: formatting a code per request would allocate.
 	codes []string
+	// series caches each seriesKey's metrics (seriesKey → series).
+	series sync.Map
 }
 
 // latencyBuckets are the upper bounds, in seconds, of the request latency
@@ -83,17 +86,35 @@ func NewMetrics() *Metrics {
 	return m
 }
 
-// observe counts one request. The main address's middleware calls it with
-// the mux's pattern; the public listener calls it with the pattern of the
-// public route it served (the same patterns, mounted by routes.go), or
-// "unmatched". Whatever it is given, the labels stay in their closed sets.
 // Observe records one request: its method, the route pattern that served
-// it, its status and how long it took. Labels are normalised into closed
-// sets, whatever is passed.
+// it, its status and how long it took. The main address's middleware
+// calls it with the mux's pattern; the public listener with the pattern of
+// the public route it served (the same patterns), or "unmatched".
+// Whatever it is given, the labels stay in their closed sets.
 func (m *Metrics) Observe(method, route string, code int, d time.Duration) {
-	method, route = knownMethod(method), m.knownRoute(route)
-	m.requests.WithLabelValues(method, route, m.codeLabel(code)).Inc()
-	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
+	k := seriesKey{knownMethod(method), m.knownRoute(route), m.codeLabel(code)}
+	s, ok := m.series.Load(k)
+	if !ok {
+		s, _ = m.series.LoadOrStore(k, series{
+			count:   m.requests.WithLabelValues(k.method, k.route, k.code),
+			latency: m.latency.WithLabelValues(k.method, k.route),
+		})
+	}
+	s.(series).count.Inc()
+	s.(series).latency.Observe(d.Seconds())
+}
+
+// seriesKey names a request's series; its parts come from closed sets, so
+// there are few of them.
+type seriesKey struct{ method, route, code string }
+
+// series are the metrics of one seriesKey, looked up once: finding them
+// by label values hashes and checks the values on every request, which
+// under an outage's flood of the public page was a measurable part of a
+// request's cost.
+type series struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
 }
 
 func (m *Metrics) knownRoute(route string) string {

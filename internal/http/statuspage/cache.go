@@ -90,6 +90,25 @@ type statusRep struct {
 	etag        string
 	ok          []header
 	notModified []header
+	// fastOK and fastNotModified are the same headers as bytes, for the
+	// public listener (fasthttp), which then copies them without parsing.
+	fastOK, fastNotModified []fastHeader
+}
+
+// fastHeader is a header as fasthttp takes it: canonical key and value as
+// bytes.
+type fastHeader struct{ key, val []byte }
+
+// fastHeaders converts headers for fasthttp, leaving out Content-Length,
+// which fasthttp sets from the body.
+func fastHeaders(hs []header) []fastHeader {
+	out := make([]fastHeader, 0, len(hs))
+	for _, kv := range hs {
+		if kv.key != "Content-Length" {
+			out = append(out, fastHeader{[]byte(kv.key), []byte(kv.val[0])})
+		}
+	}
+	return out
 }
 
 // statusEntry is a body in every representation it has. reps[enc] is nil
@@ -176,6 +195,7 @@ func (pk *packer) entry(body []byte, kind statusBody, code int) *statusEntry {
 		// A 304 repeats the validators and the caching headers of the
 		// 200 it stands for (RFC 9110, 15.4.5), and carries no body.
 		r.notModified = []header{{"Etag", et}, {"Last-Modified", lm}, {"Cache-Control", cacheControl}, {"Vary", h.vary}}
+		r.fastOK, r.fastNotModified = fastHeaders(r.ok), fastHeaders(r.notModified)
 		return r
 	}
 	e.reps[encIdentity] = rep(body, `"`+tag+`"`, nil)

@@ -179,14 +179,12 @@ func (fp *fastPublic) answer(ctx *fasthttp.RequestCtx, e *statusEntry) int {
 		}
 	}
 	code := e.code
-	hs := rep.ok
+	hs := rep.fastOK
 	if code == http.StatusOK && fastNotModified(req, rep.etag, e.lastMod) {
-		code, hs = http.StatusNotModified, rep.notModified
+		code, hs = http.StatusNotModified, rep.fastNotModified
 	}
 	for _, kv := range hs {
-		if kv.key != "Content-Length" { // fasthttp sets it from the body
-			h.Set(kv.key, kv.val[0])
-		}
+		h.SetCanonical(kv.key, kv.val)
 	}
 	ctx.SetStatusCode(code)
 	if code != http.StatusNotModified {
