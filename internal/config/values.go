@@ -29,13 +29,23 @@ type sectionValue[S, T any] struct {
 	check func(d *decoder, t *T, path string)
 }
 
-func (v sectionValue[S, T]) decode(d *decoder, n *yaml.Node, path string, s *S) {
+// sectionMapping resolves n as a section's mapping of fieldNames, reporting
+// any other type; nil when there is nothing to decode.
+func (d *decoder) sectionMapping(n *yaml.Node, path, fieldNames string) *yaml.Node {
 	r := d.resolve(n)
 	if r == nil || d.broken || isNull(r) {
-		return
+		return nil
 	}
 	if r.Kind != yaml.MappingNode {
-		d.typeError(n, path, "expected a mapping with %s, found %s", and(keys(v.fields)), describe(r))
+		d.typeError(n, path, "expected a mapping with %s, found %s", fieldNames, describe(r))
+		return nil
+	}
+	return r
+}
+
+func (v sectionValue[S, T]) decode(d *decoder, n *yaml.Node, path string, s *S) {
+	r := d.sectionMapping(n, path, and(keys(v.fields)))
+	if r == nil {
 		return
 	}
 	decodeFields(d, r, path, v.fields, v.at(s))
@@ -73,12 +83,8 @@ type optionalValue[S, T any] struct {
 }
 
 func (v optionalValue[S, T]) decode(d *decoder, n *yaml.Node, path string, s *S) {
-	r := d.resolve(n)
-	if r == nil || d.broken || isNull(r) {
-		return
-	}
-	if r.Kind != yaml.MappingNode {
-		d.typeError(n, path, "expected a mapping with %s, found %s", and(keys(v.fields)), describe(r))
+	r := d.sectionMapping(n, path, and(keys(v.fields)))
+	if r == nil {
 		return
 	}
 	t := new(T)
