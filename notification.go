@@ -94,6 +94,16 @@ func (p ReminderPolicy) Reminders(r Remediation, commander, today string) []Noti
 	return nil
 }
 
+// ChangeNotifications are what a change to a remediation tells people: a
+// new owner hears that it is theirs. The store writes them to the outbox
+// in the change's transaction.
+func ChangeNotifications(before, after Remediation) []Notification {
+	if after.Owner == before.Owner {
+		return nil
+	}
+	return []Notification{HandoverNotification(after, before.Owner, len(after.Progress))}
+}
+
 // HandoverNotification tells a remediation's new owner that it is theirs.
 func HandoverNotification(r Remediation, from string, version int) Notification {
 	return Notification{Key: fmt.Sprintf("handover:%d:%d", r.ID, version), Kind: NotifyHandover, To: []string{r.Owner},

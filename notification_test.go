@@ -47,3 +47,32 @@ func TestRemindersAndTheirLanguages(t *testing.T) {
 		t.Errorf("handover in Japanese: %q", s)
 	}
 }
+
+// TestChangeNotifications: a remediation's change tells its new owner, and
+// nobody when the owner stays.
+func TestChangeNotifications(t *testing.T) {
+	before := Remediation{ID: 7, Incident: 3, Title: "Alert on pool saturation", Owner: "bob", Priority: "P1", Due: "2026-12-01"}
+	for _, tc := range []struct {
+		name  string
+		owner string
+		want  []string // recipients, one notification each
+	}{
+		{"same owner", "bob", nil},
+		{"handed over", "carol", []string{"carol"}},
+	} {
+		after := before
+		after.Owner = tc.owner
+		after.Progress = []ProgressEntry{{Note: "handover"}}
+		got := ChangeNotifications(before, after)
+		var to []string
+		for _, n := range got {
+			if n.Kind != NotifyHandover {
+				t.Errorf("%s: kind %q, want %q", tc.name, n.Kind, NotifyHandover)
+			}
+			to = append(to, n.To...)
+		}
+		if strings.Join(to, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%s: notifies %v, want %v", tc.name, to, tc.want)
+		}
+	}
+}

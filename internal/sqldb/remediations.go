@@ -171,8 +171,8 @@ func (db *DB) ChangeRemediation(ctx context.Context, actor hansei.User, id int64
 		if err := t.saveRemediation(ctx, r); err != nil {
 			return err
 		}
-		if r.Owner != before.Owner {
-			if err := t.enqueue(ctx, hansei.HandoverNotification(r, before.Owner, len(r.Progress))); err != nil {
+		for _, n := range hansei.ChangeNotifications(before, r) {
+			if err := t.enqueue(ctx, n); err != nil {
 				return err
 			}
 		}
