@@ -169,3 +169,32 @@ func ValidateMaintenance(m Maintenance) error {
 func (m Maintenance) Active(now time.Time) bool {
 	return !now.Before(m.StartsAt) && now.Before(m.EndsAt)
 }
+
+// CleanComponent trims a component's text, drops empty and repeated
+// services, and checks the result; it is the component as it is saved.
+func CleanComponent(c Component) (Component, error) {
+	c.Name, c.Group, c.Description = strings.TrimSpace(c.Name), strings.TrimSpace(c.Group), strings.TrimSpace(c.Description)
+	c.Services = cleanList(c.Services)
+	return c, ValidateComponent(c)
+}
+
+// CleanMaintenance trims a window's text, drops empty and repeated
+// component keys, puts its times in UTC and checks the result.
+func CleanMaintenance(m Maintenance) (Maintenance, error) {
+	m.Title, m.Text = strings.TrimSpace(m.Title), strings.TrimSpace(m.Text)
+	m.Components = cleanList(m.Components)
+	m.StartsAt, m.EndsAt = m.StartsAt.UTC(), m.EndsAt.UTC()
+	return m, ValidateMaintenance(m)
+}
+
+// cleanList trims the entries of a list, drops empty ones and repeats, and
+// keeps the order given.
+func cleanList(in []string) []string {
+	out := []string{}
+	for _, s := range in {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -591,3 +591,24 @@ func TestDayStates(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanComponentAndMaintenance: what is saved is trimmed, without
+// empty or repeated entries, in UTC.
+func TestCleanComponentAndMaintenance(t *testing.T) {
+	c, err := CleanComponent(Component{Key: "api", Name: " API ", Group: " Shop ", Description: " REST ",
+		Services: []string{" checkout ", "payments", "checkout", ""}})
+	if err != nil || c.Name != "API" || c.Group != "Shop" || c.Description != "REST" || strings.Join(c.Services, ",") != "checkout,payments" {
+		t.Errorf("CleanComponent = %+v, %v", c, err)
+	}
+	if c, _ := CleanComponent(Component{Key: "db", Name: "Database"}); c.Services == nil {
+		t.Error("no services is a nil list; want [] in JSON")
+	}
+	tokyo := time.FixedZone("JST", 9*3600)
+	start := time.Date(2026, 12, 1, 11, 0, 0, 0, tokyo)
+	m, err := CleanMaintenance(Maintenance{Title: " Upgrade ", Text: "  text  ", Components: []string{"db", "db", " "},
+		StartsAt: start, EndsAt: start.Add(time.Hour)})
+	if err != nil || m.Title != "Upgrade" || m.Text != "text" || strings.Join(m.Components, ",") != "db" ||
+		m.StartsAt.Location() != time.UTC || !m.StartsAt.Equal(start) {
+		t.Errorf("CleanMaintenance = %+v, %v", m, err)
+	}
+}

@@ -21,7 +21,7 @@ func (f *fakeStore) touch() { f.calls++ }
 
 func (f *fakeStore) Component(context.Context, string) (hansei.Component, error) {
 	f.touch()
-	return hansei.Component{Key: "api"}, nil
+	return hansei.Component{Key: "api", Name: "API"}, nil
 }
 func (f *fakeStore) SaveComponent(_ context.Context, _ hansei.User, c hansei.Component) (hansei.Component, error) {
 	f.touch()
@@ -111,7 +111,8 @@ func TestAuthorization(t *testing.T) {
 			return err
 		}, []hansei.User{admin, responder}},
 		{"schedule maintenance", func(a *app.App, u hansei.User) error {
-			_, err := a.StatusPage.CreateMaintenance(ctx, u, hansei.Maintenance{Title: "x"})
+			start := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+			_, err := a.StatusPage.CreateMaintenance(ctx, u, hansei.Maintenance{Title: "x", StartsAt: start, EndsAt: start.Add(time.Hour)})
 			return err
 		}, []hansei.User{admin, responder}},
 		{"cancel maintenance", func(a *app.App, u hansei.User) error {
@@ -202,5 +203,43 @@ func TestOutboxStates(t *testing.T) {
 	_, err := a.Notifications.Outbox(context.Background(), hansei.User{Name: "ada", Role: hansei.RoleAdmin}, "sent")
 	if hansei.ErrorCode(err) != hansei.EINVALID || hansei.ErrorFields(err)["state"] == "" {
 		t.Fatalf("Outbox(sent) = %v; want invalid with a state field", err)
+	}
+}
+
+// TestInvalidInputNeverReachesStorage: what the domain refuses is refused
+// before the store is asked, with the field named.
+func TestInvalidInputNeverReachesStorage(t *testing.T) {
+	admin := hansei.User{Name: "ada", Role: hansei.RoleAdmin}
+	ctx := context.Background()
+	at := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, field string
+		do          func(a *app.App) error
+	}{
+		{"a key with a space", "key", func(a *app.App) error {
+			_, _, err := a.StatusPage.SaveComponent(ctx, admin, hansei.Component{Key: "Bad Key", Name: "X"})
+			return err
+		}},
+		{"a made-up state", "state", func(a *app.App) error {
+			_, _, err := a.StatusPage.SaveComponent(ctx, admin, hansei.Component{Key: "x", Name: "X", State: "down"})
+			return err
+		}},
+		{"a made-up state, set alone", "state", func(a *app.App) error {
+			_, err := a.StatusPage.SetComponentState(ctx, admin, "api", "down")
+			return err
+		}},
+		{"a window that ends as it starts", "ends_at", func(a *app.App) error {
+			_, err := a.StatusPage.CreateMaintenance(ctx, admin, hansei.Maintenance{Title: "X", StartsAt: at, EndsAt: at})
+			return err
+		}},
+	} {
+		store := &fakeStore{}
+		err := tc.do(app.New(app.Config{Store: store, Scales: hansei.DefaultScales()}))
+		if hansei.ErrorCode(err) != hansei.EINVALID || hansei.ErrorFields(err)[tc.field] == "" {
+			t.Errorf("%s: %v; want invalid, naming %s", tc.name, err, tc.field)
+		}
+		if store.calls != 0 {
+			t.Errorf("%s: refused after %d store calls; want refused before storage is touched", tc.name, store.calls)
+		}
 	}
 }

@@ -50,6 +50,10 @@ func (s *StatusPage) SaveComponent(ctx context.Context, actor hansei.User, c han
 	if err := actor.RequireAdmin(); err != nil {
 		return c, false, err // before telling whether the key exists
 	}
+	c, err = hansei.CleanComponent(c)
+	if err != nil {
+		return c, false, err
+	}
 	if _, err := s.store.Component(ctx, c.Key); hansei.ErrorCode(err) == hansei.ENOTFOUND {
 		created = true
 	} else if err != nil {
@@ -72,12 +76,18 @@ func (s *StatusPage) ChangeComponent(ctx context.Context, actor hansei.User, key
 	if err := change(&c); err != nil {
 		return c, err
 	}
+	if c, err = hansei.CleanComponent(c); err != nil {
+		return c, err
+	}
 	return s.store.SaveComponent(ctx, actor, c)
 }
 
 // SetComponentState sets a component's state explicitly.
 func (s *StatusPage) SetComponentState(ctx context.Context, actor hansei.User, key string, st hansei.ComponentState) (hansei.Component, error) {
 	if err := actor.RequireActor(); err != nil {
+		return hansei.Component{}, err
+	}
+	if _, err := hansei.ParseComponentState("state", string(st)); err != nil {
 		return hansei.Component{}, err
 	}
 	return s.store.SetComponentState(ctx, actor, key, st)
@@ -99,6 +109,10 @@ func (s *StatusPage) Maintenances(ctx context.Context, from time.Time) ([]hansei
 // CreateMaintenance schedules a maintenance window.
 func (s *StatusPage) CreateMaintenance(ctx context.Context, actor hansei.User, m hansei.Maintenance) (hansei.Maintenance, error) {
 	if err := actor.RequireActor(); err != nil {
+		return m, err
+	}
+	m, err := hansei.CleanMaintenance(m)
+	if err != nil {
 		return m, err
 	}
 	return s.store.CreateMaintenance(ctx, actor, m)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
@@ -36,12 +35,6 @@ func scanMaintenance(row scanner) (hansei.Maintenance, error) {
 // exist: a window on a mistyped key would silently put nothing under
 // maintenance.
 func (db *DB) CreateMaintenance(ctx context.Context, actor hansei.User, m hansei.Maintenance) (hansei.Maintenance, error) {
-	m.Title, m.Text = strings.TrimSpace(m.Title), strings.TrimSpace(m.Text)
-	m.Components = cleanList(m.Components)
-	m.StartsAt, m.EndsAt = m.StartsAt.UTC(), m.EndsAt.UTC()
-	if err := hansei.ValidateMaintenance(m); err != nil {
-		return m, err
-	}
 	comps, err := json.Marshal(m.Components)
 	if err != nil {
 		return m, err
