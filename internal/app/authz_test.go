@@ -56,9 +56,9 @@ func (f *fakeStore) CreateUser(_ context.Context, u hansei.User, _ string) (hans
 	f.touch()
 	return u, nil
 }
-func (f *fakeStore) UpdateUser(_ context.Context, name string, _ hansei.UserChange) (hansei.User, error) {
+func (f *fakeStore) UpdateUser(_ context.Context, name string, decide func(hansei.User, func() (int, error)) (hansei.User, error)) (hansei.User, error) {
 	f.touch()
-	return hansei.User{Name: name}, nil
+	return decide(hansei.User{Name: name, Role: hansei.RoleResponder}, func() (int, error) { return 2, nil })
 }
 func (f *fakeStore) CreateSignInLink(context.Context, string, string, time.Time, time.Time) error {
 	f.touch()
@@ -127,7 +127,7 @@ func TestAuthorization(t *testing.T) {
 			return err
 		}, []hansei.User{admin}},
 		{"create a user", func(a *app.App, u hansei.User) error {
-			_, _, err := a.Users.Create(ctx, u, hansei.User{Name: "new"})
+			_, _, err := a.Users.Create(ctx, u, hansei.User{Name: "new", Role: hansei.RoleResponder})
 			return err
 		}, []hansei.User{admin}},
 		{"change another user's settings", func(a *app.App, u hansei.User) error {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,7 +16,7 @@ type userStore interface {
 	Users(ctx context.Context) ([]hansei.User, error)
 	// CreateUser stores the user with a first API token's hash.
 	CreateUser(ctx context.Context, u hansei.User, tokenHash string) (hansei.User, error)
-	UpdateUser(ctx context.Context, name string, c hansei.UserChange) (hansei.User, error)
+	UpdateUser(ctx context.Context, name string, decide func(before hansei.User, admins func() (int, error)) (hansei.User, error)) (hansei.User, error)
 	UsersWithPassword(ctx context.Context) (map[string]bool, error)
 	CreateToken(ctx context.Context, name, label, tokenHash string) error
 	// UserByTokenHash returns the token's user and the token (ID and last
@@ -96,6 +97,12 @@ func (s *Users) Create(ctx context.Context, actor hansei.User, u hansei.User) (h
 	if err := actor.RequireAdmin(); err != nil {
 		return hansei.User{}, "", err
 	}
+	if err := hansei.ValidateUserName(u.Name); err != nil {
+		return hansei.User{}, "", err
+	}
+	if err := cleanUser(&u); err != nil {
+		return hansei.User{}, "", err
+	}
 	token := randomToken(tokenPrefix)
 	u, err := s.store.CreateUser(ctx, u, hashSecret(token))
 	if err != nil {
@@ -112,7 +119,73 @@ func (s *Users) Update(ctx context.Context, actor hansei.User, name string, c ha
 			return hansei.User{}, err
 		}
 	}
-	return s.store.UpdateUser(ctx, name, c)
+	return s.store.UpdateUser(ctx, name, func(before hansei.User, admins func() (int, error)) (hansei.User, error) {
+		u := before
+		set := func(dst *string, src *string) {
+			if src != nil {
+				*dst = strings.TrimSpace(*src)
+			}
+		}
+		set(&u.DisplayName, c.DisplayName)
+		role := string(u.Role)
+		set(&role, c.Role)
+		u.Role = hansei.Role(role)
+		set(&u.Language, c.Language)
+		set(&u.TimeZone, c.TimeZone)
+		set(&u.Email, c.Email)
+		set(&u.Channel, c.Channel)
+		if err := cleanUser(&u); err != nil {
+			return u, err
+		}
+		// The last admin keeps the role: nobody would be left to give it
+		// back.
+		if before.Role == hansei.RoleAdmin && u.Role != hansei.RoleAdmin {
+			n, err := admins()
+			if err != nil {
+				return u, err
+			}
+			if n <= 1 {
+				return u, hansei.FieldError("role", "%q is the only admin; make another user an admin before changing this one's role", name)
+			}
+		}
+		return u, nil
+	})
+}
+
+// cleanUser fills in the defaults of a user's settings and checks them.
+// Create and Update share it, so a setting refused at creation is
+// refused as a change too.
+func cleanUser(u *hansei.User) error {
+	if _, err := hansei.ParseRole(string(u.Role)); err != nil {
+		return err
+	}
+	if u.Language == "" {
+		u.Language = "en"
+	}
+	if !hansei.ValidLanguageTag(u.Language) {
+		return hansei.FieldError("language", "%q is not a language code; use one such as en, ja or de", u.Language)
+	}
+	if u.TimeZone == "" {
+		u.TimeZone = "UTC"
+	}
+	if _, err := time.LoadLocation(u.TimeZone); err != nil {
+		return hansei.FieldError("time_zone", "unknown time zone %q; use an IANA name such as Europe/Berlin or Asia/Tokyo", u.TimeZone)
+	}
+	if u.DisplayName == "" {
+		u.DisplayName = u.Name
+	}
+	if u.Channel == "" {
+		u.Channel = "email"
+	}
+	if u.Channel != "email" && u.Channel != "none" {
+		return hansei.FieldError("channel", "channel must be email or none, not %q", u.Channel)
+	}
+	if u.Email != "" {
+		if _, err := mail.ParseAddress(u.Email); err != nil || strings.ContainsAny(u.Email, "<> ") {
+			return hansei.FieldError("email", "%q is not an email address such as bob@example.com", u.Email)
+		}
+	}
+	return nil
 }
 
 // Tokens lists every API token, without secrets.

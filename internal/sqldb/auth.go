@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
@@ -232,10 +231,11 @@ func (db *DB) RevokeToken(ctx context.Context, id int64) error {
 	})
 }
 
-// UpdateUser changes the settings of the user called name. The settings
-// are checked as CreateUser checks them. It refuses to take the admin role
-// from the last admin, who would have nobody left to give it back.
-func (db *DB) UpdateUser(ctx context.Context, name string, c hansei.UserChange) (hansei.User, error) {
+// UpdateUser changes the user called name as decide says, in one
+// transaction: decide gets the user as stored and a count of the admins
+// (read only when asked), and returns the user to store. The rules (which
+// settings are valid, that the last admin keeps the role) are app's.
+func (db *DB) UpdateUser(ctx context.Context, name string, decide func(before hansei.User, admins func() (int, error)) (hansei.User, error)) (hansei.User, error) {
 	// On PostgreSQL the rows are locked, so that two changes to one user
 	// do not undo each other and two admins cannot demote each other at
 	// once; SQLite runs one writer at a time anyway.
@@ -245,41 +245,18 @@ func (db *DB) UpdateUser(ctx context.Context, name string, c hansei.UserChange) 
 	}
 	var u hansei.User
 	err := db.update(ctx, func(t *tx) error {
-		var err error
-		u, err = scanUser(t.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.name = $1`+lock, name))
+		before, err := scanUser(t.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.name = $1`+lock, name))
 		if errors.Is(err, sql.ErrNoRows) {
 			return hansei.Errorf(hansei.ENOTFOUND, "there is no user named %q", name)
 		} else if err != nil {
 			return err
 		}
-		wasAdmin := u.Role == hansei.RoleAdmin
-		set := func(dst *string, src *string) {
-			if src != nil {
-				*dst = strings.TrimSpace(*src)
-			}
-		}
-		set(&u.DisplayName, c.DisplayName)
-		role := string(u.Role)
-		set(&role, c.Role)
-		u.Role = hansei.Role(role)
-		set(&u.Language, c.Language)
-		set(&u.TimeZone, c.TimeZone)
-		set(&u.Email, c.Email)
-		set(&u.Channel, c.Channel)
-		if err := checkUser(&u); err != nil {
+		admins := func() (int, error) { return t.countRows(ctx, `SELECT id FROM users WHERE role = 'admin'`+lock) }
+		if u, err = decide(before, admins); err != nil {
 			return err
 		}
-		if wasAdmin && u.Role != hansei.RoleAdmin {
-			admins, err := t.countRows(ctx, `SELECT id FROM users WHERE role = 'admin'`+lock)
-			if err != nil {
-				return err
-			}
-			if admins <= 1 {
-				return hansei.FieldError("role", "%q is the only admin; make another user an admin before changing this one's role", name)
-			}
-		}
 		_, err = t.ExecContext(ctx, `UPDATE users SET display_name = $1, role = $2, language = $3, time_zone = $4, email = $5, channel = $6
-			WHERE id = $7`, u.DisplayName, u.Role, u.Language, u.TimeZone, u.Email, u.Channel, u.ID)
+			WHERE id = $7`, u.DisplayName, u.Role, u.Language, u.TimeZone, u.Email, u.Channel, before.ID)
 		return err
 	})
 	if err != nil {

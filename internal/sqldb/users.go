@@ -5,9 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/mail"
-	"strings"
-	"time"
 
 	hansei "github.com/hansei-dev/hansei"
 )
@@ -15,12 +12,6 @@ import (
 // CreateUser creates a user with a first API token, stored as its hash
 // (internal/app makes the token).
 func (db *DB) CreateUser(ctx context.Context, u hansei.User, tokenHash string) (hansei.User, error) {
-	if err := hansei.ValidateUserName(u.Name); err != nil {
-		return u, err
-	}
-	if err := checkUser(&u); err != nil {
-		return u, err
-	}
 	err := db.update(ctx, func(t *tx) error {
 		u.CreatedAt = t.now
 		err := t.QueryRowContext(ctx, `INSERT INTO users (name, display_name, role, language, time_zone, email, channel, created_at)
@@ -39,42 +30,6 @@ func (db *DB) CreateUser(ctx context.Context, u hansei.User, tokenHash string) (
 		return hansei.User{}, err
 	}
 	return u, nil
-}
-
-// checkUser fills in the defaults of a user's settings and checks them.
-// CreateUser and UpdateUser share it, so a setting refused at creation is
-// refused as a change too.
-func checkUser(u *hansei.User) error {
-	if _, err := hansei.ParseRole(string(u.Role)); err != nil {
-		return err
-	}
-	if u.Language == "" {
-		u.Language = "en"
-	}
-	if !hansei.ValidLanguageTag(u.Language) {
-		return hansei.FieldError("language", "%q is not a language code; use one such as en, ja or de", u.Language)
-	}
-	if u.TimeZone == "" {
-		u.TimeZone = "UTC"
-	}
-	if _, err := time.LoadLocation(u.TimeZone); err != nil {
-		return hansei.FieldError("time_zone", "unknown time zone %q; use an IANA name such as Europe/Berlin or Asia/Tokyo", u.TimeZone)
-	}
-	if u.DisplayName == "" {
-		u.DisplayName = u.Name
-	}
-	if u.Channel == "" {
-		u.Channel = "email"
-	}
-	if u.Channel != "email" && u.Channel != "none" {
-		return hansei.FieldError("channel", "channel must be email or none, not %q", u.Channel)
-	}
-	if u.Email != "" {
-		if _, err := mail.ParseAddress(u.Email); err != nil || strings.ContainsAny(u.Email, "<> ") {
-			return hansei.FieldError("email", "%q is not an email address such as bob@example.com", u.Email)
-		}
-	}
-	return nil
 }
 
 const userColumns = `u.id, u.name, u.display_name, u.role, u.language, u.time_zone, u.email, u.channel, u.created_at`
