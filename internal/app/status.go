@@ -9,6 +9,7 @@ import (
 
 type statusStore interface {
 	StatusSnapshot(ctx context.Context, now time.Time) (hansei.StatusSnapshot, error)
+	StatusVersion(ctx context.Context) (string, error)
 	Components(ctx context.Context) ([]hansei.Component, error)
 	Component(ctx context.Context, key string) (hansei.Component, error)
 	SaveComponent(ctx context.Context, actor hansei.User, c hansei.Component) (hansei.Component, error)
@@ -32,6 +33,19 @@ type StatusPage struct {
 // Snapshot reads everything the status page shows.
 func (s *StatusPage) Snapshot(ctx context.Context) (hansei.StatusSnapshot, error) {
 	return s.store.StatusSnapshot(ctx, s.now())
+}
+
+// StatusSnapshot is what the public page shows at now. The page is
+// anonymous: there is nobody to check, and hansei.PublicView decides what
+// of each incident shows. internal/http/statuspage renders it.
+func (s *StatusPage) StatusSnapshot(ctx context.Context, now time.Time) (hansei.StatusSnapshot, error) {
+	return s.store.StatusSnapshot(ctx, now)
+}
+
+// StatusVersion changes whenever the public snapshot would: a cheap read
+// that tells the page whether to render again.
+func (s *StatusPage) StatusVersion(ctx context.Context) (string, error) {
+	return s.store.StatusVersion(ctx)
 }
 
 // Components lists the page's components in their order.

@@ -16,12 +16,11 @@ import (
 	"github.com/hansei-dev/hansei/internal/live"
 )
 
-// Store is what the web layer is built on: the use cases' storage, the
-// live streams' event source and the status page's snapshots.
+// Store is what the web layer is built on: the use cases' storage and the
+// live streams' event source.
 type Store interface {
 	app.Store
 	live.EventSource
-	statuspage.Source
 }
 
 // Web is hansei's HTTP side: every audience's handlers, the live hub and
@@ -53,7 +52,7 @@ func NewWeb(store Store, scales hansei.Scales, log *slog.Logger, now func() time
 	s := &Web{app: a, scales: scales, log: log, metrics: ops.NewMetrics(), now: now}
 	s.hub = live.NewHub(store, log)
 	s.Streams = live.New(a, s.hub, log)
-	s.status = statuspage.New(store, scales, log, now, statuspage.Config{})
+	s.status = statuspage.New(a.StatusPage, scales, log, now, statuspage.Config{})
 	s.ops = ops.New(a, scales, log, s.metrics)
 	s.api = api.New(a, scales, log, now, s.Streams)
 	var err error
