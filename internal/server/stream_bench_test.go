@@ -109,17 +109,6 @@ func startInstance(b *testing.B, ctx context.Context, wg *sync.WaitGroup, dsn st
 	return instance{db: db, web: web}
 }
 
-func benchTransport(n int) *http.Transport {
-	return &http.Transport{
-		MaxIdleConns:        n + 16,
-		MaxIdleConnsPerHost: n + 16,
-		MaxConnsPerHost:     0,
-		DisableCompression:  true,
-		ReadBufferSize:      1024, // small client buffers: KiB/sub is mostly the server's
-		WriteBufferSize:     1024,
-	}
-}
-
 func heapAndStack() uint64 {
 	runtime.GC()
 	runtime.GC()

@@ -10,16 +10,6 @@ import (
 	hansei "github.com/hansei-dev/hansei"
 )
 
-func authStr(s string) *string { return &s }
-
-func wantField(t *testing.T, err error, field string) {
-	t.Helper()
-	wantCode(t, err, hansei.EINVALID)
-	if _, ok := hansei.ErrorFields(err)[field]; !ok {
-		t.Fatalf("error %v names fields %v, want %q", err, hansei.ErrorFields(err), field)
-	}
-}
-
 // The rows of web sign-in, as the store keeps them. The rules (secrets,
 // hashing, lifetimes, refusals) are internal/app's and tested there
 // (internal/app/signin_test.go); these tests give the store hashes that
