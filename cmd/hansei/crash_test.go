@@ -57,7 +57,7 @@ func TestCrashLosesNoNotification(t *testing.T) {
 		}))
 		defer recv.Close()
 		cfg := filepath.Join(dir, "hansei.yaml")
-		os.WriteFile(cfg, []byte("notify:\n  webhooks:\n    - url: "+recv.URL+"\n      secret: s\n"), 0o600)
+		os.WriteFile(cfg, []byte("notify:\n  allow_private_hosts: [127.0.0.1] # the test receivers listen there\n  webhooks:\n    - url: "+recv.URL+"\n      secret: s\n"), 0o600)
 
 		start := func() (*exec.Cmd, string, string) {
 			cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--config", cfg)

@@ -89,7 +89,7 @@ func newGolden(t *testing.T, target sqldbtest.Target, update, first bool) *golde
 	// its bodies and ETags) do not depend on the port the test gets.
 	cfg := filepath.Join(t.TempDir(), "hansei.yaml")
 	yaml := "status:\n  name: Example status\n  url: https://status.example.com\n" +
-		"notify:\n  webhooks:\n    - url: " + hook.URL + "/hooks/hansei\n      secret: golden-secret\n"
+		"notify:\n  allow_private_hosts: [127.0.0.1] # the test receivers listen there\n  webhooks:\n    - url: " + hook.URL + "/hooks/hansei\n      secret: golden-secret\n"
 	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -88,7 +88,7 @@ func TestRemindersAndEscalationsReachAWebhookOnce(t *testing.T) {
 		defer hook.Close()
 		dir := t.TempDir()
 		cfg := filepath.Join(dir, "hansei.yaml")
-		os.WriteFile(cfg, []byte("notify:\n  webhooks:\n    - url: "+hook.URL+"\n      secret: s3cret-for-tests\n"), 0o600)
+		os.WriteFile(cfg, []byte("notify:\n  allow_private_hosts: [127.0.0.1] # the test receivers listen there\n  webhooks:\n    - url: "+hook.URL+"\n      secret: s3cret-for-tests\n"), 0o600)
 		srv := startServerAt(t, clock, dsn, "--config", cfg)
 		admin := srv.AdminToken
 		srv.addUser(t, "bob", "responder")
@@ -167,7 +167,7 @@ func TestTwoInstancesNotifyOnce(t *testing.T) {
 	hook := httptest.NewServer(rc)
 	defer hook.Close()
 	cfg := filepath.Join(t.TempDir(), "hansei.yaml")
-	os.WriteFile(cfg, []byte("notify:\n  webhooks:\n    - url: "+hook.URL+"\n      secret: s\n"), 0o600)
+	os.WriteFile(cfg, []byte("notify:\n  allow_private_hosts: [127.0.0.1] # the test receivers listen there\n  webhooks:\n    - url: "+hook.URL+"\n      secret: s\n"), 0o600)
 	a := startServerAt(t, clock, pg, "--config", cfg)
 	b := startServerAt(t, clock, pg, "--config", cfg)
 	admin := a.AdminToken

@@ -351,7 +351,7 @@ func TestAdminOutboxRetry(t *testing.T) {
 		}))
 		defer hook.Close()
 		cfg := filepath.Join(t.TempDir(), "hansei.yaml")
-		os.WriteFile(cfg, []byte("notify:\n  webhooks:\n    - url: "+hook.URL+"\n      secret: s3cret-for-tests\n"), 0o600)
+		os.WriteFile(cfg, []byte("notify:\n  allow_private_hosts: [127.0.0.1] # the test receivers listen there\n  webhooks:\n    - url: "+hook.URL+"\n      secret: s3cret-for-tests\n"), 0o600)
 		clock := newTestClock()
 		srv := startServerAt(t, clock, dsn, "--config", cfg)
 		admin := srv.client(srv.AdminToken)

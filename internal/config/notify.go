@@ -1,7 +1,9 @@
 package config
 
 import (
+	"fmt"
 	"net"
+	"net/url"
 
 	hansei "github.com/hansei-dev/hansei"
 )
@@ -25,6 +27,10 @@ type Notify struct {
 	Webhooks  []Webhook
 	Slack     []string // Slack incoming-webhook URLs
 	Reminders hansei.ReminderPolicy
+	// AllowPrivateHosts are the hosts, by name or address, that outgoing
+	// requests may reach although they are not public (loopback, private,
+	// link-local): a receiver inside the network, or a test's.
+	AllowPrivateHosts []string
 }
 
 // The notify section:
@@ -44,9 +50,10 @@ type Notify struct {
 //	    escalate_after_days: 2
 //	    escalate_to: alice
 //	    digest: true
+//	  allow_private_hosts: [hooks.internal.example]
 func notifyField() field[Config] {
 	return field[Config]{key: "notify", doc: "Where notifications go (email, webhooks, Slack) and when reminders are sent.",
-		value: sectionValue[Config, Notify]{at: func(c *Config) *Notify { return &c.Notify }, fields: notifyFields()}}
+		value: sectionValue[Config, Notify]{at: func(c *Config) *Notify { return &c.Notify }, fields: notifyFields(), check: checkTargets}}
 }
 
 func notifyFields() []field[Notify] {
@@ -60,6 +67,35 @@ func notifyFields() []field[Notify] {
 		{key: "reminders", doc: "When owners of remediations are reminded, and to whom overdue ones escalate.",
 			value: sectionValue[Notify, hansei.ReminderPolicy]{at: func(n *Notify) *hansei.ReminderPolicy { return &n.Reminders },
 				fields: reminderFields()}},
+		{key: "allow_private_hosts", doc: "Hosts (names or addresses) that webhooks and Slack may reach though they are loopback, private or link-local; none by default.",
+			value: listValue[Notify, string]{at: func(n *Notify) *[]string { return &n.AllowPrivateHosts }, kind: text(), plural: "host names"}},
+	}
+}
+
+// checkTargets refuses a webhook or Slack URL that names a loopback,
+// private, link-local or other non-public address outright (or
+// localhost), unless its host is in allow_private_hosts: the deliverer
+// would refuse every delivery to it (internal/notify.Client), so the
+// mistake is said at start, where it is made, rather than in the outbox.
+// A name that only resolves to such an address is refused when a delivery
+// connects.
+func checkTargets(d *decoder, n *Notify, path string) {
+	check := func(at, raw string) {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return // the URL's own kind reported it
+		}
+		host := u.Hostname()
+		if what := hansei.NonPublicHost(host); what != "" && !hansei.HostAllowed(host, n.AllowPrivateHosts) {
+			d.problem(at, "%s names %s, which hansei does not send to; add %q to %s.allow_private_hosts if it is meant",
+				raw, what, host, path)
+		}
+	}
+	for i, w := range n.Webhooks {
+		check(fmt.Sprintf("%s.webhooks[%d].url", path, i), w.URL)
+	}
+	for i, s := range n.Slack {
+		check(fmt.Sprintf("%s.slack[%d]", path, i), s)
 	}
 }
 

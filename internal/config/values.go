@@ -246,6 +246,7 @@ func (v listValue[S, T]) decode(d *decoder, n *yaml.Node, path string, s *S) {
 				return
 			}
 			at := fmt.Sprintf("%s[%d]", path, i)
+			d.lines[at] = it.Line // for the section's checks, which report an item
 			ri := d.resolve(it)
 			if ri == nil || d.broken {
 				return

@@ -40,9 +40,11 @@ type Deliverer struct {
 	wake chan struct{}
 }
 
-// New returns a deliverer.
-func New(store Store, now func() time.Time, log *slog.Logger) *Deliverer {
-	return &Deliverer{store: store, http: &http.Client{Timeout: 10 * time.Second}, now: now, log: log,
+// New returns a deliverer. allowPrivate are the hosts its requests may
+// reach though they are not public (notify.allow_private_hosts; see
+// Client).
+func New(store Store, now func() time.Time, log *slog.Logger, allowPrivate []string) *Deliverer {
+	return &Deliverer{store: store, http: Client(allowPrivate, 10*time.Second), now: now, log: log,
 		Secrets: map[string]string{}, wake: make(chan struct{}, 1)}
 }
 
@@ -119,6 +121,10 @@ func (d *Deliverer) post(ctx context.Context, del hansei.Delivery, body []byte, 
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return fmt.Errorf("%s answered HTTP %d, a redirect to %q; redirects are not followed (they would re-send the signed body elsewhere): configure the final URL",
+			del.Target, resp.StatusCode, resp.Header.Get("Location"))
+	}
 	if resp.StatusCode >= 300 {
 		return fmt.Errorf("%s answered HTTP %d", del.Target, resp.StatusCode)
 	}

@@ -182,7 +182,7 @@ func TestEmailOverSTARTTLSWithAuth(t *testing.T) {
 	payload, _ := json.Marshal(n)
 	store := &oneDelivery{d: []hansei.Delivery{{ID: 1, DeliveryID: "d-123", Channel: "email", Target: "carla@example.com", Payload: payload, Attempts: 1}}}
 	sent := time.Date(2026, 12, 1, 8, 30, 0, 0, time.UTC)
-	d := New(store, func() time.Time { return sent }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d := New(store, func() time.Time { return sent }, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	d.SMTP = &SMTP{Addr: ln.Addr().String(), From: "hansei <hansei@example.com>", Username: "hansei", Password: "pw",
 		StartTLS: true, TLS: &tls.Config{RootCAs: pool}}
 	if n, err := d.DeliverOnce(context.Background()); err != nil || n != 1 || store.failure != nil {

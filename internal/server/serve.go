@@ -135,7 +135,7 @@ func (env *Env) Serve(o Options) error {
 		return err
 	}
 	go db.Listen(env.ctx, app.Wake, log)
-	deliverer := notify.New(db, db.Now, log)
+	deliverer := notify.New(db, db.Now, log, cfg.Notify.AllowPrivateHosts)
 	for _, w := range cfg.Notify.Webhooks {
 		deliverer.Secrets[w.URL] = w.Secret
 	}

@@ -81,7 +81,7 @@ func BenchmarkOutboxDelivery(b *testing.B) {
 			if err := db.BulkOutbox(ctx, b.N, recv.URL, payload); err != nil {
 				b.Fatal(err)
 			}
-			d := notify.New(db, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			d := notify.New(db, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), []string{"127.0.0.1"})
 			d.Secrets[recv.URL] = "secret"
 			before := got.Load()
 			b.ResetTimer()
