@@ -95,7 +95,7 @@ func (d *Deliverer) send(ctx context.Context, del hansei.Delivery) error {
 		if err := json.Unmarshal(del.Payload, &n); err != nil {
 			return err
 		}
-		body, _ := json.Marshal(map[string]string{"text": "*" + n.Subject + "*\n" + n.Text})
+		body, _ := json.Marshal(map[string]string{"text": SlackMessage(n)})
 		return d.post(ctx, del, body, "")
 	}
 	return fmt.Errorf("unknown channel %q", del.Channel)
