@@ -2,6 +2,7 @@ package hansei
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -19,6 +20,10 @@ type Notification struct {
 	// Language and TimeZone are the recipient's, on an email.
 	Language string `json:"language,omitempty"`
 	TimeZone string `json:"time_zone,omitempty"`
+	// About are the remediations the notification tells of. The
+	// visibility rule (For) reads their incidents to decide what each copy
+	// may say; it is not sent.
+	About []Remediation `json:"-"`
 }
 
 // Notification kinds.
@@ -75,11 +80,13 @@ func (p ReminderPolicy) Reminders(r Remediation, commander, today string) []Noti
 	case days == p.BeforeDays && days > 0:
 		return []Notification{{Key: fmt.Sprintf("reminder:%d:%s:before", r.ID, r.Due), Kind: NotifyReminder, To: []string{r.Owner},
 			Subject: fmt.Sprintf("Remediation %d is due in %d days", r.ID, days),
-			Text:    fmt.Sprintf("%q (INC-%d, %s) is due on %s. You are its accountable owner.", r.Title, r.Incident, r.Priority, r.Due), Data: data}}
+			Text:    fmt.Sprintf("%q (INC-%d, %s) is due on %s. You are its accountable owner.", r.Title, r.Incident, r.Priority, r.Due), Data: data,
+			About: []Remediation{r}}}
 	case days == 0:
 		return []Notification{{Key: fmt.Sprintf("reminder:%d:%s:due", r.ID, r.Due), Kind: NotifyDue, To: []string{r.Owner},
 			Subject: fmt.Sprintf("Remediation %d is due today", r.ID),
-			Text:    fmt.Sprintf("%q (INC-%d, %s) is due today. Record its progress, or reschedule it at the review.", r.Title, r.Incident, r.Priority), Data: data}}
+			Text:    fmt.Sprintf("%q (INC-%d, %s) is due today. Record its progress, or reschedule it at the review.", r.Title, r.Incident, r.Priority), Data: data,
+			About: []Remediation{r}}}
 	case -days >= p.EscalateAfterDays:
 		to := []string{r.Owner}
 		for _, u := range []string{commander, p.EscalateTo} {
@@ -89,7 +96,8 @@ func (p ReminderPolicy) Reminders(r Remediation, commander, today string) []Noti
 		}
 		return []Notification{{Key: fmt.Sprintf("escalation:%d:%s", r.ID, r.Due), Kind: NotifyEscalation, To: to,
 			Subject: fmt.Sprintf("Remediation %d is %d days overdue", r.ID, -days),
-			Text:    fmt.Sprintf("%q (INC-%d, %s), owned by %s, was due on %s.", r.Title, r.Incident, r.Priority, r.Owner, r.Due), Data: data}}
+			Text:    fmt.Sprintf("%q (INC-%d, %s), owned by %s, was due on %s.", r.Title, r.Incident, r.Priority, r.Owner, r.Due), Data: data,
+			About: []Remediation{r}}}
 	}
 	return nil
 }
@@ -110,7 +118,8 @@ func HandoverNotification(r Remediation, from string, version int) Notification 
 		Subject: fmt.Sprintf("You now own remediation %d", r.ID),
 		Text:    fmt.Sprintf("%s handed %q (INC-%d, %s, due %s) to you.", from, r.Title, r.Incident, r.Priority, r.Due),
 		Data: map[string]any{"remediation": r.ID, "incident": r.Incident, "owner": r.Owner, "previous": from,
-			"title": r.Title, "due": r.Due, "priority": r.Priority}}
+			"title": r.Title, "due": r.Due, "priority": r.Priority},
+		About: []Remediation{r}}
 }
 
 // Digest is the daily summary of an owner's open remediations, the most
@@ -124,7 +133,7 @@ func Digest(owner, today string, open []Remediation) Notification {
 	}
 	return Notification{Key: "digest:" + owner + ":" + today, Kind: NotifyDigest, To: []string{owner},
 		Subject: fmt.Sprintf("Your %d open remediations", len(open)), Text: text,
-		Data: map[string]any{"owner": owner, "date": today, "remediations": ids}}
+		Data: map[string]any{"owner": owner, "date": today, "remediations": ids}, About: slices.Clone(open)}
 }
 
 func absDays(d time.Duration) int {

@@ -7,6 +7,10 @@ import "fmt"
 // without data to render, keep the English text.
 func (n Notification) Localized(lang string) (subject, text string) {
 	d := func(k string) any { return n.Data[k] }
+	if d("restricted") == true && n.Kind != NotifyDigest {
+		link, _ := d("link").(string)
+		return restrictedText(lang, link)
+	}
 	id, inc, title, due, prio := d("remediation"), d("incident"), d("title"), d("due"), d("priority")
 	if id == nil || title == nil {
 		return n.Subject, n.Text

@@ -103,32 +103,47 @@ func digests(today string, open []hansei.Remediation) []hansei.Notification {
 	return out
 }
 
-// FanOut is the rule of where a notification goes: to every configured
-// webhook and Slack target (a notification names its recipients in To,
-// and the receiver routes it), and, when email is configured, to each
-// recipient who chose email and gave an address, in their language and
-// time zone. internal/server builds it from the configuration and hands
-// Outgoing to the store, which runs it inside the transaction of the
-// change that caused the notification (see sqldb's enqueue for why).
+// FanOut is the rule of where a notification goes, and what each copy
+// may say: to every configured webhook and Slack target (a notification
+// names its recipients in To, and the receiver routes it), and, when email
+// is configured, to each recipient who chose email and gave an address, in
+// their language and time zone. Every copy passes through the domain's
+// visibility rule (hansei.Notification.For): a shared target, or a person
+// who may not read an incident the notification tells of, gets a notice
+// that names no restricted incident. internal/server builds it from the
+// configuration and hands Outgoing to the store, which runs it inside the
+// transaction of the change that caused the notification (see sqldb's
+// enqueue for why).
 type FanOut struct {
 	Targets []hansei.Target
 	// Email sends each recipient who chose email a copy of their own.
 	Email bool
+	// Link is the page a notice about a restricted incident points to
+	// (the web UI's remediations, behind sign-in); "" for none.
+	Link string
 }
 
-// Outgoing is the outbox rows for n. user looks a recipient up by name
-// (in the store's transaction); a recipient who is gone is skipped, since
-// the webhooks' copy still names them.
-func (f FanOut) Outgoing(n hansei.Notification, user func(name string) (hansei.User, error)) ([]hansei.Outgoing, error) {
+// Outgoing is the outbox rows for n, each copy as its reader may see it.
+// look finds recipients and incidents (in the store's transaction); a
+// recipient who is gone is skipped, since the webhooks' copy still names
+// them.
+func (f FanOut) Outgoing(n hansei.Notification, look hansei.Lookup) ([]hansei.Outgoing, error) {
+	incident := memoIncidents(look.Incident)
 	out := make([]hansei.Outgoing, 0, len(f.Targets))
-	for _, t := range f.Targets {
-		out = append(out, hansei.Outgoing{Target: t, Notification: n})
+	if len(f.Targets) > 0 {
+		shared, err := n.For(nil, incident, f.Link)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range f.Targets {
+			out = append(out, hansei.Outgoing{Target: t, Notification: shared})
+		}
 	}
 	if !f.Email {
 		return out, nil
 	}
 	for _, name := range n.To {
-		u, err := user(name)
+		u, err := look.User(name)
 		if hansei.ErrorCode(err) == hansei.ENOTFOUND {
 			continue
 		} else if err != nil {
@@ -137,9 +152,30 @@ func (f FanOut) Outgoing(n hansei.Notification, user func(name string) (hansei.U
 		if u.Channel != "email" || u.Email == "" {
 			continue
 		}
-		personal := n
+		personal, err := n.For(&u, incident, f.Link)
+		if err != nil {
+			return nil, err
+		}
 		personal.Language, personal.TimeZone = u.Language, u.TimeZone
 		out = append(out, hansei.Outgoing{Target: hansei.Target{Channel: "email", Address: u.Email}, Notification: personal})
 	}
 	return out, nil
+}
+
+// memoIncidents reads each incident once for all of a notification's
+// copies.
+func memoIncidents(read func(number int64) (hansei.Incident, error)) func(number int64) (hansei.Incident, error) {
+	type result struct {
+		inc hansei.Incident
+		err error
+	}
+	seen := map[int64]result{}
+	return func(number int64) (hansei.Incident, error) {
+		if r, ok := seen[number]; ok {
+			return r.inc, r.err
+		}
+		inc, err := read(number)
+		seen[number] = result{inc, err}
+		return inc, err
+	}
 }

@@ -199,15 +199,15 @@ func TestFanOutLookups(t *testing.T) {
 		}
 		return hansei.User{Name: name, Email: name + "@example.com", Channel: "email"}, nil
 	}
-	out, err := f.Outgoing(n, users)
+	out, err := f.Outgoing(n, hansei.Lookup{User: users})
 	if err != nil || len(out) != 2 || out[0].Target != hook || out[1].Address != "carla@example.com" {
 		t.Fatalf("Outgoing = %+v, %v; want the webhook and carla's email", out, err)
 	}
 	broken := errors.New("connection reset")
-	if _, err := f.Outgoing(n, func(string) (hansei.User, error) { return hansei.User{}, broken }); !errors.Is(err, broken) {
+	if _, err := f.Outgoing(n, hansei.Lookup{User: func(string) (hansei.User, error) { return hansei.User{}, broken }}); !errors.Is(err, broken) {
 		t.Fatalf("a failed lookup: %v, want it returned", err)
 	}
-	if out, err := (app.FanOut{}).Outgoing(n, users); err != nil || len(out) != 0 {
+	if out, err := (app.FanOut{}).Outgoing(n, hansei.Lookup{User: users}); err != nil || len(out) != 0 {
 		t.Fatalf("no targets, no email: %+v, %v; want nothing", out, err)
 	}
 }

@@ -142,7 +142,13 @@ func (env *Env) Serve(o Options) error {
 	if s := cfg.Notify.SMTP; s != nil {
 		deliverer.SMTP = &notify.SMTP{Addr: s.Addr, From: s.From, Username: s.Username, Password: s.Password, StartTLS: s.StartTLS}
 	}
-	db.FanOut = fanOut(cfg.Notify).Outgoing
+	// A notice about a restricted incident links to the web UI's
+	// remediations, where the recipient signs in and sees what they may.
+	base, err := env.WebBase("", cfg.URL, ln.Addr().String())
+	if err != nil {
+		base = url
+	}
+	db.FanOut = fanOut(cfg.Notify, base+"/remediations").Outgoing
 	// Every periodic job, the deliveries and the status page's rebuilds
 	// included, runs in the scheduler (internal/scheduler/jobs.go).
 	jobs := scheduler.New(scheduler.Following(db.Now), db, log)
@@ -217,9 +223,9 @@ Add teammates with: hansei users add NAME --role responder
 
 // fanOut is where notifications go with this configuration: every webhook
 // and Slack target, and email to the recipients who chose it when SMTP is
-// set.
-func fanOut(c config.Notify) app.FanOut {
-	f := app.FanOut{Email: c.SMTP != nil}
+// set; link is the page a notice about a restricted incident points to.
+func fanOut(c config.Notify, link string) app.FanOut {
+	f := app.FanOut{Email: c.SMTP != nil, Link: link}
 	for _, w := range c.Webhooks {
 		f.Targets = append(f.Targets, hansei.Target{Channel: "webhook", Address: w.URL})
 	}

@@ -44,11 +44,12 @@ type DB struct {
 	Now func() time.Time
 	// Scales validate severities and priorities.
 	Scales hansei.Scales
-	// FanOut says where a notification goes: the outbox rows to write for
-	// it, given a lookup of its recipients in the same transaction.
-	// internal/server sets it to app.FanOut's rule; nil sends nothing. See
-	// enqueue in outbox.go for why the store runs it.
-	FanOut func(n hansei.Notification, user func(name string) (hansei.User, error)) ([]hansei.Outgoing, error)
+	// FanOut says where a notification goes and what each copy says: the
+	// outbox rows to write for it, given a lookup of its recipients and
+	// incidents in the same transaction. internal/server sets it to
+	// app.FanOut's rule; nil sends nothing. See enqueue in outbox.go for
+	// why the store runs it.
+	FanOut func(n hansei.Notification, look hansei.Lookup) ([]hansei.Outgoing, error)
 	// Reviews says when follow-up reviews are held.
 	Reviews hansei.ReviewPolicy
 	// IntentWindow is the default objection window of intents.

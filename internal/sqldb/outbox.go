@@ -38,16 +38,22 @@ func (db *DB) Enqueue(ctx context.Context, ns []hansei.Notification) error {
 //     a change that rolled back (docs/notifications.md);
 //   - some notifications are known only inside the transaction: a
 //     handover is decided against the locked remediation;
-//   - the recipients' channels and addresses are read in the same
-//     transaction as the rows are written, so a recipient is notified as
-//     they were when the change committed.
+//   - the recipients' channels and addresses, and the incidents'
+//     visibility and members, are read in the same transaction as the
+//     rows are written, so a copy says what its reader could read when
+//     the change committed.
 func (t *tx) enqueue(ctx context.Context, ns ...hansei.Notification) error {
 	if t.db.FanOut == nil {
 		return nil // no targets: nothing to deliver
 	}
-	user := func(name string) (hansei.User, error) { return userByName(ctx, t, name) }
+	look := hansei.Lookup{
+		User: func(name string) (hansei.User, error) { return userByName(ctx, t, name) },
+		Incident: func(number int64) (hansei.Incident, error) {
+			return scanIncident(t.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.number = $1`, number), number)
+		},
+	}
 	for _, n := range ns {
-		rows, err := t.db.FanOut(n, user)
+		rows, err := t.db.FanOut(n, look)
 		if err != nil {
 			return fmt.Errorf("notification %s: %w", n.Key, err)
 		}

@@ -128,8 +128,8 @@ func ptr[T any](v T) *T { return &v }
 
 // toEvery is a fan-out rule that sends every notification to targets,
 // as app.FanOut does without email.
-func toEvery(targets ...hansei.Target) func(hansei.Notification, func(string) (hansei.User, error)) ([]hansei.Outgoing, error) {
-	return func(n hansei.Notification, _ func(string) (hansei.User, error)) ([]hansei.Outgoing, error) {
+func toEvery(targets ...hansei.Target) func(hansei.Notification, hansei.Lookup) ([]hansei.Outgoing, error) {
+	return func(n hansei.Notification, _ hansei.Lookup) ([]hansei.Outgoing, error) {
 		var out []hansei.Outgoing
 		for _, t := range targets {
 			out = append(out, hansei.Outgoing{Target: t, Notification: n})
@@ -151,13 +151,17 @@ func TestNotificationsCommitWithTheirChange(t *testing.T) {
 		ctx := context.Background()
 		var looked []string
 		var fail error
-		f.db.FanOut = func(n hansei.Notification, user func(string) (hansei.User, error)) ([]hansei.Outgoing, error) {
+		f.db.FanOut = func(n hansei.Notification, look hansei.Lookup) ([]hansei.Outgoing, error) {
 			if fail != nil {
 				return nil, fail
 			}
+			for _, r := range n.About {
+				inc, err := look.Incident(r.Incident)
+				looked = append(looked, fmt.Sprintf("%s:%s", inc.Ref(), hansei.ErrorCode(err)))
+			}
 			var out []hansei.Outgoing
 			for _, name := range n.To {
-				u, err := user(name)
+				u, err := look.User(name)
 				looked = append(looked, fmt.Sprintf("%s:%s", name, hansei.ErrorCode(err)))
 				if err == nil {
 					out = append(out, hansei.Outgoing{Target: hansei.Target{Channel: "email", Address: u.Name + "@example.com"}, Notification: n})
@@ -197,7 +201,7 @@ func TestNotificationsCommitWithTheirChange(t *testing.T) {
 		if err := json.Unmarshal(rows[0].Payload, &n); err != nil || n.Kind != hansei.NotifyHandover || n.Key != rows[0].Key || !slices.Equal(n.To, []string{"alice"}) {
 			t.Fatalf("payload %s (%v), want the handover notification as JSON", rows[0].Payload, err)
 		}
-		if strings.Join(looked, " ") != "alice: alice:" {
+		if strings.Join(looked, " ") != "INC-1: alice: INC-1: alice:" {
 			t.Fatalf("the rule looked up %v", looked)
 		}
 
