@@ -166,6 +166,7 @@ type IncidentService interface {
 	Incidents(ctx context.Context, viewer User, f IncidentFilter) ([]Incident, string, error)
 	// Timeline returns up to limit events with seq > after, in order.
 	Timeline(ctx context.Context, viewer User, number int64, after int64, limit int) ([]Event, error)
-	// OpenBySeverity counts incidents that are not resolved or closed.
-	OpenBySeverity(ctx context.Context) (map[string]int, error)
+	// OpenBySeverity counts incidents that are not resolved or closed,
+	// of those viewer may read.
+	OpenBySeverity(ctx context.Context, viewer User) (map[string]int, error)
 }

@@ -12,7 +12,7 @@ type incidentStore interface {
 	Incident(ctx context.Context, viewer hansei.User, number int64) (hansei.Incident, error)
 	Incidents(ctx context.Context, viewer hansei.User, f hansei.IncidentFilter) ([]hansei.Incident, string, error)
 	Timeline(ctx context.Context, viewer hansei.User, number int64, after int64, limit int) ([]hansei.Event, error)
-	OpenBySeverity(ctx context.Context) (map[string]int, error)
+	OpenBySeverity(ctx context.Context, viewer hansei.User) (map[string]int, error)
 	EventsAfter(ctx context.Context, pos int64, limit int) ([]hansei.Event, error)
 	LastEventPos(ctx context.Context) (int64, error)
 	Ping(ctx context.Context) error
@@ -57,8 +57,12 @@ func (s *Incidents) EventsAfter(ctx context.Context, pos int64, limit int) ([]ha
 }
 
 // OpenBySeverity counts incidents not yet resolved, for the metrics.
+// /metrics answers without a token, so it counts what an anonymous
+// visitor may read: restricted incidents are not counted at all, so that
+// a scraper cannot learn that one was declared, when, or how severe it
+// is.
 func (s *Incidents) OpenBySeverity(ctx context.Context) (map[string]int, error) {
-	return s.store.OpenBySeverity(ctx)
+	return s.store.OpenBySeverity(ctx, hansei.User{})
 }
 
 // Ready tells whether the database answers.

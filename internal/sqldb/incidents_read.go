@@ -136,10 +136,13 @@ func scanEvents(rows *sql.Rows) ([]hansei.Event, error) {
 	})
 }
 
-// OpenBySeverity counts incidents that are neither resolved nor closed.
-func (db *DB) OpenBySeverity(ctx context.Context) (map[string]int, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT severity, count(*) FROM incidents
-		WHERE status NOT IN ('resolved', 'closed') GROUP BY severity`)
+// OpenBySeverity counts incidents that are neither resolved nor closed,
+// of those viewer may read.
+func (db *DB) OpenBySeverity(ctx context.Context, viewer hansei.User) (map[string]int, error) {
+	var w where
+	w.add("i.status NOT IN ('resolved', 'closed')")
+	w.visibleTo(viewer)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT i.severity, count(*) FROM incidents i`+w.String()+` GROUP BY i.severity`, w.args...)
 	if err != nil {
 		return nil, err
 	}

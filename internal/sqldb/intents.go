@@ -38,10 +38,15 @@ func (t *tx) nextIntentID(ctx context.Context) (int64, error) {
 	return id, err
 }
 
-// IntentIncident returns the number of the incident an intent belongs to.
-func (db *DB) IntentIncident(ctx context.Context, id int64) (int64, error) {
+// IntentIncident returns the number of the incident an intent belongs to,
+// if viewer may read that incident; to anyone else the intent does not
+// exist.
+func (db *DB) IntentIncident(ctx context.Context, viewer hansei.User, id int64) (int64, error) {
 	var n int64
-	err := db.reader(ctx).QueryRowContext(ctx, `SELECT incident FROM intents WHERE id = $1`, id).Scan(&n)
+	var w where
+	w.add("t.id = " + w.arg(id))
+	w.visibleTo(viewer)
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT t.incident FROM intents t JOIN incidents i ON i.number = t.incident`+w.String(), w.args...).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, hansei.Errorf(hansei.ENOTFOUND, "there is no intent %d", id)
 	}

@@ -400,9 +400,22 @@ func TestOpenBySeverity(t *testing.T) {
 		if _, _, err := f.db.Execute(context.Background(), f.alice, 3, hansei.ChangeStatus{Status: hansei.StatusResolved}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := f.db.OpenBySeverity(context.Background())
+		got, err := f.db.OpenBySeverity(context.Background(), f.alice)
 		if err != nil || got["SEV1"] != 2 || got["SEV3"] != 0 {
 			t.Fatalf("open by severity %v, %v", got, err)
+		}
+		// A restricted incident counts only for those who may read it.
+		if _, err := f.db.Declare(context.Background(), f.alice, hansei.Declare{Title: "d", Severity: "SEV2", Visibility: hansei.VisibilityRestricted}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name   string
+			viewer hansei.User
+			want   int
+		}{{"anonymous", hansei.User{}, 0}, {"a member", f.alice, 1}, {"an admin", hansei.User{Name: "root", Role: hansei.RoleAdmin}, 1}} {
+			if got, err := f.db.OpenBySeverity(context.Background(), c.viewer); err != nil || got["SEV2"] != c.want || got["SEV1"] != 2 {
+				t.Errorf("%s: open by severity %v, %v; want SEV2 %d", c.name, got, err, c.want)
+			}
 		}
 	})
 }
