@@ -46,10 +46,20 @@ func (t *tx) enqueue(ctx context.Context, ns ...hansei.Notification) error {
 	if t.db.FanOut == nil {
 		return nil // no targets: nothing to deliver
 	}
+	// A scan writes many notifications about few incidents: each is read
+	// once per batch, as this transaction sees it.
+	incidents := map[int64]hansei.Incident{}
 	look := hansei.Lookup{
 		User: func(name string) (hansei.User, error) { return userByName(ctx, t, name) },
 		Incident: func(number int64) (hansei.Incident, error) {
-			return scanIncident(t.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.number = $1`, number), number)
+			if inc, ok := incidents[number]; ok {
+				return inc, nil
+			}
+			inc, err := scanIncident(t.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.number = $1`, number), number)
+			if err == nil {
+				incidents[number] = inc
+			}
+			return inc, err
 		},
 	}
 	for _, n := range ns {
