@@ -274,4 +274,3 @@ func normalise(body string, values ...map[string]string) string {
 	}
 	return body
 }
-
