@@ -92,7 +92,8 @@ const (
 var ErrNoDatabase = errors.New("the database does not exist")
 
 // Open opens the database named by dsn, creating it if it does not exist,
-// with the default settings; see OpenWith.
+// with the default settings (synchronous=FULL); see OpenWith. Tests and
+// benchmarks use it; the server decides whether to create (OpenWith).
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	return OpenWith(ctx, dsn, Options{Create: true})
 }
