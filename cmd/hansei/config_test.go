@@ -20,7 +20,7 @@ func TestInvalidConfigStopsStartup(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr strings.Builder
-	err := run(context.Background(), []string{"serve", "--config", path, "--db", filepath.Join(dir, "h.db"), "--addr", "127.0.0.1:0"},
+	err := run(context.Background(), []string{"serve", "--config", path, "--db", filepath.Join(dir, "h.db"), "--create", "--addr", "127.0.0.1:0"},
 		envFunc(nil), strings.NewReader(""), &stdout, &stderr)
 	if err == nil {
 		t.Fatal("serve started with an invalid config")
@@ -125,7 +125,7 @@ func TestConfigProblemsAllAtOnce(t *testing.T) {
 	}
 	var stdout, stderr strings.Builder
 	env := envFunc(map[string]string{"HANSEI_LOG_LEVEL": "verbose", "HANSEI_URL": "hansei.example.com"})
-	err := run(context.Background(), []string{"serve", "--config", path, "--db", filepath.Join(dir, "h.db"), "--addr", "127.0.0.1:0"},
+	err := run(context.Background(), []string{"serve", "--config", path, "--db", filepath.Join(dir, "h.db"), "--create", "--addr", "127.0.0.1:0"},
 		env, strings.NewReader(""), &stdout, &stderr)
 	if err == nil {
 		t.Fatal("serve started with an invalid configuration")

@@ -60,7 +60,7 @@ func TestCrashLosesNoNotification(t *testing.T) {
 		os.WriteFile(cfg, []byte("notify:\n  allow_private_hosts: [127.0.0.1] # the test receivers listen there\n  webhooks:\n    - url: "+recv.URL+"\n      secret: s\n"), 0o600)
 
 		start := func() (*exec.Cmd, string, string) {
-			cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--config", cfg)
+			cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--create", "--config", cfg)
 			cmd.Env = append(os.Environ(), "HANSEI_LOG_LEVEL=error")
 			out, _ := cmd.StdoutPipe()
 			if err := cmd.Start(); err != nil {

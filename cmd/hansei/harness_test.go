@@ -100,7 +100,7 @@ func startServerAt(t testing.TB, clock *testClock, dsn string, args ...string) *
 	srv := &server{DSN: dsn, stderr: &syncBuffer{}, cancel: cancel, stopped: make(chan struct{})}
 	done := make(chan error, 1)
 	go func() {
-		argv := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, args...)
+		argv := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--create"}, args...)
 		err := run(ctx, argv, envFunc(nil), strings.NewReader(""), pw, srv.stderr)
 		pw.CloseWithError(io.EOF)
 		done <- err

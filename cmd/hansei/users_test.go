@@ -49,6 +49,16 @@ func wantRefused(t *testing.T, r cliResult, want string) {
 	}
 }
 
+// migrate makes the database at dsn with `hansei migrate`: the users
+// commands never create one.
+func migrate(t *testing.T, dsn string) {
+	t.Helper()
+	var stdout, stderr strings.Builder
+	if err := run(context.Background(), []string{"migrate", "--db", dsn}, envFunc(nil), strings.NewReader(""), &stdout, &stderr); err != nil {
+		t.Fatalf("hansei migrate --db %s: %v\n%s", dsn, err, stderr.String())
+	}
+}
+
 // openTestDB opens the database the CLI wrote, to check what it stored.
 func openTestDB(t *testing.T, dsn string) *sqldb.DB {
 	t.Helper()
@@ -62,6 +72,7 @@ func openTestDB(t *testing.T, dsn string) *sqldb.DB {
 
 func TestUsersPasswords(t *testing.T) {
 	eachDB(t, func(t *testing.T, dsn string) {
+		migrate(t, dsn) // the users commands work on a database that exists
 		ctx := context.Background()
 		mustUsers(t, nil, "", "add", "alice", "--role", "responder", "--db", dsn)
 
@@ -111,6 +122,7 @@ var signInLinkRE = regexp.MustCompile(`^(.*)/signin/link\?token=(hsl_[a-z2-7]{52
 
 func TestUsersLink(t *testing.T) {
 	eachDB(t, func(t *testing.T, dsn string) {
+		migrate(t, dsn) // the users commands work on a database that exists
 		ctx := context.Background()
 		mustUsers(t, nil, "", "add", "alice", "--role", "responder", "--db", dsn)
 		db := openTestDB(t, dsn)
@@ -165,6 +177,7 @@ func TestUsersLink(t *testing.T) {
 
 func TestUsersTokens(t *testing.T) {
 	eachDB(t, func(t *testing.T, dsn string) {
+		migrate(t, dsn) // the users commands work on a database that exists
 		ctx := context.Background()
 		first := strings.TrimSpace(mustUsers(t, nil, "", "add", "alice", "--role", "responder", "--db", dsn))
 		out := mustUsers(t, nil, "", "token", "alice", "--label", "deploy bot", "--db", dsn)
@@ -217,7 +230,7 @@ func serveOutput(t *testing.T, dsn string) []string {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, envFunc(nil), strings.NewReader(""), pw, io.Discard)
+		err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--create"}, envFunc(nil), strings.NewReader(""), pw, io.Discard)
 		pw.CloseWithError(io.EOF)
 		done <- err
 	}()

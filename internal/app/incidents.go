@@ -15,7 +15,7 @@ type incidentStore interface {
 	OpenBySeverity(ctx context.Context, viewer hansei.User) (map[string]int, error)
 	EventsAfter(ctx context.Context, pos int64, limit int) ([]hansei.Event, error)
 	LastEventPos(ctx context.Context) (int64, error)
-	Ping(ctx context.Context) error
+	Ready(ctx context.Context) error
 }
 
 // Incidents declares incidents and changes them through commands; the
@@ -65,5 +65,7 @@ func (s *Incidents) OpenBySeverity(ctx context.Context) (map[string]int, error) 
 	return s.store.OpenBySeverity(ctx, hansei.User{})
 }
 
-// Ready tells whether the database answers.
-func (s *Incidents) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
+// Ready tells whether the server can serve: its database takes writes
+// (and, on SQLite, is still the file it opened). The error's message says
+// why not, for anyone; the whole error, for the log, has the cause.
+func (s *Incidents) Ready(ctx context.Context) error { return s.store.Ready(ctx) }

@@ -30,8 +30,11 @@ func (env *cli) serveCmd() *cobra.Command {
 		Short: "run the server: API, web UI, status page, notifications",
 		Long: `Run everything: the JSON API, the web UI, the public status page, notifications
 and scheduled jobs. With nothing configured it listens on 127.0.0.1:8080 and
-keeps its data in hansei.db in the working directory. On an empty database it
-creates the user "admin" and prints a one-time sign-in link and an API token.
+keeps its data in hansei.db in the working directory, which the first run
+creates. A database named with --db, HANSEI_DB or the config file that does
+not exist is refused unless --create is given: it was more likely moved or
+deleted than never made. On an empty database it creates the user "admin" and
+prints a one-time sign-in link and an API token.
 Flags win over HANSEI_* variables, which win over the config file. It stops
 cleanly on SIGINT or SIGTERM.`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -46,6 +49,7 @@ cleanly on SIGINT or SIGTERM.`,
 	fs.StringVar(&o.Addr, "addr", "", "listen address (HANSEI_ADDR; default 127.0.0.1:8080)")
 	fs.StringVar(&o.DB, "db", "", "database: a file path, sqlite:PATH or postgres://… (HANSEI_DB; default hansei.db)")
 	fs.StringVar(&o.Config, "config", "", "config file (HANSEI_CONFIG): scales, glossary, integrations")
+	fs.BoolVar(&o.Create, "create", false, "create the database if it does not exist (HANSEI_DB_CREATE; database.create); without it only the first run on the default hansei.db does")
 	fs.StringVar(&o.PublicAddr, "public-addr", "", "also serve the public status page, and nothing else, here (HANSEI_PUBLIC_ADDR; status.public_addr)")
 	return cmd
 }

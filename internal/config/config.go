@@ -66,6 +66,13 @@ type Config struct {
 	IntentWindow time.Duration
 	// Status is the public status page: its name, address and limits.
 	Status Status
+	// Database says whether serve may create the database, and SQLite's
+	// durability.
+	Database Database
+	// DBSet reports whether DB was configured (the file, HANSEI_DB or a
+	// flag) rather than left to its default: a configured database that
+	// does not exist is not created unless Database.Create says so.
+	DBSet bool
 }
 
 // Defaults, used when neither the file, the environment nor a flag sets a
@@ -85,7 +92,7 @@ func configFields() []field[Config] {
 		{key: "intent_window", doc: "The objection window of a statement of intent when its author gives none, from 1s to 24h.",
 			value: scalar(func(c *Config) *time.Duration { return &c.IntentWindow },
 				duration(hansei.MinIntentWindow, hansei.MaxIntentWindow), hansei.DefaultIntentWindow)},
-		lintField(), notifyField(), reviewsField(), statusField(),
+		lintField(), notifyField(), reviewsField(), statusField(), databaseField(),
 	})
 }
 
@@ -155,6 +162,7 @@ func load(name string, data []byte, getenv func(string) string) (Config, error) 
 	d := newDecoder(name)
 	d.decode(data, fields, &c)
 	applyEnvFields(d, getenv, fields, &c, "")
+	c.DBSet = d.lines["db"] > 0 || d.env["db"] != ""
 	if err := d.finish(&c); err != nil {
 		return Config{}, err
 	}

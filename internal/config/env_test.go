@@ -156,7 +156,8 @@ func TestEveryVariableIsReadable(t *testing.T) {
 			t.Errorf("%s: %s is declared on a setting only the file can set", s.Path, s.Env)
 		}
 	}
-	want := []string{"HANSEI_ADDR", "HANSEI_DB", "HANSEI_URL", "HANSEI_LOG_LEVEL", "HANSEI_SMTP_PASSWORD", "HANSEI_PUBLIC_ADDR"}
+	want := []string{"HANSEI_ADDR", "HANSEI_DB", "HANSEI_URL", "HANSEI_LOG_LEVEL", "HANSEI_SMTP_PASSWORD", "HANSEI_PUBLIC_ADDR",
+		"HANSEI_DB_CREATE", "HANSEI_SQLITE_SYNCHRONOUS"}
 	if got := envNames(configFields()); !reflect.DeepEqual(got, want) {
 		t.Errorf("variables %v, want %v", got, want)
 	}

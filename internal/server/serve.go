@@ -34,14 +34,24 @@ func (env *Env) LoadConfig(path, addr, db string) (config.Config, error) {
 		cfg.Addr = addr
 	}
 	if db != "" {
-		cfg.DB = db
+		cfg.DB, cfg.DBSet = db, true
 	}
 	return cfg, nil
 }
 
-// OpenDB opens and migrates the configured database.
+// OpenDB opens and migrates the configured database, for the console
+// commands, which never create one (see openDB).
 func (env *Env) OpenDB(cfg config.Config) (*sqldb.DB, error) {
-	db, err := sqldb.Open(env.ctx, cfg.DB)
+	return env.openDB(cfg, false, "`hansei serve --create` or `hansei migrate` makes a new one")
+}
+
+// openDB opens and migrates the configured database; create lets it make
+// a new one, and hint says how to when it may not.
+func (env *Env) openDB(cfg config.Config, create bool, hint string) (*sqldb.DB, error) {
+	db, err := sqldb.OpenWith(env.ctx, cfg.DB, sqldb.Options{Create: create, Synchronous: cfg.Database.SQLiteSynchronous})
+	if errors.Is(err, sqldb.ErrNoDatabase) {
+		return nil, fmt.Errorf("open database %s: %w; %s", redact(cfg.DB), err, hint)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", redact(cfg.DB), err)
 	}
@@ -91,6 +101,8 @@ func redact(dsn string) string {
 // field leaves the setting to the environment and the config file.
 type Options struct {
 	Config, Addr, DB, PublicAddr string
+	// Create lets serve make the database if it does not exist.
+	Create bool
 }
 
 // Serve runs everything until the context ends, then stops cleanly.
@@ -102,8 +114,11 @@ func (env *Env) Serve(o Options) error {
 	if o.PublicAddr != "" {
 		cfg.Status.PublicAddr = o.PublicAddr
 	}
+	if o.Create {
+		cfg.Database.Create = true
+	}
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	db, err := env.OpenDB(cfg)
+	db, err := env.openServed(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -304,7 +319,8 @@ func (env *Env) Migrate(configPath, dbPath string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqldb.Open(env.ctx, cfg.DB)
+	// Making the schema is what migrate is for: it creates the database.
+	db, err := sqldb.OpenWith(env.ctx, cfg.DB, sqldb.Options{Create: true, Synchronous: cfg.Database.SQLiteSynchronous})
 	if err != nil {
 		return nil, err
 	}

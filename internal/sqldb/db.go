@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -40,6 +41,13 @@ type DB struct {
 	// projections caches incidents as this process last committed them,
 	// so a change need not read its incident back first.
 	projections projectionCache
+	// path is the SQLite file, and file what os.Stat said of it when it
+	// was opened: if the path comes to name another file, or none, this
+	// process writes where nobody will find it (see checkFile).
+	path string
+	file os.FileInfo
+	// synchronous is SQLite's PRAGMA synchronous, FULL or NORMAL.
+	synchronous string
 	// Now is the clock; tests replace it to move time.
 	Now func() time.Time
 	// Scales validate severities and priorities.
@@ -59,10 +67,42 @@ type DB struct {
 	AfterCommit func([]hansei.Event)
 }
 
-// Open opens the database named by dsn: a file path or "sqlite:PATH" for
-// SQLite, "postgres://…" or "postgresql://…" for PostgreSQL. It does not
-// migrate; call Migrate.
+// Options say how OpenWith treats the database.
+type Options struct {
+	// Create lets OpenWith make a database that does not exist: a SQLite
+	// file that is missing is created (0600, readable by its owner only).
+	// Without it, a missing file, and a database of either kind without
+	// hansei's tables, is refused with an error that wraps ErrNoDatabase.
+	Create bool
+	// Synchronous is SQLite's PRAGMA synchronous on every connection:
+	// SyncFull (also for "") or SyncNormal. PostgreSQL ignores it.
+	Synchronous string
+}
+
+// SQLite's synchronous settings: FULL syncs the WAL at every commit, so an
+// acknowledged commit survives power loss; NORMAL syncs it only at
+// checkpoints, so the last commits may be lost on power loss or an OS crash
+// (never on a crash of hansei itself).
+const (
+	SyncFull   = "full"
+	SyncNormal = "normal"
+)
+
+// ErrNoDatabase is wrapped by the error of OpenWith for a database that
+// does not exist and that it was not asked to create.
+var ErrNoDatabase = errors.New("the database does not exist")
+
+// Open opens the database named by dsn, creating it if it does not exist,
+// with the default settings (synchronous=FULL); see OpenWith. Tests and
+// benchmarks use it; the server decides whether to create (OpenWith).
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	return OpenWith(ctx, dsn, Options{Create: true})
+}
+
+// OpenWith opens the database named by dsn: a file path or "sqlite:PATH"
+// for SQLite, "postgres://…" or "postgresql://…" for PostgreSQL. It does
+// not migrate; call Migrate. A SQLite file must be writable.
+func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 	db := &DB{dsn: dsn, Now: time.Now, Scales: hansei.DefaultScales(), Reviews: hansei.DefaultReviewPolicy()}
 	var err error
 	switch {
@@ -81,7 +121,15 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, hansei.Errorf(hansei.EINVALID, "the database path is empty; give a file such as hansei.db or postgres://…")
 		}
 		db.dialect = sqlite
-		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		if db.file, err = sqliteFile(path, o.Create); err != nil {
+			return nil, err
+		}
+		db.path = path
+		if db.synchronous, err = synchronousPragma(o.Synchronous); err != nil {
+			return nil, err
+		}
+		// The pragmas run on every new connection of both pools.
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(" + db.synchronous + ")"
 		base := "file:" + (&url.URL{Path: path}).EscapedPath()
 		if db.write, err = sql.Open("sqlite", base+"?"+pragmas+"&_txlock=immediate"); err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -99,6 +147,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.read.SetConnMaxIdleTime(0)
 	}
 	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.opened(ctx, o); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -92,6 +92,9 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 		q := `INSERT INTO events (incident, seq, type, actor, at, data, pos)
 			VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(pos), 0) + 1 FROM events)) RETURNING pos`
 		args := []any{number, e.Seq, e.Type, e.Actor, db.ts(e.At), string(e.Data)}
+		if err := db.checkFile(); err != nil {
+			return inc, nil, false, err
+		}
 		db.stmts.prepareWanted(ctx, db.write)
 		if st := db.stmts.lookup(q); st != nil {
 			err = st.QueryRowContext(ctx, args...).Scan(&last)

@@ -78,6 +78,9 @@ func (c *stmtCache) close() {
 // beginWrite starts a write transaction, preparing first the statements
 // that earlier transactions wanted.
 func (db *DB) beginWrite(ctx context.Context) (*tx, error) {
+	if err := db.checkFile(); err != nil {
+		return nil, err
+	}
 	if db.dialect == sqlite {
 		db.stmts.prepareWanted(ctx, db.write)
 	}

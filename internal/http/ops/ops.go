@@ -1,10 +1,11 @@
 // Package ops serves operations: /healthz (the process is alive),
-// /readyz (its database answers) and /metrics (Prometheus), and keeps the
+// /readyz (its database takes writes) and /metrics (Prometheus), and keeps the
 // request metrics that every listener records into.
 package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -58,16 +59,28 @@ func (s *Handler) healthz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "ok")
 }
 
-// readyz says the server can serve: its database answers.
+// readyz says whether the server can serve: its database takes writes
+// and, on SQLite, is still the file it opened. It answers JSON, 200
+// {"status":"ready"} or 503 {"status":"not ready","reason":…}; the reason
+// names no path and no cause, which go to the log.
 func (s *Handler) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.app.Incidents.Ready(ctx); err != nil {
-		s.log.Warn("not ready", "err", err)
-		http.Error(w, "not ready: the database does not answer", http.StatusServiceUnavailable)
+		reason := hansei.ErrorMessage(err)
+		if hansei.ErrorCode(err) == hansei.EINTERNAL && errors.Is(err, context.DeadlineExceeded) {
+			reason = "the database did not answer within 2 seconds"
+		}
+		s.log.Warn("not ready", "reason", reason, "err", err)
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, readiness{Status: "not ready", Reason: reason})
 		return nil
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintln(w, "ready")
+	httpx.WriteJSON(w, http.StatusOK, readiness{Status: "ready"})
 	return nil
+}
+
+// readiness is the body of /readyz.
+type readiness struct {
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
 }
