@@ -91,10 +91,12 @@ func (d *decider) declare(c Declare) error {
 	if d.inc.LastSeq != 0 {
 		return Errorf(ECONFLICT, "%s is already declared", d.inc.Ref())
 	}
-	if err := requireText("title", c.Title, MaxTitle); err != nil {
+	title, err := Line("title", MaxTitle).Require().Clean(c.Title)
+	if err != nil {
 		return err
 	}
-	if err := limitText("summary", c.Summary, MaxText); err != nil {
+	summary, err := Lines("summary", MaxText).Clean(c.Summary)
+	if err != nil {
 		return err
 	}
 	if _, err := d.env.Scales.Severity.Level(c.Severity); err != nil {
@@ -123,6 +125,13 @@ func (d *decider) declare(c Declare) error {
 			started = detected // impact began no later than it was seen
 		}
 	}
+	// detected_at first: given alone, it is started_at too.
+	if err := CheckTime("detected_at", detected); err != nil {
+		return err
+	}
+	if err := CheckTime("started_at", started); err != nil {
+		return err
+	}
 	if started.After(now) {
 		return FieldError("started_at", "started_at %s is in the future; give the time the impact began", started.Format(time.RFC3339))
 	}
@@ -136,7 +145,7 @@ func (d *decider) declare(c Declare) error {
 		}
 	}
 	d.emit(EventDeclared, DeclaredData{
-		Title: strings.TrimSpace(c.Title), Summary: strings.TrimSpace(c.Summary), Severity: c.Severity,
+		Title: title, Summary: summary, Severity: c.Severity,
 		Services: services, Visibility: vis, StartedAt: started, DetectedAt: detected,
 	})
 	d.emit(EventResponderJoined, ResponderJoinedData{User: d.env.Actor.Name})
@@ -151,13 +160,14 @@ func (d *decider) changeSeverity(c ChangeSeverity) error {
 	if _, err := d.env.Scales.Severity.Level(c.Severity); err != nil {
 		return err
 	}
-	if err := requireText("reason", c.Reason, MaxReason); err != nil {
+	reason, err := Line("reason", MaxReason).Require().Clean(c.Reason)
+	if err != nil {
 		return err
 	}
 	if c.Severity == d.inc.Severity {
 		return Errorf(ECONFLICT, "%s is already %s", d.inc.Ref(), c.Severity)
 	}
-	d.emit(EventSeverityChanged, SeverityChangedData{From: d.inc.Severity, To: c.Severity, Reason: strings.TrimSpace(c.Reason)})
+	d.emit(EventSeverityChanged, SeverityChangedData{From: d.inc.Severity, To: c.Severity, Reason: reason})
 	return nil
 }
 
@@ -165,13 +175,14 @@ func (d *decider) changeStatus(c ChangeStatus) error {
 	if _, err := ParseStatus("status", string(c.Status)); err != nil {
 		return err
 	}
-	if err := limitText("message", c.Message, MaxText); err != nil {
+	message, err := Lines("message", MaxText).Clean(c.Message)
+	if err != nil {
 		return err
 	}
 	allowed := NextStatuses(d.inc.Status)
 	for _, s := range allowed {
 		if s == c.Status {
-			d.emit(EventStatusChanged, StatusChangedData{From: d.inc.Status, To: c.Status, Message: strings.TrimSpace(c.Message)})
+			d.emit(EventStatusChanged, StatusChangedData{From: d.inc.Status, To: c.Status, Message: message})
 			return nil
 		}
 	}
@@ -221,10 +232,11 @@ func (d *decider) join(c Join) error {
 }
 
 func (d *decider) addNote(c AddNote) error {
-	if err := requireText("text", c.Text, MaxText); err != nil {
+	text, err := Lines("text", MaxText).Require().Clean(c.Text)
+	if err != nil {
 		return err
 	}
-	d.emit(EventNoteAdded, NoteAddedData{Text: strings.TrimSpace(c.Text)})
+	d.emit(EventNoteAdded, NoteAddedData{Text: text})
 	return nil
 }
 
@@ -264,20 +276,6 @@ func ValidateRoleName(role string) error {
 	return nil
 }
 
-func requireText(field, s string, max int) error {
-	if strings.TrimSpace(s) == "" {
-		return FieldError(field, "%s is required and must not be blank", field)
-	}
-	return limitText(field, s, max)
-}
-
-func limitText(field, s string, max int) error {
-	if n := len([]rune(s)); n > max {
-		return FieldError(field, "%s is %d characters long; the limit is %d", field, n, max)
-	}
-	return nil
-}
-
 func cleanServices(in []string) ([]string, error) {
 	if len(in) > 50 {
 		return nil, FieldError("services", "an incident may name at most 50 services, not %d", len(in))
@@ -285,12 +283,9 @@ func cleanServices(in []string) ([]string, error) {
 	out := []string{}
 	seen := map[string]bool{}
 	for i, s := range in {
-		s = strings.TrimSpace(s)
 		field := fmt.Sprintf("services[%d]", i)
-		if s == "" {
-			return nil, FieldError(field, "service names must not be blank")
-		}
-		if err := limitText(field, s, MaxService); err != nil {
+		s, err := Line(field, MaxService).Require().Clean(s)
+		if err != nil {
 			return nil, err
 		}
 		if !seen[s] {

@@ -31,7 +31,8 @@ func requireLive(in Intent) error {
 }
 
 func (d *decider) stateIntent(c StateIntent) error {
-	if err := requireText("text", c.Text, MaxReason); err != nil {
+	text, err := Lines("text", MaxReason).Require().Clean(c.Text)
+	if err != nil {
 		return err
 	}
 	if _, err := ParseIntentKind(string(c.Kind)); err != nil {
@@ -75,7 +76,7 @@ func (d *decider) stateIntent(c StateIntent) error {
 	if len(others) == 0 {
 		return Errorf(ECONFLICT, "nobody else is an active responder in %s to acknowledge; ask someone to join first", d.inc.Ref())
 	}
-	data := IntentStatedData{ID: c.ID, Text: strings.TrimSpace(c.Text), Kind: c.Kind, AckFrom: ackFrom,
+	data := IntentStatedData{ID: c.ID, Text: text, Kind: c.Kind, AckFrom: ackFrom,
 		ExpiresAt: d.env.Now.UTC().Add(window)}
 	if ackFrom == AckAll {
 		data.Required = others
@@ -140,7 +141,8 @@ func (d *decider) objectIntent(c ObjectIntent) error {
 	if err := requireLive(in); err != nil {
 		return err
 	}
-	if err := requireText("reason", c.Reason, MaxReason); err != nil {
+	reason, err := Line("reason", MaxReason).Require().Clean(c.Reason)
+	if err != nil {
 		return err
 	}
 	me := d.env.Actor.Name
@@ -155,7 +157,7 @@ func (d *decider) objectIntent(c ObjectIntent) error {
 			return Errorf(ECONFLICT, "your objection to intent %d is still open", in.ID)
 		}
 	}
-	d.emit(EventIntentObjected, IntentObjectedData{ID: in.ID, Reason: strings.TrimSpace(c.Reason)})
+	d.emit(EventIntentObjected, IntentObjectedData{ID: in.ID, Reason: reason})
 	return nil
 }
 

@@ -64,7 +64,8 @@ func (pm Postmortem) Patch(p PostmortemPatch, env PostmortemEnv) (Postmortem, er
 		if !slices.Contains(SectionKeys(), k) {
 			return pm, FieldError(k, "unknown section %q; the sections are %s", k, strings.Join(SectionKeys(), ", "))
 		}
-		if err := limitText(k, v, MaxText*5); err != nil {
+		v, err := Lines(k, MaxText*5).Clean(v)
+		if err != nil {
 			return pm, err
 		}
 		pm.Sections[k] = v
@@ -131,13 +132,15 @@ func (pm Postmortem) AddWhy(in WhyInput, env PostmortemEnv) (Postmortem, WhyNode
 	if in.Parent != 0 && !slices.ContainsFunc(pm.Whys, func(n WhyNode) bool { return n.ID == in.Parent }) {
 		return pm, WhyNode{}, FieldError("parent", "there is no why %d in this postmortem", in.Parent)
 	}
-	if err := requireText("question", in.Question, MaxReason); err != nil {
+	question, err := Line("question", MaxReason).Require().Clean(in.Question)
+	if err != nil {
 		return pm, WhyNode{}, err
 	}
-	if err := requireText("answer", in.Answer, MaxReason); err != nil {
+	answer, err := Lines("answer", MaxReason).Require().Clean(in.Answer)
+	if err != nil {
 		return pm, WhyNode{}, err
 	}
-	n := WhyNode{ID: pm.NextWhyID, Parent: in.Parent, Question: strings.TrimSpace(in.Question), Answer: strings.TrimSpace(in.Answer), Remediations: []int64{}}
+	n := WhyNode{ID: pm.NextWhyID, Parent: in.Parent, Question: question, Answer: answer, Remediations: []int64{}}
 	if in.Factor != nil {
 		if err := validFactor(*in.Factor); err != nil {
 			return pm, WhyNode{}, err
@@ -161,17 +164,16 @@ func (pm Postmortem) UpdateWhy(id int64, in WhyInput, env PostmortemEnv) (Postmo
 	}
 	pm.Whys = slices.Clone(pm.Whys)
 	n := pm.Whys[i]
+	var err error
 	if in.Question != "" {
-		if err := requireText("question", in.Question, MaxReason); err != nil {
+		if n.Question, err = Line("question", MaxReason).Require().Clean(in.Question); err != nil {
 			return pm, err
 		}
-		n.Question = strings.TrimSpace(in.Question)
 	}
 	if in.Answer != "" {
-		if err := requireText("answer", in.Answer, MaxReason); err != nil {
+		if n.Answer, err = Lines("answer", MaxReason).Require().Clean(in.Answer); err != nil {
 			return pm, err
 		}
-		n.Answer = strings.TrimSpace(in.Answer)
 	}
 	if in.Factor != nil {
 		if *in.Factor != "" {
@@ -278,13 +280,14 @@ func (pm Postmortem) Publish(blocking []string, override string, env PostmortemE
 	if p := pm.Pending(); len(p) > 0 {
 		return pm, Errorf(ECONFLICT, "waiting for the approval of %s on version %d", strings.Join(p, ", "), pm.Version)
 	}
-	if len(blocking) > 0 && strings.TrimSpace(override) == "" {
-		return pm, Errorf(ECONFLICT, "%d blocking lint finding(s) remain, the first: %s; fix them, or publish with an override reason", len(blocking), blocking[0])
-	}
-	if err := limitText("override", override, MaxReason); err != nil {
+	reason, err := Lines("override", MaxReason).Clean(override)
+	if err != nil {
 		return pm, err
 	}
-	pm.Status, pm.Override = PostmortemPublished, strings.TrimSpace(override)
+	if len(blocking) > 0 && reason == "" {
+		return pm, Errorf(ECONFLICT, "%d blocking lint finding(s) remain, the first: %s; fix them, or publish with an override reason", len(blocking), blocking[0])
+	}
+	pm.Status, pm.Override = PostmortemPublished, reason
 	pm.Revision++
 	at := env.Now
 	pm.PublishedAt, pm.UpdatedAt = &at, env.Now
@@ -299,10 +302,11 @@ func (pm Postmortem) Amend(reason string, env PostmortemEnv) (Postmortem, error)
 	if pm.Status != PostmortemPublished {
 		return pm, Errorf(ECONFLICT, "only a published postmortem is amended; this one is %s and can be edited as it is", pm.Status)
 	}
-	if err := requireText("reason", reason, MaxReason); err != nil {
+	reason, err := Line("reason", MaxReason).Require().Clean(reason)
+	if err != nil {
 		return pm, err
 	}
-	pm.Status, pm.Amendment = PostmortemDraft, strings.TrimSpace(reason)
+	pm.Status, pm.Amendment = PostmortemDraft, reason
 	pm.Reviewers = slices.Clone(pm.Reviewers)
 	for i := range pm.Reviewers {
 		pm.Reviewers[i].ApprovedAt, pm.Reviewers[i].ApprovedVersion = nil, 0

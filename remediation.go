@@ -3,7 +3,6 @@ package hansei
 import (
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -77,13 +76,18 @@ type RemediationInput struct {
 	WhyNode                                        *int64
 }
 
-// RemediationEnv is what remediation changes need.
+// RemediationEnv is what remediation changes need. Location is the
+// organisation's time zone, whose dates due dates are (nil: UTC).
 type RemediationEnv struct {
-	Now    time.Time
-	Actor  User
-	Scales Scales
-	Users  func(name string) (User, error)
+	Now      time.Time
+	Actor    User
+	Scales   Scales
+	Users    func(name string) (User, error)
+	Location *time.Location
 }
+
+// MaxLink bounds a remediation's link to its tracker item.
+const MaxLink = 2000
 
 // NewRemediation checks a new remediation.
 func NewRemediation(incident int64, in RemediationInput, env RemediationEnv) (Remediation, error) {
@@ -114,12 +118,16 @@ func (r Remediation) Change(in RemediationInput, note string, env RemediationEnv
 	if err := env.Actor.RequireActor(); err != nil {
 		return r, err
 	}
+	note, err := Lines("note", MaxText).Clean(note)
+	if err != nil {
+		return r, err
+	}
 	before := r
 	out, err := r.apply(in, env)
 	if err != nil {
 		return r, err
 	}
-	entry := ProgressEntry{At: env.Now, Actor: env.Actor.Name, Note: strings.TrimSpace(note)}
+	entry := ProgressEntry{At: env.Now, Actor: env.Actor.Name, Note: note}
 	if out.Status != before.Status {
 		entry.Status = out.Status
 	}
@@ -138,17 +146,16 @@ func (r Remediation) Change(in RemediationInput, note string, env RemediationEnv
 }
 
 func (r Remediation) apply(in RemediationInput, env RemediationEnv) (Remediation, error) {
+	var err error
 	if in.Title != nil {
-		if err := requireText("title", *in.Title, MaxTitle); err != nil {
+		if r.Title, err = Line("title", MaxTitle).Require().Clean(*in.Title); err != nil {
 			return r, err
 		}
-		r.Title = strings.TrimSpace(*in.Title)
 	}
 	if in.Description != nil {
-		if err := limitText("description", *in.Description, MaxText); err != nil {
+		if r.Description, err = Lines("description", MaxText).Clean(*in.Description); err != nil {
 			return r, err
 		}
-		r.Description = strings.TrimSpace(*in.Description)
 	}
 	if in.Owner != nil {
 		u, err := env.Users(*in.Owner)
@@ -166,32 +173,35 @@ func (r Remediation) apply(in RemediationInput, env RemediationEnv) (Remediation
 		r.Priority = *in.Priority
 	}
 	if in.Due != nil {
-		if _, err := time.Parse("2006-01-02", *in.Due); err != nil {
-			return r, FieldError("due", "due must be a date such as 2026-12-01, not %q", *in.Due)
+		if _, err := ParseDate("due", *in.Due); err != nil {
+			return r, err
 		}
 		r.Due = *in.Due
 	}
 	if in.Link != nil {
-		if *in.Link != "" {
-			u, err := url.Parse(*in.Link)
+		link, err := Line("link", MaxLink).Clean(*in.Link)
+		if err != nil {
+			return r, err
+		}
+		if link != "" {
+			u, err := url.Parse(link)
 			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 				return r, FieldError("link", "link must be an http(s) URL of the tracker item, not %q", *in.Link)
 			}
 		}
-		r.Link = *in.Link
+		r.Link = link
 	}
 	if in.WhyNode != nil {
 		r.WhyNode = *in.WhyNode
 	}
 	if in.Reason != nil {
-		if err := limitText("reason", *in.Reason, MaxReason); err != nil {
+		if r.Reason, err = Lines("reason", MaxReason).Clean(*in.Reason); err != nil {
 			return r, err
 		}
-		r.Reason = strings.TrimSpace(*in.Reason)
 	}
 	if in.Status != nil {
 		r.Status = *in.Status
-		if (r.Status == RemediationBlocked || r.Status == RemediationWontDo) && (in.Reason == nil || strings.TrimSpace(*in.Reason) == "") {
+		if (r.Status == RemediationBlocked || r.Status == RemediationWontDo) && (in.Reason == nil || r.Reason == "") {
 			return r, FieldError("reason", "status %s needs a reason: say what blocks it or why it will not be done", r.Status)
 		}
 		if r.Status != RemediationBlocked && r.Status != RemediationWontDo && in.Reason == nil {

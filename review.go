@@ -69,6 +69,9 @@ func (p ReviewPolicy) ReviewDate(s string, now time.Time) (string, error) {
 	if _, err := time.Parse("2006-01-02", s); err != nil {
 		return "", FieldError("date", "the review date must be YYYY-MM-DD, today or tomorrow, not %q", s)
 	}
+	if _, err := ParseDate("date", s); err != nil {
+		return "", err
+	}
 	return s, nil
 }
 
@@ -123,6 +126,10 @@ func (p ReviewPolicy) Agenda(date string, rems []Remediation) []AgendaGroup {
 // part of the remediation's history, and blocked, done and reschedule change
 // its status or due date.
 func (r Remediation) Review(date string, outcome ReviewOutcome, note, newDue string, env RemediationEnv) (Remediation, error) {
+	note, err := Lines("note", MaxReason).Clean(note)
+	if err != nil {
+		return r, err
+	}
 	in := RemediationInput{}
 	switch outcome {
 	case OutcomeBlocked:
@@ -135,13 +142,21 @@ func (r Remediation) Review(date string, outcome ReviewOutcome, note, newDue str
 		if newDue == "" {
 			return r, FieldError("due", "reschedule needs the new due date (YYYY-MM-DD)")
 		}
+		if _, err := ParseDate("due", newDue); err != nil {
+			return r, err
+		}
+		// A reschedule gives more time; a date in the past would make the
+		// remediation overdue at once and its reminders fire.
+		if err := CheckNotPast("due", newDue, env.Now, env.Location); err != nil {
+			return r, err
+		}
 		in.Due = &newDue
 	}
 	if r.Status.Closed() {
 		return r, Errorf(ECONFLICT, "remediation %d is %s; there is nothing to review", r.ID, r.Status)
 	}
 	text := "review " + date + ": " + strings.ReplaceAll(string(outcome), "_", " ")
-	if note = strings.TrimSpace(note); note != "" {
+	if note != "" {
 		text += " — " + note
 	}
 	out, err := r.Change(in, text, env)

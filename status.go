@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // The public status page: components with states, the public updates that
@@ -104,19 +103,19 @@ func ValidateComponent(c Component) error {
 		return FieldError("name", "a component needs a name, such as \"Checkout\"")
 	}
 	for _, f := range []struct {
-		field, value string
-		max          int
-	}{{"name", c.Name, 100}, {"group", c.Group, 100}, {"description", c.Description, 1000}} {
-		if n := utf8.RuneCountInString(f.value); n > f.max {
-			return FieldError(f.field, "%s must be at most %d characters, not %d", f.field, f.max, n)
+		text  Text
+		value string
+	}{{Line("name", 100).Require(), c.Name}, {Line("group", 100), c.Group}, {Line("description", 1000), c.Description}} {
+		if err := f.text.Check(f.value); err != nil {
+			return err
 		}
 	}
 	if len(c.Services) > MaxComponentServices {
 		return FieldError("services", "a component maps to at most %d services, not %d", MaxComponentServices, len(c.Services))
 	}
 	for _, sv := range c.Services {
-		if strings.TrimSpace(sv) == "" || utf8.RuneCountInString(sv) > MaxService {
-			return FieldError("services", "service %q must be 1 to %d characters, as responders name it in incidents", sv, MaxService)
+		if err := Line("services", MaxService).Require().Check(sv); err != nil {
+			return FieldError("services", "service %q must be 1 to %d characters of one line, as responders name it in incidents: %s", sv, MaxService, ErrorMessage(err))
 		}
 	}
 	if c.State != "" {
@@ -139,7 +138,8 @@ type Maintenance struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-// ValidateMaintenance checks a window: a title, and an end after its start.
+// ValidateMaintenance checks a window: a title, and an end after its
+// start, both within the years hansei accepts.
 func ValidateMaintenance(m Maintenance) error {
 	if strings.TrimSpace(m.Title) == "" {
 		return FieldError("title", "a maintenance window needs a title, such as \"Database upgrade\"")
@@ -147,15 +147,21 @@ func ValidateMaintenance(m Maintenance) error {
 	if m.StartsAt.IsZero() || m.EndsAt.IsZero() {
 		return FieldError("starts_at", "a maintenance window needs starts_at and ends_at, as RFC 3339 times such as 2026-12-01T02:00:00Z")
 	}
+	if err := CheckTime("starts_at", m.StartsAt); err != nil {
+		return err
+	}
+	if err := CheckTime("ends_at", m.EndsAt); err != nil {
+		return err
+	}
 	if !m.EndsAt.After(m.StartsAt) {
 		return FieldError("ends_at", "ends_at (%s) must be after starts_at (%s)", m.EndsAt.Format(time.RFC3339), m.StartsAt.Format(time.RFC3339))
 	}
 	// The window is shown to everyone: bound it as a public update is.
-	if utf8.RuneCountInString(m.Title) > MaxTitle {
-		return FieldError("title", "the title must be at most %d characters", MaxTitle)
+	if err := Line("title", MaxTitle).Require().Check(m.Title); err != nil {
+		return err
 	}
-	if utf8.RuneCountInString(m.Text) > MaxPublicText {
-		return FieldError("text", "the text must be at most %d characters", MaxPublicText)
+	if err := Lines("text", MaxPublicText).Check(m.Text); err != nil {
+		return err
 	}
 	for _, k := range m.Components {
 		if !componentKey.MatchString(k) {
@@ -181,7 +187,10 @@ func CleanComponent(c Component) (Component, error) {
 // CleanMaintenance trims a window's text, drops empty and repeated
 // component keys, puts its times in UTC and checks the result.
 func CleanMaintenance(m Maintenance) (Maintenance, error) {
-	m.Title, m.Text = strings.TrimSpace(m.Title), strings.TrimSpace(m.Text)
+	m.Title = strings.TrimSpace(m.Title)
+	if text, err := Lines("text", MaxPublicText).Clean(m.Text); err == nil {
+		m.Text = text // line breaks as \n; a refusal is ValidateMaintenance's to word
+	}
 	m.Components = cleanList(m.Components)
 	m.StartsAt, m.EndsAt = m.StartsAt.UTC(), m.EndsAt.UTC()
 	return m, ValidateMaintenance(m)

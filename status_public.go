@@ -3,7 +3,6 @@ package hansei
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -75,11 +74,13 @@ func (d *decider) publishUpdate(c PublishUpdate) error {
 	if d.inc.Visibility == VisibilityRestricted {
 		return Errorf(ECONFLICT, "%s is restricted: nothing about it may appear on the public status page", d.inc.Ref())
 	}
-	if err := requireText("text", c.Text, MaxPublicText); err != nil {
+	text, err := Lines("text", MaxPublicText).Require().Clean(c.Text)
+	if err != nil {
 		return err
 	}
-	if len(c.Title) > 200 {
-		return FieldError("title", "the public title must be at most 200 characters")
+	title, err := Line("title", MaxTitle).Clean(c.Title)
+	if err != nil {
+		return err
 	}
 	status := c.Status
 	if status == "" {
@@ -99,8 +100,8 @@ func (d *decider) publishUpdate(c PublishUpdate) error {
 			return err
 		}
 	}
-	d.emit(EventPublicUpdate, PublicUpdateData{Title: strings.TrimSpace(c.Title), Status: status,
-		Text: strings.TrimSpace(c.Text), Components: c.Components})
+	d.emit(EventPublicUpdate, PublicUpdateData{Title: title, Status: status,
+		Text: text, Components: c.Components})
 	return nil
 }
 

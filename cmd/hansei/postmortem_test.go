@@ -264,8 +264,10 @@ func TestPostmortemStory(t *testing.T) {
 			!strings.Contains(out, "last: ") {
 			t.Fatalf("agenda:\n%s", out)
 		}
-		out = srv.mustCLI(t, carla, "review", "2026-12-01", "outcome", "1", "reschedule", "rollout waits for the freeze", "--due", "2026-12-15")
-		if !strings.Contains(out, "Due: 2026-12-15") || !strings.Contains(out, "review 2026-12-01: reschedule — rollout waits for the freeze") {
+		// A reschedule moves the due date forward from today, never into the past.
+		later := time.Now().AddDate(0, 0, 14).Format(time.DateOnly)
+		out = srv.mustCLI(t, carla, "review", "2026-12-01", "outcome", "1", "reschedule", "rollout waits for the freeze", "--due", later)
+		if !strings.Contains(out, "Due: "+later) || !strings.Contains(out, "review 2026-12-01: reschedule — rollout waits for the freeze") {
 			t.Fatalf("outcome:\n%s", out)
 		}
 		if r := srv.cli(t, carla, "review", "2026-12-01", "outcome", "1", "reschedule"); r.err == nil || !strings.Contains(errorLine(r.err), "new due date") {

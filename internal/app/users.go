@@ -152,6 +152,13 @@ func (s *Users) Update(ctx context.Context, actor hansei.User, name string, c ha
 	})
 }
 
+// Bounds of a user's display name and email address, in characters (an
+// address has at most 254).
+const (
+	maxDisplayName = 100
+	maxEmail       = 254
+)
+
 // cleanUser fills in the defaults of a user's settings and checks them.
 // Create and Update share it, so a setting refused at creation is
 // refused as a change too.
@@ -171,6 +178,10 @@ func cleanUser(u *hansei.User) error {
 	if _, err := time.LoadLocation(u.TimeZone); err != nil {
 		return hansei.FieldError("time_zone", "unknown time zone %q; use an IANA name such as Europe/Berlin or Asia/Tokyo", u.TimeZone)
 	}
+	var err error
+	if u.DisplayName, err = hansei.Line("display_name", maxDisplayName).Clean(u.DisplayName); err != nil {
+		return err
+	}
 	if u.DisplayName == "" {
 		u.DisplayName = u.Name
 	}
@@ -179,6 +190,9 @@ func cleanUser(u *hansei.User) error {
 	}
 	if u.Channel != "email" && u.Channel != "none" {
 		return hansei.FieldError("channel", "channel must be email or none, not %q", u.Channel)
+	}
+	if u.Email, err = hansei.Line("email", maxEmail).Clean(u.Email); err != nil {
+		return err
 	}
 	if u.Email != "" {
 		if _, err := mail.ParseAddress(u.Email); err != nil || strings.ContainsAny(u.Email, "<> ") {
@@ -205,9 +219,12 @@ func (s *Users) CreateToken(ctx context.Context, actor hansei.User, name, label 
 	if err := actor.RequireAdmin(); err != nil {
 		return "", err
 	}
-	label = strings.TrimSpace(label)
-	if n := utf8.RuneCountInString(label); n > maxLabelLen {
+	if n := utf8.RuneCountInString(strings.TrimSpace(label)); n > maxLabelLen {
 		return "", hansei.FieldError("label", "the label has %d characters; use at most %d, such as \"deploy bot\"", n, maxLabelLen)
+	}
+	label, err := hansei.Line("label", maxLabelLen).Clean(label)
+	if err != nil {
+		return "", err
 	}
 	token := randomToken(tokenPrefix)
 	if err := s.store.CreateToken(ctx, name, label, hashSecret(token)); err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 func (t *tx) remediationEnv(ctx context.Context, actor hansei.User) hansei.RemediationEnv {
-	return hansei.RemediationEnv{Now: t.now, Actor: actor, Scales: t.db.Scales,
+	return hansei.RemediationEnv{Now: t.now, Actor: actor, Scales: t.db.Scales, Location: t.db.Reviews.Location,
 		Users: func(name string) (hansei.User, error) { return userByName(ctx, t, name) }}
 }
 
