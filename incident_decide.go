@@ -55,8 +55,11 @@ func Decide(inc Incident, env Env, cmd Command) ([]Event, error) {
 		if d.inc.Status != StatusResolved {
 			return nil, Errorf(ECONFLICT, "%s is %s; only a resolved incident is closed by its postmortem", d.inc.Ref(), d.inc.Status)
 		}
-		d.emit(EventStatusChanged, StatusChangedData{From: d.inc.Status, To: StatusClosed,
-			Message: fmt.Sprintf("postmortem published (revision %d)", c.Revision)})
+		msg := fmt.Sprintf("postmortem published (revision %d)", c.Revision)
+		if o := c.Override; o != nil {
+			msg += "; " + o.Summary() + ": " + o.Reason
+		}
+		d.emit(EventStatusChanged, StatusChangedData{From: d.inc.Status, To: StatusClosed, Message: msg})
 	default:
 		err = Errorf(EINTERNAL, "unknown command %T", cmd)
 	}

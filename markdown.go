@@ -30,9 +30,7 @@ func (pm Postmortem) Markdown(highlights []Event, remediations []Remediation) st
 		status = fmt.Sprintf("published %s (revision %d)", pm.PublishedAt.UTC().Format("2006-01-02"), pm.Revision)
 	}
 	fmt.Fprintf(&b, "Severity: %s · Status: %s · Authors: %s\n\n", pm.Severity, status, strings.Join(pm.Authors, ", "))
-	if pm.Override != "" {
-		fmt.Fprintf(&b, "> Published over blocking lint findings: %s\n\n", oneLine(pm.Override))
-	}
+	pm.writeOverride(&b)
 	for _, k := range SectionKeys() {
 		fmt.Fprintf(&b, "## %s\n\n", SectionTitle(k))
 		if text := strings.TrimSpace(pm.Sections[k]); text != "" {
@@ -126,4 +124,34 @@ func (pm Postmortem) Markdown(highlights []Event, remediations []Remediation) st
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	return strings.ReplaceAll(s, "|", `\|`)
+}
+
+// writeOverride says, at the top, what the publication went past and why.
+func (pm Postmortem) writeOverride(b *strings.Builder) {
+	o := pm.PublishedOver
+	if o == nil {
+		if pm.Override != "" { // recorded before the override said more
+			fmt.Fprintf(b, "> Published over blocking lint findings: %s\n\n", oneLine(pm.Override))
+		}
+		return
+	}
+	what := "Published over blocking lint findings"
+	if len(o.BlockingFindings) == 0 {
+		what = "Published on its authors' own review"
+	}
+	fmt.Fprintf(b, "> %s: %s\n>\n> %s, %s.\n", what, oneLine(o.Reason), oneLine(upperFirst(o.Summary())), o.At.UTC().Format("2006-01-02 15:04 UTC"))
+	if len(o.BlockingFindings) > 0 {
+		b.WriteString(">\n")
+		for _, f := range o.BlockingFindings {
+			fmt.Fprintf(b, "> - %s\n", oneLine(f))
+		}
+	}
+	b.WriteString("\n")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -88,6 +88,31 @@ type Record struct {
 	Notes int `json:"notes"`
 }
 
+// PublishOverride is what a publication went past, and why: blocking
+// lint findings, or a review by the postmortem's own authors alone (where
+// self-review is allowed).
+type PublishOverride struct {
+	Reason           string    `json:"reason"`
+	By               string    `json:"by"`
+	At               time.Time `json:"at"`
+	BlockingFindings []string  `json:"blocking_findings,omitempty"`
+	SelfReviewedBy   []string  `json:"self_reviewed_by,omitempty"`
+}
+
+// Summary says in one line what the publication went past.
+func (o PublishOverride) Summary() string {
+	var parts []string
+	if n := len(o.BlockingFindings); n == 1 {
+		parts = append(parts, "1 blocking lint finding")
+	} else if n > 1 {
+		parts = append(parts, fmt.Sprintf("%d blocking lint findings", n))
+	}
+	if len(o.SelfReviewedBy) > 0 {
+		parts = append(parts, "a review by its own authors ("+strings.Join(o.SelfReviewedBy, ", ")+")")
+	}
+	return "published by " + o.By + " over " + strings.Join(parts, " and ")
+}
+
 // MaxCandidates bounds the notes a draft carries as candidate highlights,
 // and MaxCandidateText the characters kept of each: the record travels with
 // every read and edit of the postmortem.
@@ -112,8 +137,10 @@ type Postmortem struct {
 	NextWhyID  int64             `json:"next_why_id"`
 	Record     Record            `json:"record"`
 	// Override records why a postmortem was published over blocking
-	// lint findings.
-	Override string `json:"override,omitempty"`
+	// lint findings (or, where self-review is allowed, on its authors'
+	// approval alone); PublishedOver says what it went past, who and when.
+	Override      string           `json:"override,omitempty"`
+	PublishedOver *PublishOverride `json:"published_over,omitempty"`
 	// Amendment is why the published postmortem is being revised.
 	Amendment   string     `json:"amendment,omitempty"`
 	CreatedAt   time.Time  `json:"created_at"`

@@ -28,6 +28,11 @@ type PostmortemEnv struct {
 	Users   func(name string) (User, error)
 	// Lint finds what would block publishing (nil: nothing blocks).
 	Lint func(Postmortem) ([]Finding, error)
+	// AllowSelfReview lets an author of the postmortem review it (the
+	// setting postmortems.allow_self_review). Off, reviewers are others
+	// than its authors; on, a publication that rests on its authors'
+	// approval alone is an override, with a recorded reason.
+	AllowSelfReview bool
 }
 
 func (pm *Postmortem) requireEditable(env PostmortemEnv) error {
@@ -105,7 +110,43 @@ func (pm Postmortem) Patch(p PostmortemPatch, env PostmortemEnv) (Postmortem, er
 		pm.Reviewers = rs
 	}
 	pm.touch(env)
+	if p.Reviewers != nil {
+		if err := pm.requireOtherReviewers(env); err != nil {
+			return pm, err
+		}
+	}
 	return pm, nil
+}
+
+// requireOtherReviewers refuses reviewers who are also authors (anyone
+// who wrote part of the postmortem), unless self-review is allowed: a
+// review is a second pair of eyes.
+func (pm Postmortem) requireOtherReviewers(env PostmortemEnv) error {
+	if env.AllowSelfReview {
+		return nil
+	}
+	if self := pm.selfReviewers(); len(self) > 0 {
+		return FieldError("reviewers", "%s wrote part of this postmortem (authors: %s) and cannot review it; name reviewers who are not its authors (self-review is off: postmortems.allow_self_review)",
+			strings.Join(self, ", "), strings.Join(pm.Authors, ", "))
+	}
+	return nil
+}
+
+// ReviewedOnlyByAuthors tells whether every reviewer is also an author:
+// then, where self-review is allowed, publishing is an override.
+func (pm Postmortem) ReviewedOnlyByAuthors() bool {
+	return len(pm.Reviewers) > 0 && len(pm.selfReviewers()) == len(pm.Reviewers)
+}
+
+// selfReviewers are the reviewers who are also authors.
+func (pm Postmortem) selfReviewers() []string {
+	var out []string
+	for _, r := range pm.Reviewers {
+		if slices.Contains(pm.Authors, r.User) {
+			out = append(out, r.User)
+		}
+	}
+	return out
 }
 
 func cloneSections(m map[string]string) map[string]string {
@@ -234,6 +275,9 @@ func (pm Postmortem) Submit(env PostmortemEnv) (Postmortem, error) {
 	}
 	pm.Status = PostmortemInReview
 	pm.touch(env)
+	if err := pm.requireOtherReviewers(env); err != nil {
+		return pm, err
+	}
 	return pm, nil
 }
 
@@ -248,6 +292,10 @@ func (pm Postmortem) Approve(env PostmortemEnv) (Postmortem, error) {
 	i := slices.IndexFunc(pm.Reviewers, func(r Reviewer) bool { return r.User == env.Actor.Name })
 	if i < 0 {
 		return pm, Errorf(EFORBIDDEN, "%s is not a reviewer of this postmortem", env.Actor.Name)
+	}
+	if !env.AllowSelfReview && slices.Contains(pm.Authors, env.Actor.Name) {
+		return pm, Errorf(EFORBIDDEN, "%s wrote part of this postmortem (authors: %s) and cannot approve it; a reviewer who is not one of its authors approves it (self-review is off: postmortems.allow_self_review)",
+			env.Actor.Name, strings.Join(pm.Authors, ", "))
 	}
 	pm.Reviewers = slices.Clone(pm.Reviewers)
 	at := env.Now
@@ -269,13 +317,26 @@ func (pm Postmortem) Pending() []string {
 
 // Publish publishes a reviewed postmortem: every reviewer approved this
 // version, and no blocking lint finding remains unless override gives the
-// reason to publish anyway (it is recorded).
+// reason to publish anyway. Where self-review is allowed, a postmortem
+// approved only by its own authors also needs that reason. Whatever a
+// publication went past is recorded with the reason, who and when
+// (PublishedOver); an override given when nothing needed it is not.
 func (pm Postmortem) Publish(blocking []string, override string, env PostmortemEnv) (Postmortem, error) {
 	if err := pm.requireEditable(env); err != nil {
 		return pm, err
 	}
 	if pm.Status != PostmortemInReview {
 		return pm, Errorf(ECONFLICT, "the postmortem is %s; submit it for review first", pm.Status)
+	}
+	self := pm.selfReviewers()
+	if len(self) > 0 && !env.AllowSelfReview {
+		return pm, Errorf(ECONFLICT, "%s reviews this postmortem but also wrote part of it (authors: %s); name reviewers who are not its authors, and publish once they approve (self-review is off: postmortems.allow_self_review)",
+			strings.Join(self, ", "), strings.Join(pm.Authors, ", "))
+	}
+	// Reviewers can be taken off while in review; with none left nobody
+	// would be waiting, and the review would be skipped.
+	if len(pm.Reviewers) == 0 {
+		return pm, Errorf(ECONFLICT, "the postmortem has no reviewers; name at least one, and publish once they approve: hansei postmortem %d reviewers USER", pm.Incident)
 	}
 	if p := pm.Pending(); len(p) > 0 {
 		return pm, Errorf(ECONFLICT, "waiting for the approval of %s on version %d", strings.Join(p, ", "), pm.Version)
@@ -284,10 +345,22 @@ func (pm Postmortem) Publish(blocking []string, override string, env PostmortemE
 	if err != nil {
 		return pm, err
 	}
-	if len(blocking) > 0 && reason == "" {
+	selfOnly := pm.ReviewedOnlyByAuthors()
+	switch {
+	case len(blocking) > 0 && reason == "":
 		return pm, Errorf(ECONFLICT, "%d blocking lint finding(s) remain, the first: %s; fix them, or publish with an override reason", len(blocking), blocking[0])
+	case selfOnly && reason == "":
+		return pm, Errorf(ECONFLICT, "only the postmortem's own authors (%s) approved it; ask a reviewer who did not write it, or publish with an override reason, which is recorded and shown", strings.Join(self, ", "))
 	}
-	pm.Status, pm.Override = PostmortemPublished, reason
+	pm.Override, pm.PublishedOver = "", nil
+	if len(blocking) > 0 || selfOnly {
+		pm.Override = reason
+		pm.PublishedOver = &PublishOverride{Reason: reason, By: env.Actor.Name, At: env.Now, BlockingFindings: slices.Clone(blocking)}
+		if selfOnly {
+			pm.PublishedOver.SelfReviewedBy = self
+		}
+	}
+	pm.Status = PostmortemPublished
 	pm.Revision++
 	at := env.Now
 	pm.PublishedAt, pm.UpdatedAt = &at, env.Now
@@ -311,13 +384,18 @@ func (pm Postmortem) Amend(reason string, env PostmortemEnv) (Postmortem, error)
 	for i := range pm.Reviewers {
 		pm.Reviewers[i].ApprovedAt, pm.Reviewers[i].ApprovedVersion = nil, 0
 	}
-	pm.Override = ""
+	pm.Override, pm.PublishedOver = "", nil
 	pm.touch(env)
 	return pm, nil
 }
 
-// CloseIncident is issued when the incident's postmortem is published.
-type CloseIncident struct{ Revision int }
+// CloseIncident is issued when the incident's postmortem is published;
+// Override is what the publication went past, if anything, so that the
+// timeline records it too.
+type CloseIncident struct {
+	Revision int
+	Override *PublishOverride
+}
 
 func (CloseIncident) command() {}
 

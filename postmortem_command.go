@@ -88,7 +88,13 @@ func DecidePostmortem(pm Postmortem, env PostmortemEnv, cmd PostmortemCommand) (
 			}
 		}
 		out, err := pm.Publish(blocking, c.Override, env)
-		return out, map[string]any{"override": c.Override, "blocking_findings": len(blocking)}, err
+		// The history records the override as kept: a reason given when
+		// nothing needed overriding is not one.
+		detail := map[string]any{"override": out.Override, "blocking_findings": len(blocking)}
+		if o := out.PublishedOver; o != nil && len(o.SelfReviewedBy) > 0 {
+			detail["self_reviewed_by"] = o.SelfReviewedBy
+		}
+		return out, detail, err
 	case AmendPostmortem:
 		out, err := pm.Amend(c.Reason, env)
 		return out, map[string]string{"reason": c.Reason}, err

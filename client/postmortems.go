@@ -28,6 +28,10 @@ type Postmortem struct {
 	Amendment        string                  `json:"amendment"`
 	PublishedAt      *time.Time              `json:"published_at"`
 
+	// PublishedOver says what the publication went past (blocking lint
+	// findings, a review by its authors alone), who published and when.
+	PublishedOver *hansei.PublishOverride `json:"published_over"`
+
 	Summary    string `json:"summary"`
 	Impact     string `json:"impact"`
 	Detection  string `json:"detection"`

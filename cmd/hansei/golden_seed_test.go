@@ -127,9 +127,10 @@ func (g *golden) seedPostmortem() {
 	} {
 		g.api("bob", "PATCH", "/api/v1/incidents/1/postmortem", "{"+section+"}", 200)
 	}
-	g.api("admin", "PATCH", "/api/v1/incidents/1/postmortem", `{"reviewers":["carla"]}`, 200)
+	// carla wrote part of it, so kenji, who did not, reviews it.
+	g.api("admin", "PATCH", "/api/v1/incidents/1/postmortem", `{"reviewers":["kenji"]}`, 200)
 	g.api("admin", "POST", "/api/v1/incidents/1/postmortem/submit", `{}`, 200)
-	g.api("carla", "POST", "/api/v1/incidents/1/postmortem/approve", `{}`, 200)
+	g.api("kenji", "POST", "/api/v1/incidents/1/postmortem/approve", `{}`, 200)
 
 	g.api("admin", "POST", "/api/v1/incidents/3/postmortem", `{}`, 201)
 	g.api("kenji", "PATCH", "/api/v1/incidents/3/postmortem", `{"summary":"The search index stopped updating for an hour."}`, 200)

@@ -60,7 +60,7 @@ func TestPostmortemStory(t *testing.T) {
 		// A branching why-tree.
 		srv.mustCLI(t, admin, "why", "1", "Why did checkout fail?", "The payments connection pool was exhausted.")
 		srv.mustCLI(t, admin, "why", "1", "--parent", "1", "--factor", "capacity", "Why was the pool exhausted?", "Client retries multiplied the load.")
-		out = srv.mustCLI(t, carla, "why", "1", "--parent", "1", "--factor", "detection", "Why was it not seen sooner?", "The saturation alert went to a dashboard only.")
+		out = srv.mustCLI(t, bob, "why", "1", "--parent", "1", "--factor", "detection", "Why was it not seen sooner?", "The saturation alert went to a dashboard only.")
 		if !strings.Contains(out, "    #2 Why was the pool exhausted?") || !strings.Contains(out, "    #3 Why was it not seen sooner?") {
 			t.Fatalf("why-tree:\n%s", out)
 		}
@@ -118,6 +118,10 @@ func TestPostmortemStory(t *testing.T) {
 		srv.mustCLI(t, admin, "postmortem", "1", "highlight", "5,8")
 		if r := srv.cli(t, admin, "postmortem", "1", "submit"); r.err == nil || !strings.Contains(errorLine(r.err), "reviewer") {
 			t.Fatalf("submit without reviewers: %v", r.err)
+		}
+		// Reviewers are others than the authors (everyone who wrote part of it).
+		if r := srv.cli(t, admin, "postmortem", "1", "reviewers", "bob"); r.err == nil || !strings.Contains(errorLine(r.err), "bob wrote part of this postmortem") {
+			t.Fatalf("an author named reviewer: %v", r.err)
 		}
 		srv.mustCLI(t, admin, "postmortem", "1", "reviewers", "carla")
 		srv.mustCLI(t, admin, "postmortem", "1", "submit")
@@ -215,7 +219,7 @@ func TestPostmortemStory(t *testing.T) {
 		for _, h := range history.Items {
 			actions = append(actions, h.Actor+":"+h.Action)
 		}
-		if got := strings.Join(actions, " "); !strings.HasPrefix(got, "admin:create admin:why.add admin:why.add carla:why.add bob:edit") ||
+		if got := strings.Join(actions, " "); !strings.HasPrefix(got, "admin:create admin:why.add admin:why.add bob:why.add bob:edit") ||
 			!strings.HasSuffix(got, "carla:approve admin:remediation.link admin:publish") {
 			t.Fatalf("history: %s", got)
 		}

@@ -11,7 +11,9 @@ type postmortemStore interface {
 	CreatePostmortem(ctx context.Context, actor hansei.User, number int64) (hansei.Postmortem, error)
 	Postmortem(ctx context.Context, viewer hansei.User, number int64) (hansei.Postmortem, error)
 	PostmortemHistory(ctx context.Context, viewer hansei.User, number int64) ([]hansei.PostmortemChangeRecord, error)
-	ChangePostmortem(ctx context.Context, actor hansei.User, number int64, cmd hansei.PostmortemCommand, lint func(hansei.Postmortem) ([]hansei.Finding, error)) (hansei.Postmortem, error)
+	// ChangePostmortem decides cmd in the store's transaction, in rules
+	// (the lint, self-review) completed with what the store reads there.
+	ChangePostmortem(ctx context.Context, actor hansei.User, number int64, cmd hansei.PostmortemCommand, rules hansei.PostmortemEnv) (hansei.Postmortem, error)
 	Remediations(ctx context.Context, viewer hansei.User, f hansei.RemediationFilter) ([]hansei.Remediation, error)
 	Timeline(ctx context.Context, viewer hansei.User, number int64, after int64, limit int) ([]hansei.Event, error)
 	PublishedPostmortems(ctx context.Context, viewer hansei.User, since time.Time) ([]hansei.Postmortem, error)
@@ -25,6 +27,11 @@ type Postmortems struct {
 	store postmortemStore
 	users *Users
 	rules hansei.LintRules
+	// AllowSelfReview lets a postmortem's authors review it (the setting
+	// postmortems.allow_self_review; off by default): a review is a second
+	// pair of eyes, so reviewers are others than the authors unless the
+	// organisation says otherwise.
+	AllowSelfReview bool
 }
 
 // Create starts the draft of an incident's postmortem, prefilled from its
@@ -48,8 +55,9 @@ func (s *Postmortems) History(ctx context.Context, viewer hansei.User, number in
 
 // Change decides cmd against the postmortem and saves the result.
 func (s *Postmortems) Change(ctx context.Context, actor hansei.User, number int64, cmd hansei.PostmortemCommand) (hansei.Postmortem, error) {
-	return s.store.ChangePostmortem(ctx, actor, number, cmd, func(pm hansei.Postmortem) ([]hansei.Finding, error) {
-		return s.Lint(ctx, actor, pm)
+	return s.store.ChangePostmortem(ctx, actor, number, cmd, hansei.PostmortemEnv{
+		Lint:            func(pm hansei.Postmortem) ([]hansei.Finding, error) { return s.Lint(ctx, actor, pm) },
+		AllowSelfReview: s.AllowSelfReview,
 	})
 }
 

@@ -8,7 +8,7 @@
 // default, what it means and how its value is checked. The sections are
 // declared one a file: server.go (addr, db, url, log_level,
 // intent_window), scales.go (severity, priority, glossary), lint.go,
-// notify.go, reviews.go and status.go. Decoding, the environment, the
+// notify.go, reviews.go, status.go and postmortems.go. Decoding, the environment, the
 // defaults and the table in docs/configuration.md all follow those
 // declarations; field.go and values.go walk them, yaml.go reads the YAML.
 //
@@ -73,6 +73,8 @@ type Config struct {
 	// flag) rather than left to its default: a configured database that
 	// does not exist is not created unless Database.Create says so.
 	DBSet bool
+	// Postmortems says how postmortems are reviewed.
+	Postmortems Postmortems
 }
 
 // Defaults, used when neither the file, the environment nor a flag sets a
@@ -93,6 +95,7 @@ func configFields() []field[Config] {
 			value: scalar(func(c *Config) *time.Duration { return &c.IntentWindow },
 				duration(hansei.MinIntentWindow, hansei.MaxIntentWindow), hansei.DefaultIntentWindow)},
 		lintField(), notifyField(), reviewsField(), statusField(), databaseField(),
+		postmortemsField(),
 	})
 }
 

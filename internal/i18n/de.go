@@ -458,5 +458,13 @@ func textDE() map[string]string {
 		"work continues out of hours":           "Arbeit geht außerhalb der Arbeitszeit weiter",
 		"working hours only":                    "nur während der Arbeitszeit",
 		"…":                                     "…",
+
+		// Postmortem review by others than its authors, and overrides.
+		"Published on its authors' own review": "Auf eigene Prüfung der Autoren veröffentlicht",
+		"by %s, %s":                            "von %s, %s",
+		"Approved only by its own authors":     "Nur von den eigenen Autoren freigegeben",
+		"an author":                            "Autor",
+		"A postmortem is reviewed by people who did not write it: its authors cannot review it.": "Ein Postmortem prüfen Personen, die es nicht geschrieben haben: Seine Autoren können es nicht prüfen.",
+		"Only the postmortem's own authors approved it.":                                         "Nur die eigenen Autoren des Postmortems haben es freigegeben.",
 	}
 }

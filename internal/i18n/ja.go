@@ -457,5 +457,13 @@ func textJA() map[string]string {
 		"work continues out of hours":           "業務時間外も対応を継続",
 		"working hours only":                    "業務時間内のみ",
 		"…":                                     "…",
+
+		// Postmortem review by others than its authors, and overrides.
+		"Published on its authors' own review": "執筆者自身のレビューで公開",
+		"by %s, %s":                            "%s、%s",
+		"Approved only by its own authors":     "執筆者自身のみが承認",
+		"an author":                            "執筆者",
+		"A postmortem is reviewed by people who did not write it: its authors cannot review it.": "ポストモーテムは執筆していない人がレビューします。執筆者はレビューできません。",
+		"Only the postmortem's own authors approved it.":                                         "このポストモーテムを承認したのは執筆者自身だけです。",
 	}
 }

@@ -145,6 +145,7 @@ func (env *Env) Serve(o Options) error {
 	app.SetStatusConfig(env.statusConfig(cfg.Status, cfg.URL, ln, public))
 	app.App().SetLintRules(cfg.Lint)
 	app.App().Reviews.Policy, db.Reviews = cfg.Reviews, cfg.Reviews
+	app.App().Postmortems.AllowSelfReview = cfg.Postmortems.AllowSelfReview
 	db.AfterCommit = func([]hansei.Event) { app.Wake() }
 	if err := app.Start(env.ctx); err != nil {
 		return err

@@ -222,7 +222,7 @@ func pmBenchDocument(b *testing.B, db *sqldb.DB, author hansei.User, number int6
 		highlights[i] = int64(i+1) * (pmBenchEvents / pmBenchHighlights)
 	}
 	change := func(cmd hansei.PostmortemCommand) hansei.Postmortem {
-		pm, err := db.ChangePostmortem(ctx, author, number, cmd, nil)
+		pm, err := db.ChangePostmortem(ctx, author, number, cmd, hansei.PostmortemEnv{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -98,9 +98,11 @@ func loadPostmortem(ctx context.Context, q queryer, number int64, lock string) (
 
 // ChangePostmortem decides cmd against the incident's postmortem in one
 // transaction, saves the result and records who changed what and when.
-// Publishing also keeps the revision whole and closes the incident. lint
-// finds what would block publishing.
-func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number int64, cmd hansei.PostmortemCommand, lint func(hansei.Postmortem) ([]hansei.Finding, error)) (hansei.Postmortem, error) {
+// Publishing also keeps the revision whole and closes the incident. rules
+// are the app's part of the decision's environment (the lint, whether
+// self-review is allowed); the store adds the time, the actor and what it
+// reads in the transaction.
+func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number int64, cmd hansei.PostmortemCommand, rules hansei.PostmortemEnv) (hansei.Postmortem, error) {
 	var pm hansei.Postmortem
 	err := db.update(ctx, func(t *tx) error {
 		inc, err := t.lockReadable(ctx, number, actor)
@@ -115,8 +117,9 @@ func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number in
 		if err != nil {
 			return err
 		}
-		env := hansei.PostmortemEnv{Now: t.now, Actor: actor, LastSeq: inc.LastSeq,
-			Users: func(name string) (hansei.User, error) { return userByName(ctx, t, name) }, Lint: lint}
+		env := rules
+		env.Now, env.Actor, env.LastSeq = t.now, actor, inc.LastSeq
+		env.Users = func(name string) (hansei.User, error) { return userByName(ctx, t, name) }
 		var detail any
 		if pm, detail, err = hansei.DecidePostmortem(before, env, cmd); err != nil {
 			return err
@@ -152,7 +155,7 @@ func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number in
 			return nil // closed by an earlier revision
 		}
 		// Publishing closes the incident, in the same transaction.
-		_, _, ok, err := t.execute(ctx, actor, inc, hansei.CloseIncident{Revision: pm.Revision})
+		_, _, ok, err := t.execute(ctx, actor, inc, hansei.CloseIncident{Revision: pm.Revision, Override: pm.PublishedOver})
 		if err == nil && !ok {
 			err = fmt.Errorf("INC-%d changed while its postmortem was published", number)
 		}

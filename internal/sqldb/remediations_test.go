@@ -62,7 +62,7 @@ func rmtPostmortemWithWhys(t *testing.T, f *fixture) (int64, int64, int64) {
 	}
 	var ids []int64
 	for _, q := range []string{"Why did the disk fill?", "Why was nobody paged?"} {
-		pm, err := f.db.ChangePostmortem(ctx, f.alice, inc.Number, hansei.AddWhy{Why: hansei.WhyInput{Question: q, Answer: "because " + q}}, nil)
+		pm, err := f.db.ChangePostmortem(ctx, f.alice, inc.Number, hansei.AddWhy{Why: hansei.WhyInput{Question: q, Answer: "because " + q}}, hansei.PostmortemEnv{})
 		if err != nil {
 			t.Fatal(err)
 		}

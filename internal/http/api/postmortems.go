@@ -40,6 +40,9 @@ func postmortemJSON(pm hansei.Postmortem) map[string]any {
 	if pm.Override != "" {
 		out["override"] = pm.Override
 	}
+	if pm.PublishedOver != nil {
+		out["published_over"] = pm.PublishedOver
+	}
 	if pm.Amendment != "" {
 		out["amendment"] = pm.Amendment
 	}

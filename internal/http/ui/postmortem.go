@@ -218,6 +218,17 @@ type postmortemView struct {
 	Pending    []string
 	CanApprove bool
 	Priorities []hansei.Level
+
+	// ApproveRefused is the domain's reason a pending reviewer may not
+	// approve (they wrote part of the postmortem).
+	ApproveRefused string
+	// NotReviewers are the users who may not be named reviewers: the
+	// authors and the viewer, who becomes one by saving (unless
+	// self-review is allowed).
+	NotReviewers []string
+	// SelfReviewOnly: only authors reviewed it (self-review allowed), so
+	// publishing needs an override reason.
+	SelfReviewOnly bool
 }
 
 func (s *Handler) postmortemPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -376,7 +387,17 @@ func (s *Handler) loadPostmortemView(r *http.Request, v *viewer) (postmortemView
 		d.Chosen = append(d.Chosen, rv.User)
 	}
 	d.Pending = pm.Pending()
-	d.CanApprove = v.CanAct() && pm.Status == hansei.PostmortemInReview && slices.Contains(d.Pending, v.User.Name)
+	// Whether to offer approving, and whom to offer as a reviewer, is asked
+	// of the domain's rule, so the page never offers what it would refuse.
+	selfReview := s.app.Postmortems.AllowSelfReview
+	if v.CanAct() && pm.Status == hansei.PostmortemInReview && slices.Contains(d.Pending, v.User.Name) {
+		_, err := pm.Approve(hansei.PostmortemEnv{Now: v.Now, Actor: v.User, AllowSelfReview: selfReview})
+		d.CanApprove, d.ApproveRefused = err == nil, hansei.ErrorMessage(err)
+	}
+	if !selfReview {
+		d.NotReviewers = append(slices.Clone(pm.Authors), v.User.Name)
+	}
+	d.SelfReviewOnly = selfReview && pm.ReviewedOnlyByAuthors()
 	if v.CanAct() {
 		users, err := s.app.Users.All(ctx)
 		if err != nil {
