@@ -1143,7 +1143,7 @@ func TestMarkdown(t *testing.T) {
 			"  - **Why did it time out?** The pool was exhausted. _(contributing factor: capacity)_\n" +
 			"    - **Why was it exhausted?** Retries doubled the load.\n" +
 			"  - **Why so long to notice?** No alert on \\| checkout errors. _(contributing factor: detection)_\n" +
-			"- **Why no rollback?** Deploys are manual. _(contributing factor: change_management)_\n"
+			"- **Why no rollback?** Deploys are manual. _(contributing factor: change\\_management)_\n"
 		if !strings.Contains(md, want) {
 			t.Errorf("why-tree not rendered as\n%s\nin\n%s", want, md)
 		}
@@ -1156,7 +1156,7 @@ func TestMarkdown(t *testing.T) {
 		want := "## Contributing factors\n\n" +
 			"- **capacity**: The pool was exhausted.\n" +
 			"- **detection**: No alert on \\| checkout errors.\n" +
-			"- **change_management**: Deploys are manual.\n"
+			"- **change\\_management**: Deploys are manual.\n"
 		if !strings.Contains(md, want) {
 			t.Errorf("factors not rendered as\n%s\nin\n%s", want, md)
 		}
