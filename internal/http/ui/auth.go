@@ -18,8 +18,11 @@ func (s *Handler) signinForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if sv, err := s.sessionViewer(r); err == nil && sv.SignedIn() {
 		return redirect(w, r, nextURL(r.URL.Query().Get("next")), "")
 	}
+	// The form carries next on only if it is a path here: the post
+	// checks it again, but a page should not hold a link away.
+	next, _ := httpx.LocalRedirect(r.URL.Query().Get("next"))
 	return s.render(w, r, http.StatusOK, "signin", view{V: v, Title: v.T("Sign in"),
-		D: signinPage{Next: r.URL.Query().Get("next")}})
+		D: signinPage{Next: next}})
 }
 
 func (s *Handler) signin(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -61,10 +64,11 @@ func (s *Handler) signout(w http.ResponseWriter, r *http.Request, v *viewer) err
 	return redirect(w, r, "/signin", v.T("Signed out."))
 }
 
-// nextURL is where to go after signing in: a local path, or the incidents.
+// nextURL is where to go after signing in: a path on this server
+// (httpx.LocalRedirect), or the incidents.
 func nextURL(next string) string {
-	if localPath(next) {
-		return next
+	if to, ok := httpx.LocalRedirect(next); ok {
+		return to
 	}
 	return "/incidents"
 }

@@ -218,21 +218,18 @@ type errorPage struct {
 }
 
 // backURL is where a form post returns to: the form's "back" field or the
-// page it was posted from, and only ever a path on this server.
+// page it was posted from, and only ever a path on this server
+// (httpx.LocalRedirect).
 func backURL(r *http.Request) string {
-	if b := r.PostForm.Get("back"); localPath(b) {
+	if b, ok := httpx.LocalRedirect(r.PostForm.Get("back")); ok {
 		return b
 	}
-	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && localPath(ref.Path) {
-		return ref.RequestURI()
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
+		if b, ok := httpx.LocalRedirect(ref.RequestURI()); ok {
+			return b
+		}
 	}
 	return ""
-}
-
-// localPath refuses anything that could leave the server, such as
-// "//evil.example" or "/\evil.example".
-func localPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
 }
 
 // redirect ends a successful form post (post, redirect, get), with an
