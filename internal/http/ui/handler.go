@@ -197,6 +197,7 @@ func (s *Handler) uiError(w http.ResponseWriter, r *http.Request, v *viewer, err
 		s.log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	msg := hansei.ErrorMessage(err)
+	httpx.SetRetryAfter(w, err)
 	if r.Method == http.MethodPost && status < 500 && status != http.StatusForbidden {
 		if back := backURL(r); back != "" {
 			setFlash(w, flash{Error: true, Text: msg})
