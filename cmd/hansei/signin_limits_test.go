@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -156,5 +157,50 @@ func TestTwoInstancesShareTheSignInLimit(t *testing.T) {
 	clock.Add(hansei.DefaultSignInLimits().Window)
 	if resp, _ := signInAttempt(t, b, "alice", guessedPassword, "en"); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("after the window: status %d, want 303", resp.StatusCode)
+	}
+}
+
+// TestForwardedForOnlyFromTrustedProxies: the limits count by the client
+// address, which X-Forwarded-For names only when a trusted proxy sent it.
+func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	rate := hansei.DefaultSignInLimits().AddressRate
+	guess := func(srv *server, forwardedFor string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer hsi_guess")
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// Not trusted: the header is the client's own word, and ignored.
+	direct := startServer(t, sqldbtest.SQLite(t).DSN)
+	codes := map[int]int{}
+	for i := 0; i <= rate; i++ {
+		codes[guess(direct, "192.0.2."+strconv.Itoa(i))]++
+	}
+	if codes[http.StatusUnauthorized] != rate || codes[http.StatusTooManyRequests] != 1 {
+		t.Errorf("without trusted proxies, %d guesses naming other addresses: %v; want %d × 401, then 429", rate+1, codes, rate)
+	}
+	// Behind a trusted proxy, each client counts on its own.
+	config := t.TempDir() + "/hansei.yaml"
+	if err := os.WriteFile(config, []byte("trusted_proxies: [127.0.0.1]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	proxied := startServer(t, sqldbtest.SQLite(t).DSN, "--config", config)
+	for i := 0; i <= rate; i++ {
+		if code := guess(proxied, "203.0.113.1, 192.0.2."+strconv.Itoa(i)); code != http.StatusUnauthorized {
+			t.Fatalf("behind a trusted proxy, guess %d from its own address: status %d, want 401", i, code)
+		}
+	}
+	codes = map[int]int{}
+	for i := 0; i <= rate; i++ {
+		codes[guess(proxied, "192.0.2.250")]++
+	}
+	if codes[http.StatusUnauthorized] != rate || codes[http.StatusTooManyRequests] != 1 {
+		t.Errorf("behind a trusted proxy, %d guesses from one client: %v; want %d × 401, then 429", rate+1, codes, rate)
 	}
 }
