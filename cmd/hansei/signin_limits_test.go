@@ -100,7 +100,11 @@ func TestSignInGuessingIsLimited(t *testing.T) {
 // 429 and the JSON error contract before a token is looked up, while
 // clients elsewhere go on.
 func TestTokenGuessingIsLimited(t *testing.T) {
-	srv := startServer(t, sqldbtest.SQLite(t).DSN)
+	eachDB(t, testTokenGuessingIsLimited)
+}
+
+func testTokenGuessingIsLimited(t *testing.T, dsn string) {
+	srv := startServer(t, dsn)
 	guess := func(token string) (*http.Response, hansei.Error) {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/me", nil)

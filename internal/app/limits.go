@@ -136,8 +136,8 @@ func (g *guard) recent(ctx context.Context, addr, account string) error {
 			return err
 		}
 		if !at.IsZero() {
-			return hansei.Limited(at.Add(g.limits.Window).Sub(now),
-				"too many wrong passwords for this user name lately; try again in %s, or ask an admin for a sign-in link", minutes(at.Add(g.limits.Window).Sub(now)))
+			after := at.Add(g.limits.Window).Sub(now)
+			return hansei.Limited(after, "too many wrong passwords for this user name lately; try again in %s, or ask an admin for a sign-in link", minutes(after))
 		}
 	}
 	return nil
