@@ -3,6 +3,7 @@ package hansei
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. The web layer maps each to an HTTP status; the CLI prints the
@@ -17,6 +18,10 @@ const (
 	// EUNPROCESSABLE: well-formed but not to be honoured as sent, such as an
 	// Idempotency-Key reused for a different request (HTTP 422).
 	EUNPROCESSABLE = "unprocessable"
+	// ELIMITED: refused for now, without looking, because of too many
+	// attempts (wrong passwords, unknown tokens); Error.RetryAfter says
+	// when to try again (HTTP 429 with Retry-After).
+	ELIMITED = "rate_limited"
 )
 
 // Error is a domain error whose message is safe to show to the user. Fields
@@ -25,6 +30,8 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter, for ELIMITED, is how long until trying again can work.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -38,6 +45,21 @@ func Errorf(code, format string, args ...any) *Error {
 func FieldError(field, format string, args ...any) *Error {
 	msg := fmt.Sprintf(format, args...)
 	return &Error{Code: EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+}
+
+// Limited returns an ELIMITED error: try again after after.
+func Limited(after time.Duration, format string, args ...any) *Error {
+	return &Error{Code: ELIMITED, Message: fmt.Sprintf(format, args...), RetryAfter: after}
+}
+
+// RetryAfter is how long err says to wait before trying again; 0 if it
+// says nothing.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // ErrorCode returns the code of err, or EINTERNAL for errors that are not

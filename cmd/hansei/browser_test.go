@@ -557,7 +557,7 @@ func (n *netCut) restore() {
 
 // setPassword gives a user a password as an admin does, with
 // `hansei users set-password NAME --db DSN`, the password on stdin.
-func setPassword(t *testing.T, srv *server, name, password string) {
+func setPassword(t testing.TB, srv *server, name, password string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	args := []string{"users", "set-password", name, "--db", srv.DSN}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -81,13 +82,13 @@ func TestUsersPasswords(t *testing.T) {
 			t.Fatalf("set-password printed %q", out)
 		}
 		db := openTestDB(t, dsn)
-		if _, _, err := usersOf(db).SignIn(ctx, "alice", "correct horse battery staple"); err != nil {
+		if _, _, err := usersOf(db).SignIn(ctx, netip.Addr{}, "alice", "correct horse battery staple"); err != nil {
 			t.Fatalf("the password piped in does not sign in: %v", err)
 		}
 		// Windows line endings and a missing final newline are both fine.
 		mustUsers(t, nil, "another long password\r\n", "set-password", "--db", dsn, "alice")
 		mustUsers(t, nil, "a third long password", "set-password", "alice", "--db", dsn)
-		if _, _, err := usersOf(db).SignIn(ctx, "alice", "a third long password"); err != nil {
+		if _, _, err := usersOf(db).SignIn(ctx, netip.Addr{}, "alice", "a third long password"); err != nil {
 			t.Fatalf("the password without a newline does not sign in: %v", err)
 		}
 
@@ -97,7 +98,7 @@ func TestUsersPasswords(t *testing.T) {
 		wantRefused(t, runUsers(nil, "", "set-password", "alice", "--db", dsn), "standard input is empty")
 		wantRefused(t, runUsers(nil, "long enough password\n", "set-password", "nobody", "--db", dsn), `no user named "nobody"`)
 		wantRefused(t, runUsers(nil, "long enough password\n", "set-password", "--db", dsn), "one user NAME")
-		if _, _, err := usersOf(db).SignIn(ctx, "alice", "a third long password"); err != nil {
+		if _, _, err := usersOf(db).SignIn(ctx, netip.Addr{}, "alice", "a third long password"); err != nil {
 			t.Fatalf("a refused password replaced the old one: %v", err)
 		}
 
@@ -107,7 +108,7 @@ func TestUsersPasswords(t *testing.T) {
 		if !strings.HasPrefix(token, "hsi_") || out != token+"\n" {
 			t.Fatalf("users add --password printed %q; want only a token", out)
 		}
-		if u, _, err := usersOf(db).SignIn(ctx, "bob", "bob's long password"); err != nil || u.Role != hansei.RoleViewer {
+		if u, _, err := usersOf(db).SignIn(ctx, netip.Addr{}, "bob", "bob's long password"); err != nil || u.Role != hansei.RoleViewer {
 			t.Fatalf("bob's password: %+v, %v", u, err)
 		}
 		// A refused password creates no user.
@@ -132,10 +133,10 @@ func TestUsersLink(t *testing.T) {
 		if m == nil || m[1] != "https://hansei.example.com" || strings.Count(out, "\n") != 1 {
 			t.Fatalf("users link printed %q; want only https://hansei.example.com/signin/link?token=hsl_…", out)
 		}
-		if u, _, err := usersOf(db).SignInWithLink(ctx, m[2]); err != nil || u.Name != "alice" {
+		if u, _, err := usersOf(db).SignInWithLink(ctx, netip.Addr{}, m[2]); err != nil || u.Name != "alice" {
 			t.Fatalf("redeem the printed link: %+v, %v", u, err)
 		}
-		if _, _, err := usersOf(db).SignInWithLink(ctx, m[2]); hansei.ErrorCode(err) != hansei.EUNAUTHORIZED {
+		if _, _, err := usersOf(db).SignInWithLink(ctx, netip.Addr{}, m[2]); hansei.ErrorCode(err) != hansei.EUNAUTHORIZED {
 			t.Fatalf("the link redeemed twice: %v", err)
 		}
 
@@ -145,7 +146,7 @@ func TestUsersLink(t *testing.T) {
 		if m2 == nil || m2[2] == m[2] {
 			t.Fatalf("second link %q", out)
 		}
-		if _, _, err := usersOf(db).SignInWithLink(ctx, m2[2]); err != nil {
+		if _, _, err := usersOf(db).SignInWithLink(ctx, netip.Addr{}, m2[2]); err != nil {
 			t.Fatalf("redeem the second link: %v", err)
 		}
 
@@ -186,7 +187,7 @@ func TestUsersTokens(t *testing.T) {
 			t.Fatalf("users token printed %q; want only a new token", out)
 		}
 		db := openTestDB(t, dsn)
-		if u, err := usersOf(db).ByToken(ctx, token); err != nil || u.Name != "alice" {
+		if u, err := usersOf(db).ByToken(ctx, netip.Addr{}, token); err != nil || u.Name != "alice" {
 			t.Fatalf("the new token: %+v, %v", u, err)
 		}
 
@@ -210,10 +211,10 @@ func TestUsersTokens(t *testing.T) {
 		if out := mustUsers(t, nil, "", "revoke-token", "--db", dsn, strconv.FormatInt(id, 10)); out != "revoked API token "+strconv.FormatInt(id, 10)+"\n" {
 			t.Fatalf("revoke-token printed %q", out)
 		}
-		if _, err := usersOf(db).ByToken(ctx, token); hansei.ErrorCode(err) != hansei.EUNAUTHORIZED {
+		if _, err := usersOf(db).ByToken(ctx, netip.Addr{}, token); hansei.ErrorCode(err) != hansei.EUNAUTHORIZED {
 			t.Fatalf("a revoked token still authenticates: %v", err)
 		}
-		if _, err := usersOf(db).ByToken(ctx, first); err != nil {
+		if _, err := usersOf(db).ByToken(ctx, netip.Addr{}, first); err != nil {
 			t.Fatalf("revoking one token revoked the other: %v", err)
 		}
 		wantRefused(t, runUsers(nil, "", "revoke-token", strconv.FormatInt(id, 10), "--db", dsn), "no API token with id")
@@ -285,7 +286,7 @@ func TestUsersFirstRunPrintsSignInLink(t *testing.T) {
 			t.Fatalf("first run printed no sign-in link on %s:\n%s", listening, strings.Join(out, "\n"))
 		}
 		db := openTestDB(t, dsn)
-		if u, _, err := usersOf(db).SignInWithLink(context.Background(), m[2]); err != nil || u.Name != "admin" || u.Role != hansei.RoleAdmin {
+		if u, _, err := usersOf(db).SignInWithLink(context.Background(), netip.Addr{}, m[2]); err != nil || u.Name != "admin" || u.Role != hansei.RoleAdmin {
 			t.Fatalf("the first-run link: %+v, %v; want admin", u, err)
 		}
 		// A later start has users already: no new admin, token or link.

@@ -55,6 +55,7 @@ func New(cfg Config) *App {
 	}
 	cfg.LintRules = cfg.LintRules.WithScales(cfg.Scales)
 	users := &Users{store: cfg.Store, now: cfg.Now}
+	users.SetSignInLimits(hansei.DefaultSignInLimits())
 	pms := &Postmortems{store: cfg.Store, users: users, rules: cfg.LintRules}
 	reviews := &Reviews{store: cfg.Store, now: cfg.Now, Policy: hansei.DefaultReviewPolicy()}
 	return &App{

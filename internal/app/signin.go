@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -45,6 +46,7 @@ func ValidatePassword(password string) error {
 }
 
 type signInStore interface {
+	failureStore
 	// PasswordHash returns the user called name and their bcrypt hash, ""
 	// if they have no password; ENOTFOUND if there is no such user.
 	PasswordHash(ctx context.Context, name string) (hansei.User, string, error)
@@ -86,26 +88,60 @@ func (s *Users) SetPassword(ctx context.Context, actor hansei.User, name, passwo
 	return s.store.SetPasswordHash(ctx, name, string(hash))
 }
 
-// SignIn checks a password and starts a browser session. Every refusal has
-// the same message and takes as long, whatever its reason, so the sign-in
-// form does not reveal which user names exist or which have a password.
-func (s *Users) SignIn(ctx context.Context, name, password string) (hansei.User, hansei.Session, error) {
+// SignIn checks a password, sent from the client address from, and starts
+// a browser session. Every refusal has the same message and takes as
+// long, whatever its reason, so the sign-in form does not reveal which
+// user names exist or which have a password. Before the password is
+// checked, the limits on guessing (limits.go) are: a refused guess costs
+// no bcrypt, and says nothing of the password.
+func (s *Users) SignIn(ctx context.Context, from netip.Addr, name, password string) (hansei.User, hansei.Session, error) {
 	refused := hansei.Errorf(hansei.EUNAUTHORIZED, "the user name or password is not right; check both, or ask an admin for a sign-in link")
-	u, hash, err := s.store.PasswordHash(ctx, name)
-	if err != nil && hansei.ErrorCode(err) != hansei.ENOTFOUND {
+	g, addr, account := s.guard, addressKey(from), accountKey(name)
+	if err := g.admit(addr); err != nil {
 		return hansei.User{}, hansei.Session{}, err
 	}
-	// A password longer than any that could be set cannot be right, but
-	// bcrypt would compare only its first 72 bytes.
-	if hash == "" || len(password) > MaxPasswordBytes {
-		bcrypt.CompareHashAndPassword([]byte(dummyHash), []byte(password))
-		return hansei.User{}, hansei.Session{}, refused
+	if err := g.recent(ctx, addr, account); err != nil {
+		return hansei.User{}, hansei.Session{}, err
 	}
-	err = bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
-	if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+	var u hansei.User
+	var hash string
+	// A name no user can have is not looked up: people type their
+	// password into the name field, and it should not reach a query.
+	if hansei.ValidateUserName(name) == nil {
+		var err error
+		u, hash, err = s.store.PasswordHash(ctx, name)
+		if err != nil && hansei.ErrorCode(err) != hansei.ENOTFOUND {
+			return hansei.User{}, hansei.Session{}, err
+		}
+	}
+	right := false
+	err := g.check(ctx, func() error {
+		// Asked again: the address may have reached its limit while
+		// this check waited for its turn.
+		if err := g.admit(addr); err != nil {
+			return err
+		}
+		// A password longer than any that could be set cannot be right,
+		// but bcrypt would compare only its first 72 bytes.
+		if hash == "" || len(password) > MaxPasswordBytes {
+			bcrypt.CompareHashAndPassword([]byte(dummyHash), []byte(password))
+			return nil
+		}
+		err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
+		if err != nil && !errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+			return fmt.Errorf("check the password of %q against its stored hash: %w", name, err)
+		}
+		right = err == nil
+		return nil
+	})
+	if err != nil {
+		return hansei.User{}, hansei.Session{}, err
+	}
+	if !right {
+		if err := g.failed(ctx, addr, account); err != nil {
+			return hansei.User{}, hansei.Session{}, err
+		}
 		return hansei.User{}, hansei.Session{}, refused
-	} else if err != nil {
-		return hansei.User{}, hansei.Session{}, fmt.Errorf("check the password of %q against its stored hash: %w", name, err)
 	}
 	return s.startSession(ctx, u)
 }
@@ -138,15 +174,25 @@ func (s *Users) NewSignInLink(ctx context.Context, actor hansei.User, name strin
 	return token, expires, nil
 }
 
-// SignInWithLink uses up a one-time link and starts a browser session. Of
-// two redemptions racing each other, storage lets only one succeed.
-func (s *Users) SignInWithLink(ctx context.Context, token string) (hansei.User, hansei.Session, error) {
+// SignInWithLink uses up a one-time link, sent from the client address
+// from, and starts a browser session. Of two redemptions racing each
+// other, storage lets only one succeed. An unknown link counts as a
+// failure of the address (limits.go).
+func (s *Users) SignInWithLink(ctx context.Context, from netip.Addr, token string) (hansei.User, hansei.Session, error) {
 	refused := hansei.Errorf(hansei.EUNAUTHORIZED, "this sign-in link is not valid: it was used already, has expired, or was never issued; ask an admin for a new one with `hansei users link NAME`")
-	if !strings.HasPrefix(token, signInLinkPrefix) {
-		return hansei.User{}, hansei.Session{}, refused
+	addr := addressKey(from)
+	if err := s.guard.admit(addr); err != nil {
+		return hansei.User{}, hansei.Session{}, err
 	}
-	u, err := s.store.RedeemSignInLink(ctx, hashSecret(token), s.now().UTC())
+	var u hansei.User
+	var err error = hansei.Errorf(hansei.ENOTFOUND, "not a sign-in link")
+	if strings.HasPrefix(token, signInLinkPrefix) {
+		u, err = s.store.RedeemSignInLink(ctx, hashSecret(token), s.now().UTC())
+	}
 	if hansei.ErrorCode(err) == hansei.ENOTFOUND {
+		if err := s.guard.failed(ctx, addr, ""); err != nil {
+			return hansei.User{}, hansei.Session{}, err
+		}
 		return hansei.User{}, hansei.Session{}, refused
 	} else if err != nil {
 		return hansei.User{}, hansei.Session{}, err

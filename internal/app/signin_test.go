@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func TestPasswords(t *testing.T) {
 			t.Fatalf("stored password %q, %v; want a cost-12 bcrypt hash", stored, err)
 		}
 
-		u, s, err := users.SignIn(ctx, "alice", good)
+		u, s, err := users.SignIn(ctx, netip.Addr{}, "alice", good)
 		if err != nil || u.Name != "alice" || u.ID != f.alice.ID || u.Role != hansei.RoleResponder || s.UserID != f.alice.ID {
 			t.Fatalf("SignIn(right) = %+v, %+v, %v", u, s, err)
 		}
@@ -42,7 +43,7 @@ func TestPasswords(t *testing.T) {
 		}
 		var message string
 		for _, tc := range refusals {
-			_, _, err := users.SignIn(ctx, tc.user, tc.password)
+			_, _, err := users.SignIn(ctx, netip.Addr{}, tc.user, tc.password)
 			wantCode(t, err, hansei.EUNAUTHORIZED)
 			// One message for every refusal: it must not tell which
 			// names exist.
@@ -77,10 +78,10 @@ func TestPasswords(t *testing.T) {
 				t.Fatalf("%s: %v", tc.name, err)
 			}
 		}
-		if _, _, err := users.SignIn(ctx, "alice", strings.Repeat("b", 72)); err != nil {
+		if _, _, err := users.SignIn(ctx, netip.Addr{}, "alice", strings.Repeat("b", 72)); err != nil {
 			t.Fatalf("the last password set does not sign in: %v", err)
 		}
-		if _, _, err := users.SignIn(ctx, "alice", good); hansei.ErrorCode(err) != hansei.EUNAUTHORIZED {
+		if _, _, err := users.SignIn(ctx, netip.Addr{}, "alice", good); hansei.ErrorCode(err) != hansei.EUNAUTHORIZED {
 			t.Fatalf("the replaced password still signs in: %v", err)
 		}
 		// Users set their own password; only admins set another's.
@@ -88,7 +89,7 @@ func TestPasswords(t *testing.T) {
 			t.Fatalf("bob sets his own password: %v", err)
 		}
 		wantCode(t, users.SetPassword(ctx, f.bob, "alice", "bob's choice for alice"), hansei.EFORBIDDEN)
-		if _, _, err := users.SignIn(ctx, "alice", strings.Repeat("b", 72)); err != nil {
+		if _, _, err := users.SignIn(ctx, netip.Addr{}, "alice", strings.Repeat("b", 72)); err != nil {
 			t.Fatalf("a refused change replaced alice's password: %v", err)
 		}
 	})
@@ -122,7 +123,7 @@ func (f *fixture) signIn(t *testing.T, name string) hansei.Session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, s, err := f.app.Users.SignInWithLink(ctx, token)
+	u, s, err := f.app.Users.SignInWithLink(ctx, netip.Addr{}, token)
 	if err != nil || u.Name != name {
 		t.Fatalf("sign in as %s: %+v, %v", name, u, err)
 	}
@@ -144,11 +145,11 @@ func TestSignInLinks(t *testing.T) {
 			t.Fatalf("expires %v, want %v", expires, f.now.Add(hansei.SignInLinkTTL))
 		}
 
-		u, s, err := users.SignInWithLink(ctx, token)
+		u, s, err := users.SignInWithLink(ctx, netip.Addr{}, token)
 		if err != nil || u.Name != "alice" || u.ID != f.alice.ID || s.UserID != f.alice.ID {
 			t.Fatalf("first redeem = %+v, %+v, %v", u, s, err)
 		}
-		_, _, err = users.SignInWithLink(ctx, token)
+		_, _, err = users.SignInWithLink(ctx, netip.Addr{}, token)
 		wantCode(t, err, hansei.EUNAUTHORIZED)
 		const refusal = "this sign-in link is not valid: it was used already, has expired, or was never issued; ask an admin for a new one with `hansei users link NAME`"
 		if msg := hansei.ErrorMessage(err); msg != refusal {
@@ -173,7 +174,7 @@ func TestSignInLinks(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.now = f.now.Add(tc.after)
-			u, _, err := users.SignInWithLink(ctx, token)
+			u, _, err := users.SignInWithLink(ctx, netip.Addr{}, token)
 			if tc.ok && (err != nil || u.Name != "bob") {
 				t.Errorf("%s: %+v, %v; want bob", tc.name, u, err)
 			}
@@ -183,7 +184,7 @@ func TestSignInLinks(t *testing.T) {
 		}
 
 		for _, junk := range []string{"", "hsl_", "hsl_notissued", "hsi_" + token[4:], token + "x"} {
-			_, _, err := users.SignInWithLink(ctx, junk)
+			_, _, err := users.SignInWithLink(ctx, netip.Addr{}, junk)
 			if hansei.ErrorMessage(err) != refusal {
 				t.Errorf("redeem %q = %v; want the refusal", junk, err)
 			}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -51,19 +52,19 @@ func TestTokens(t *testing.T) {
 			return nil
 		}
 		used := f.now
-		if u, err := users.ByToken(ctx, token); err != nil || u.Name != "alice" {
+		if u, err := users.ByToken(ctx, netip.Addr{}, token); err != nil || u.Name != "alice" {
 			t.Fatalf("ByToken(new) = %+v, %v", u, err)
 		}
 		if got := lastUsed(); got == nil || !got.Equal(used) {
 			t.Fatalf("last used %v, want %v", got, used)
 		}
 		f.now = f.now.Add(30 * time.Second)
-		users.ByToken(ctx, token)
+		users.ByToken(ctx, netip.Addr{}, token)
 		if got := lastUsed(); got == nil || !got.Equal(used) {
 			t.Fatalf("last used %v within the minute; want it left at %v", got, used)
 		}
 		f.now = f.now.Add(time.Minute)
-		users.ByToken(ctx, token)
+		users.ByToken(ctx, netip.Addr{}, token)
 		if got := lastUsed(); got == nil || !got.Equal(f.now) {
 			t.Fatalf("last used %v, want %v", got, f.now)
 		}
@@ -77,12 +78,12 @@ func TestTokens(t *testing.T) {
 			"hss_" + token[4:]: `the API token is not valid; tokens start with "hsi_" and come from ` + "`hansei users add`",
 			"":                 `the API token is not valid; tokens start with "hsi_" and come from ` + "`hansei users add`",
 		} {
-			_, err := users.ByToken(ctx, junk)
+			_, err := users.ByToken(ctx, netip.Addr{}, junk)
 			if hansei.ErrorCode(err) != hansei.EUNAUTHORIZED || hansei.ErrorMessage(err) != want {
 				t.Errorf("ByToken(%q) = %v; want %q", junk, err, want)
 			}
 		}
-		if u, err := users.ByToken(ctx, f.aliceToken); err != nil || u.Name != "alice" {
+		if u, err := users.ByToken(ctx, netip.Addr{}, f.aliceToken); err != nil || u.Name != "alice" {
 			t.Fatalf("revoking one token revoked another: %v", err)
 		}
 		wantCode(t, users.RevokeToken(ctx, app.Console(), added.ID), hansei.ENOTFOUND)
@@ -146,6 +147,18 @@ func (s *spyStore) TouchSession(ctx context.Context, tokenHash string, at time.T
 	s.note(tokenHash)
 	return s.DB.TouchSession(ctx, tokenHash, at)
 }
+func (s *spyStore) PasswordHash(ctx context.Context, name string) (hansei.User, string, error) {
+	s.note(name)
+	return s.DB.PasswordHash(ctx, name)
+}
+func (s *spyStore) RecordSignInFailure(ctx context.Context, account, address string, at time.Time) error {
+	s.note(account, address)
+	return s.DB.RecordSignInFailure(ctx, account, address, at)
+}
+func (s *spyStore) AccountFailure(ctx context.Context, account string, since time.Time, nth int) (time.Time, error) {
+	s.note(account)
+	return s.DB.AccountFailure(ctx, account, since, nth)
+}
 func (s *spyStore) DeleteSession(ctx context.Context, tokenHash string) error {
 	s.note(tokenHash)
 	return s.DB.DeleteSession(ctx, tokenHash)
@@ -168,21 +181,27 @@ func TestSecretsNeverReachTheStore(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.now = f.now.Add(time.Hour)
-			if _, err := users.ByToken(ctx, token); err != nil {
+			if _, err := users.ByToken(ctx, netip.Addr{}, token); err != nil {
 				t.Fatal(err)
 			}
 			if err := users.SetPassword(ctx, app.Console(), "alice", password); err != nil {
 				t.Fatal(err)
 			}
-			_, byPassword, err := users.SignIn(ctx, "alice", password)
+			_, byPassword, err := users.SignIn(ctx, netip.Addr{}, "alice", password)
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A password typed into the name field is refused without
+			// reaching a query, and the failure is kept without it.
+			if _, _, err := users.SignIn(ctx, netip.Addr{}, password, "alice"); hansei.ErrorCode(err) != hansei.EUNAUTHORIZED {
+				t.Fatalf("the password as the user name: %v", err)
+			}
+
 			link, _, err := users.SignInLink(ctx, app.Console(), "bob")
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, byLink, err := users.SignInWithLink(ctx, link)
+			_, byLink, err := users.SignInWithLink(ctx, netip.Addr{}, link)
 			if err != nil {
 				t.Fatal(err)
 			}

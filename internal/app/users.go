@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -41,6 +42,21 @@ func Console() hansei.User {
 type Users struct {
 	store userStore
 	now   func() time.Time
+	// guard applies the limits on guessing passwords and tokens.
+	guard *guard
+}
+
+// SetSignInLimits replaces the limits on guessing (by default
+// hansei.DefaultSignInLimits), forgetting what this instance counted in
+// memory. Call it before serving.
+func (s *Users) SetSignInLimits(l hansei.SignInLimits) {
+	s.guard = newGuard(l, s.store, s.now)
+}
+
+// ForgetSignInFailures deletes the failures that no longer count against
+// anyone; the scheduler runs it.
+func (s *Users) ForgetSignInFailures(ctx context.Context) error {
+	return s.guard.forget(ctx)
 }
 
 // All lists every user by name: the names that forms offer and that the
@@ -49,16 +65,28 @@ func (s *Users) All(ctx context.Context) ([]hansei.User, error) {
 	return s.store.Users(ctx)
 }
 
-// ByToken authenticates an API token. It notes when the token was last
-// used, but at most once per touchInterval: it runs on every API request,
-// and a write each time would queue every request behind SQLite's one
-// writer.
-func (s *Users) ByToken(ctx context.Context, token string) (hansei.User, error) {
+// ByToken authenticates an API token sent from the client address from.
+// It notes when the token was last used, but at most once per
+// touchInterval: it runs on every API request, and a write each time
+// would queue every request behind SQLite's one writer. An address with
+// too many unknown tokens lately is refused before its token is looked
+// up (limits.go).
+func (s *Users) ByToken(ctx context.Context, from netip.Addr, token string) (hansei.User, error) {
+	addr := addressKey(from)
+	if err := s.guard.admit(addr); err != nil {
+		return hansei.User{}, err
+	}
 	if !strings.HasPrefix(token, tokenPrefix) {
+		if err := s.guard.failed(ctx, addr, ""); err != nil {
+			return hansei.User{}, err
+		}
 		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not valid; tokens start with %q and come from `hansei users add`", tokenPrefix)
 	}
 	u, ti, err := s.store.UserByTokenHash(ctx, hashSecret(token))
 	if hansei.ErrorCode(err) == hansei.ENOTFOUND {
+		if err := s.guard.failed(ctx, addr, ""); err != nil {
+			return hansei.User{}, err
+		}
 		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "the API token is not known; ask an admin for a new one")
 	} else if err != nil {
 		return hansei.User{}, err

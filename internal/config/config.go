@@ -30,6 +30,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"slices"
 	"strings"
@@ -75,6 +76,11 @@ type Config struct {
 	DBSet bool
 	// Postmortems says how postmortems are reviewed.
 	Postmortems Postmortems
+	// SignIn bounds password and API-token guessing.
+	SignIn hansei.SignInLimits
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client; empty: the client is the TCP peer.
+	TrustedProxies []netip.Prefix
 }
 
 // Defaults, used when neither the file, the environment nor a flag sets a
@@ -95,7 +101,7 @@ func configFields() []field[Config] {
 			value: scalar(func(c *Config) *time.Duration { return &c.IntentWindow },
 				duration(hansei.MinIntentWindow, hansei.MaxIntentWindow), hansei.DefaultIntentWindow)},
 		lintField(), notifyField(), reviewsField(), statusField(), databaseField(),
-		postmortemsField(),
+		postmortemsField(), signinField(), trustedProxiesField(),
 	})
 }
 

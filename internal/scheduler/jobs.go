@@ -52,6 +52,12 @@ func Jobs(d Deps) []Job {
 		jobs = append(jobs, Job{Name: "status-page", Every: 2 * time.Second, Next: d.Status.UntilRebuild,
 			Wake: d.Status.Changes(), Debounce: 200 * time.Millisecond, Run: d.Status.Refresh})
 	}
+	if d.SignIn != nil {
+		// Failed sign-ins past the limits' window count against nobody;
+		// deleting them only keeps the table small.
+		jobs = append(jobs, Job{Name: "forget-sign-in-failures", Every: time.Minute, Lease: 2 * time.Minute,
+			Run: d.SignIn.ForgetSignInFailures})
+	}
 	return jobs
 }
 
@@ -70,6 +76,14 @@ type Deps struct {
 	Location       *time.Location
 	Outbox         Outbox
 	Status         StatusPage
+	// SignIn forgets failed sign-ins once they no longer count.
+	SignIn SignInFailures
+}
+
+// SignInFailures are the failed sign-ins the limits on guessing count
+// (*app.Users).
+type SignInFailures interface {
+	ForgetSignInFailures(ctx context.Context) error
 }
 
 // Store is what the jobs need from storage (*sqldb.DB).

@@ -26,6 +26,10 @@ func (reminders) ScanReminders(context.Context, string, hansei.ReminderPolicy) (
 	return 0, nil
 }
 
+type signInFailures struct{}
+
+func (signInFailures) ForgetSignInFailures(context.Context) error { return nil }
+
 type statusPage struct{ changes chan struct{} }
 
 func (statusPage) Refresh(context.Context) error { return nil }
@@ -38,7 +42,7 @@ func (s statusPage) Changes() <-chan struct{}    { return s.changes }
 // every instance, and both can be woken.
 func TestWhereJobsRun(t *testing.T) {
 	jobs := scheduler.Jobs(scheduler.Deps{Store: &sqldb.DB{}, Now: time.Now, Reminders: reminders{},
-		Outbox: outbox{make(chan struct{})}, Status: statusPage{make(chan struct{})}})
+		Outbox: outbox{make(chan struct{})}, Status: statusPage{make(chan struct{})}, SignIn: signInFailures{}})
 	got := map[string]string{}
 	for _, j := range jobs {
 		got[j.Name] = fmt.Sprintf("every %s, lease %s, woken %v", j.Every, j.Lease, j.Wake != nil)
@@ -50,6 +54,7 @@ func TestWhereJobsRun(t *testing.T) {
 		"expire-idempotency-keys": "every 1h0m0s, lease 2h0m0s, woken false",
 		"deliver":                 "every 1s, lease 0s, woken true",
 		"status-page":             "every 2s, lease 0s, woken true",
+		"forget-sign-in-failures": "every 1m0s, lease 2m0s, woken false",
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("jobs:\n%v\nwant\n%v", got, want)

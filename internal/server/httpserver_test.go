@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,7 @@ func TestStreamsOutliveTheWriteTimeout(t *testing.T) {
 	if err := web.App().Users.SetPassword(ctx, app.Console(), "alice", password); err != nil {
 		t.Fatal(err)
 	}
-	_, session, err := web.App().Users.SignIn(ctx, "alice", password)
+	_, session, err := web.App().Users.SignIn(ctx, netip.Addr{}, "alice", password)
 	if err != nil {
 		t.Fatal(err)
 	}

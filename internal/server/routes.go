@@ -198,5 +198,8 @@ func (s *Web) routes() (http.Handler, error) {
 		return nil, err
 	}
 
-	return s.metrics.Middleware(s.log, s.now, mux), nil
+	// Every handler may ask who the client is (httpx.ClientAddr): the
+	// sign-in limits count by it. Outside the metrics, which read the
+	// route from the request the mux saw.
+	return httpx.WithClientAddr(s.trustedProxies, s.metrics.Middleware(s.log, s.now, mux)), nil
 }

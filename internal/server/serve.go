@@ -143,6 +143,7 @@ func (env *Env) Serve(o Options) error {
 	}
 	app := NewWeb(db, cfg.Scales, log, db.Now)
 	app.SetStatusConfig(env.statusConfig(cfg.Status, cfg.URL, ln, public))
+	app.SetSignIn(cfg.SignIn, cfg.TrustedProxies)
 	app.App().SetLintRules(cfg.Lint)
 	app.App().Reviews.Policy, db.Reviews = cfg.Reviews, cfg.Reviews
 	app.App().Postmortems.AllowSelfReview = cfg.Postmortems.AllowSelfReview
@@ -169,7 +170,8 @@ func (env *Env) Serve(o Options) error {
 	// included, runs in the scheduler (internal/scheduler/jobs.go).
 	jobs := scheduler.New(scheduler.Following(db.Now), db, log)
 	jobs.Add(scheduler.Jobs(scheduler.Deps{Store: db, Now: db.Now, Reminders: app.App().Notifications,
-		ReminderPolicy: cfg.Notify.Reminders, Location: cfg.Reviews.Location, Outbox: deliverer, Status: app.StatusPage()})...)
+		ReminderPolicy: cfg.Notify.Reminders, Location: cfg.Reviews.Location, Outbox: deliverer, Status: app.StatusPage(),
+		SignIn: app.App().Users})...)
 	go jobs.Run(env.ctx)
 	srv := app.HTTPServer(DefaultTimeouts())
 	if firstToken != "" {

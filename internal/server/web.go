@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
@@ -44,6 +45,9 @@ type Web struct {
 
 	// status serves the public status page from memory (status.go).
 	status *statuspage.Page
+
+	// trusted are the proxies whose X-Forwarded-For names the client.
+	trusted []netip.Prefix
 }
 
 // New returns a server; Handler gives its routes.
@@ -113,3 +117,13 @@ func (s *Web) SetStatusConfig(c statuspage.Config) { s.status.Configure(c) }
 func (s *Web) ServePublic(ctx context.Context, ln net.Listener) error {
 	return s.status.ServePublic(ctx, ln, s.metrics.Observe)
 }
+
+// SetSignIn sets the limits on password and token guessing, and the
+// proxies trusted to name the client they count by. Call it before
+// serving.
+func (s *Web) SetSignIn(l hansei.SignInLimits, trustedProxies []netip.Prefix) {
+	s.app.Users.SetSignInLimits(l)
+	s.trusted = trustedProxies
+}
+
+func (s *Web) trustedProxies() []netip.Prefix { return s.trusted }

@@ -53,7 +53,9 @@ func (s *Handler) api(h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.authenticate(r)
 		if err != nil {
-			w.Header().Set("WWW-Authenticate", bearer)
+			if hansei.ErrorCode(err) == hansei.EUNAUTHORIZED {
+				w.Header().Set("WWW-Authenticate", bearer)
+			}
 			httpx.WriteError(s.log, w, r, err)
 			return
 		}
@@ -115,14 +117,15 @@ func (rec *recorder) Header() http.Header         { return rec.header }
 func (rec *recorder) Write(b []byte) (int, error) { return rec.body.Write(b) }
 func (rec *recorder) WriteHeader(status int)      { rec.status = status }
 
-// authenticate reads the caller's API token.
+// authenticate reads the caller's API token; the limits on guessing
+// count failures by the client address.
 func (s *Handler) authenticate(r *http.Request) (hansei.User, error) {
 	h := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if h == "" || !ok || strings.TrimSpace(token) == "" {
 		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "send an API token as \"Authorization: Bearer <token>\"; `hansei users add NAME --role responder` prints one")
 	}
-	return s.app.Users.ByToken(r.Context(), strings.TrimSpace(token))
+	return s.app.Users.ByToken(r.Context(), httpx.ClientAddr(r), strings.TrimSpace(token))
 }
 
 func (s *Handler) apiNotFound(w http.ResponseWriter, r *http.Request, u hansei.User) error {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	hansei "github.com/hansei-dev/hansei"
 )
@@ -47,6 +49,8 @@ func StatusOf(err error) int {
 		return http.StatusConflict
 	case hansei.EUNPROCESSABLE:
 		return http.StatusUnprocessableEntity
+	case hansei.ELIMITED:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -58,9 +62,18 @@ func WriteError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err er
 	if status >= 500 {
 		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	SetRetryAfter(w, err)
 	var body ErrorBody
 	body.Error.Code = hansei.ErrorCode(err)
 	body.Error.Message = hansei.ErrorMessage(err)
 	body.Error.Fields = hansei.ErrorFields(err)
 	WriteJSON(w, status, body)
+}
+
+// SetRetryAfter sends Retry-After, in whole seconds rounded up, when err
+// says how long to wait (a 429).
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	if d := hansei.RetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
+	}
 }

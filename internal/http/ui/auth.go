@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"time"
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/http/httpx"
@@ -18,20 +19,30 @@ func (s *Handler) signinForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if sv, err := s.sessionViewer(r); err == nil && sv.SignedIn() {
 		return redirect(w, r, nextURL(r.URL.Query().Get("next")), "")
 	}
+	// The form carries next on only if it is a path here: the post
+	// checks it again, but a page should not hold a link away.
+	next, _ := httpx.LocalRedirect(r.URL.Query().Get("next"))
 	return s.render(w, r, http.StatusOK, "signin", view{V: v, Title: v.T("Sign in"),
-		D: signinPage{Next: r.URL.Query().Get("next")}})
+		D: signinPage{Next: next}})
 }
 
 func (s *Handler) signin(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	name, next := r.PostForm.Get("name"), r.PostForm.Get("next")
-	_, sess, err := s.app.Users.SignIn(r.Context(), name, r.PostForm.Get("password"))
+	name := r.PostForm.Get("name")
+	next, _ := httpx.LocalRedirect(r.PostForm.Get("next"))
+	_, sess, err := s.app.Users.SignIn(r.Context(), httpx.ClientAddr(r), name, r.PostForm.Get("password"))
 	if err != nil {
-		if hansei.ErrorCode(err) != hansei.EUNAUTHORIZED {
+		text := ""
+		switch hansei.ErrorCode(err) {
+		case hansei.EUNAUTHORIZED:
+			text = v.T("The user name or password is not right.")
+		case hansei.ELIMITED:
+			httpx.SetRetryAfter(w, err)
+			text = v.Tf("Too many sign-in attempts. Try again after %s UTC, or ask an admin for a sign-in link.", tryAgainAt(v.Now, hansei.RetryAfter(err)))
+		default:
 			return err
 		}
-		return s.render(w, r, http.StatusUnauthorized, "signin", view{V: v, Title: v.T("Sign in"),
-			Flash: &flash{Error: true, Text: v.T("The user name or password is not right.")},
-			D:     signinPage{Next: next, Name: name}})
+		return s.render(w, r, httpx.StatusOf(err), "signin", view{V: v, Title: v.T("Sign in"),
+			Flash: &flash{Error: true, Text: text}, D: signinPage{Next: next, Name: name}})
 	}
 	setSessionCookie(w, r, sess)
 	return redirect(w, r, nextURL(next), "")
@@ -45,8 +56,9 @@ func (s *Handler) signinLinkForm(w http.ResponseWriter, r *http.Request, v *view
 }
 
 func (s *Handler) signinLink(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	u, sess, err := s.app.Users.SignInWithLink(r.Context(), r.PostForm.Get("token"))
+	u, sess, err := s.app.Users.SignInWithLink(r.Context(), httpx.ClientAddr(r), r.PostForm.Get("token"))
 	if err != nil {
+		httpx.SetRetryAfter(w, err)
 		return s.render(w, r, httpx.StatusOf(err), "error", view{V: v, Title: v.T("Sign in"),
 			D: errorPage{Status: httpx.StatusOf(err), Message: hansei.ErrorMessage(err), SignIn: true}})
 	}
@@ -61,10 +73,17 @@ func (s *Handler) signout(w http.ResponseWriter, r *http.Request, v *viewer) err
 	return redirect(w, r, "/signin", v.T("Signed out."))
 }
 
-// nextURL is where to go after signing in: a local path, or the incidents.
+// nextURL is where to go after signing in: a path on this server
+// (httpx.LocalRedirect), or the incidents.
 func nextURL(next string) string {
-	if localPath(next) {
-		return next
+	if to, ok := httpx.LocalRedirect(next); ok {
+		return to
 	}
 	return "/incidents"
+}
+
+// tryAgainAt is when a refused sign-in can work again, as a time of day in
+// UTC (the sign-in page knows no time zone), rounded up to the minute.
+func tryAgainAt(now time.Time, after time.Duration) string {
+	return now.Add(after).UTC().Add(time.Minute - time.Nanosecond).Truncate(time.Minute).Format("15:04")
 }

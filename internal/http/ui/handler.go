@@ -197,6 +197,7 @@ func (s *Handler) uiError(w http.ResponseWriter, r *http.Request, v *viewer, err
 		s.log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	msg := hansei.ErrorMessage(err)
+	httpx.SetRetryAfter(w, err)
 	if r.Method == http.MethodPost && status < 500 && status != http.StatusForbidden {
 		if back := backURL(r); back != "" {
 			setFlash(w, flash{Error: true, Text: msg})
@@ -218,21 +219,18 @@ type errorPage struct {
 }
 
 // backURL is where a form post returns to: the form's "back" field or the
-// page it was posted from, and only ever a path on this server.
+// page it was posted from, and only ever a path on this server
+// (httpx.LocalRedirect).
 func backURL(r *http.Request) string {
-	if b := r.PostForm.Get("back"); localPath(b) {
+	if b, ok := httpx.LocalRedirect(r.PostForm.Get("back")); ok {
 		return b
 	}
-	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && localPath(ref.Path) {
-		return ref.RequestURI()
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
+		if b, ok := httpx.LocalRedirect(ref.RequestURI()); ok {
+			return b
+		}
 	}
 	return ""
-}
-
-// localPath refuses anything that could leave the server, such as
-// "//evil.example" or "/\evil.example".
-func localPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
 }
 
 // redirect ends a successful form post (post, redirect, get), with an
