@@ -66,6 +66,8 @@ type Config struct {
 	IntentWindow time.Duration
 	// Status is the public status page: its name, address and limits.
 	Status Status
+	// HTTP is the main address's timeouts and limits.
+	HTTP HTTP
 }
 
 // Defaults, used when neither the file, the environment nor a flag sets a
@@ -85,7 +87,7 @@ func configFields() []field[Config] {
 		{key: "intent_window", doc: "The objection window of a statement of intent when its author gives none, from 1s to 24h.",
 			value: scalar(func(c *Config) *time.Duration { return &c.IntentWindow },
 				duration(hansei.MinIntentWindow, hansei.MaxIntentWindow), hansei.DefaultIntentWindow)},
-		lintField(), notifyField(), reviewsField(), statusField(),
+		lintField(), notifyField(), reviewsField(), statusField(), httpField(),
 	})
 }
 
