@@ -149,7 +149,8 @@ func (env *Env) Serve(o Options) error {
 	jobs.Add(scheduler.Jobs(scheduler.Deps{Store: db, Now: db.Now, Reminders: app.App().Notifications,
 		ReminderPolicy: cfg.Notify.Reminders, Location: cfg.Reviews.Location, Outbox: deliverer, Status: app.StatusPage()})...)
 	go jobs.Run(env.ctx)
-	srv := app.HTTPServer(DefaultTimeouts())
+	app.Streams.MaxPerUser = cfg.HTTP.MaxStreamsPerUser
+	srv := app.HTTPServer(TimeoutsOf(cfg.HTTP))
 	if firstToken != "" {
 		fmt.Fprintf(env.stdout, "\nFirst run: created the user \"admin\".\n")
 		if firstLink != "" {
@@ -187,7 +188,7 @@ Add teammates with: hansei users add NAME --role responder
 	fmt.Fprintf(env.stdout, "hansei listening on %s (database %s)\n", url, redact(cfg.DB))
 
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(LimitConnections(srv, ln, cfg.HTTP.MaxConnections)) }()
 	publicCtx, stopPublic := context.WithCancel(env.ctx)
 	defer stopPublic()
 	if public != nil {
