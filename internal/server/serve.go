@@ -259,7 +259,7 @@ func (env *Env) statusConfig(c config.Status, webURL string, main, public net.Li
 		base, _ = env.WebBase("", webURL, main.Addr().String())
 	}
 	return statuspage.Config{Name: c.Name, URL: base, Language: c.Language, RateLimit: c.RateLimit, MaxInFlight: c.MaxInFlight,
-		MaxConnections: c.MaxConnections}
+		MaxConnections: c.MaxConnections, ClientRateLimit: c.ClientRateLimit, ClientAddressHeader: c.ClientAddressHeader}
 }
 
 // firstLinkTTL is how long the first run's sign-in link lasts: longer
