@@ -140,8 +140,8 @@ func encodeFrames(events []hansei.Event, id func(hansei.Event) int64) ([][]byte,
 
 // refuse tells the client, in a comment, why the stream ends, and sends
 // it with whatever is queued. A comment is not an event: EventSource and
-// the Go client skip it, and on reconnecting the client is refused with
-// the same words in the JSON error contract.
+// the Go client skip it, and on reconnecting the client is refused in the
+// JSON error contract, as any request would be.
 func (s *sse) refuse(err error) {
 	msg := strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\r' {
