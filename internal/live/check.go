@@ -37,9 +37,11 @@ type readKey struct {
 	n    int64
 }
 
-// answer is asked once; everyone who asks gets the same reply.
+// answer is asked once; everyone who asks gets the same reply. done is
+// closed when it is known: closing wakes every waiting stream at once,
+// where a sync.Once would hand its lock from one waiter to the next.
 type answer[V any] struct {
-	once sync.Once
+	done chan struct{}
 	v    V
 	err  error
 }
@@ -51,13 +53,18 @@ func ask[K comparable, V any](mu *sync.Mutex, m *map[K]*answer[V], k K, f func()
 	if *m == nil {
 		*m = map[K]*answer[V]{}
 	}
-	a, ok := (*m)[k]
-	if !ok {
-		a = &answer[V]{}
+	a, asked := (*m)[k]
+	if !asked {
+		a = &answer[V]{done: make(chan struct{})}
 		(*m)[k] = a
 	}
 	mu.Unlock()
-	a.once.Do(func() { shallow(func() { a.v, a.err = f() }) })
+	if asked {
+		<-a.done
+	} else {
+		shallow(func() { a.v, a.err = f() })
+		close(a.done)
+	}
 	return a.v, a.err
 }
 
