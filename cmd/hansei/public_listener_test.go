@@ -56,7 +56,12 @@ func TestPublicListenerOnTheWire(t *testing.T) {
 		{"conflicting Content-Lengths", "GET /status HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", "HTTP/1.1 400 "},
 		{"no protocol in the request line", "GET /status\r\nHost: a\r\n\r\n", "HTTP/1.1 400 "},
 		{"a request line of one word", "NONSENSE\r\n\r\n", "HTTP/1.1 400 "},
-		{"headers over 8 KiB", "GET /status HTTP/1.1\r\nHost: a\r\nX-Filler: " + strings.Repeat("a", 9<<10) + "\r\n\r\n", "HTTP/1.1 431 "},
+		// 8 KiB of header fields are read (a large cookie is enough to
+		// need them), with a request line of up to 4 KiB: a head over
+		// 12 KiB is refused.
+		{"a head of 8 KiB of fields", "GET /status HTTP/1.1\r\nHost: a\r\nConnection: close\r\nCookie: " +
+			strings.Repeat("a", 8<<10-38) + "\r\n\r\n", "HTTP/1.1 200 "},
+		{"a head over 12 KiB", "GET /status HTTP/1.1\r\nHost: a\r\nX-Filler: " + strings.Repeat("a", 12<<10) + "\r\n\r\n", "HTTP/1.1 431 "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			answers, closed := rawExchange(t, publicAddr, tc.request)

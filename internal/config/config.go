@@ -81,6 +81,8 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client; empty: the client is the TCP peer.
 	TrustedProxies []netip.Prefix
+	// HTTP is the main address's timeouts and limits.
+	HTTP HTTP
 }
 
 // Defaults, used when neither the file, the environment nor a flag sets a
@@ -101,7 +103,7 @@ func configFields() []field[Config] {
 			value: scalar(func(c *Config) *time.Duration { return &c.IntentWindow },
 				duration(hansei.MinIntentWindow, hansei.MaxIntentWindow), hansei.DefaultIntentWindow)},
 		lintField(), notifyField(), reviewsField(), statusField(), databaseField(),
-		postmortemsField(), signinField(), trustedProxiesField(),
+		postmortemsField(), signinField(), trustedProxiesField(), httpField(),
 	})
 }
 

@@ -25,6 +25,12 @@ type Status struct {
 	// MaxConnections bounds open connections on PublicAddr; 0 turns it
 	// off.
 	MaxConnections int
+	// ClientRateLimit bounds public requests a second from one client
+	// address (an IPv6 /64); 0 turns it off. RateLimit is the ceiling.
+	ClientRateLimit int
+	// ClientAddressHeader names the header a proxy in front sets to the
+	// client's address; empty: the client is the connection's peer.
+	ClientAddressHeader string
 }
 
 // Defaults of the status section.
@@ -32,6 +38,10 @@ const (
 	DefaultStatusName     = "Status"
 	DefaultRateLimit      = 20000
 	DefaultMaxConnections = 2048
+	// DefaultClientRateLimit is generous for one visitor, and for an
+	// office behind one address during an outage, and still takes 200
+	// addresses to reach the ceiling of DefaultRateLimit.
+	DefaultClientRateLimit = 100
 )
 
 // DefaultMaxInFlight is four public requests per CPU hansei may use, and
@@ -49,6 +59,8 @@ func DefaultMaxInFlight() int { return max(4*runtime.GOMAXPROCS(0), 16) }
 //	  rate_limit: 20000           # public requests a second; 0: no limit
 //	  max_in_flight: 64           # public requests at once; 0: no limit
 //	  max_connections: 2048       # open connections on public_addr; 0: no limit
+//	  client_rate_limit: 100      # public requests a second from one address; 0: no limit
+//	  client_address_header: X-Forwarded-For   # only behind a proxy that sets it
 func statusField() field[Config] {
 	return field[Config]{key: "status", doc: "The public status page: its name, its address and its limits (see [status-page.md](status-page.md)).",
 		value: sectionValue[Config, Status]{at: func(c *Config) *Status { return &c.Status }, fields: statusFields()}}
@@ -83,7 +95,24 @@ func statusFields() []field[Status] {
 			value: scalar(func(s *Status) *int { return &s.MaxInFlight }, count(1_000_000), DefaultMaxInFlight())},
 		{key: "max_connections", doc: "Open connections on `public_addr`; beyond it new ones wait in the kernel's backlog. `0`: no limit.",
 			value: scalar(func(s *Status) *int { return &s.MaxConnections }, count(1_000_000), DefaultMaxConnections)},
+		{key: "client_rate_limit", doc: "Public requests a second from one client address (an IPv6 /64), on both addresses, in bursts of up to a second's worth; beyond it 429, and `rate_limit` stays the ceiling over all. `0`: no limit.",
+			value: scalar(func(s *Status) *int { return &s.ClientRateLimit }, count(10_000_000), DefaultClientRateLimit)},
+		{key: "client_address_header", def: "none: the connection's peer",
+			doc:   "The header in which the proxy or CDN in front puts the client's address, such as `X-Forwarded-For` (its last entry is read) or `CF-Connecting-IP`; set it only behind such a proxy, since a client can send any header.",
+			value: scalar(func(s *Status) *string { return &s.ClientAddressHeader }, headerName(), "")},
 	}
+}
+
+// headerName is an HTTP header's name, or empty.
+func headerName() kind[string] {
+	return textKind(func(name string) string {
+		for _, c := range name {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return fmt.Sprintf("%q is not a header name; use letters, digits and '-', such as X-Forwarded-For", name)
+			}
+		}
+		return ""
+	})
 }
 
 // checkPublicAddr: the public listener needs its own port.

@@ -42,14 +42,17 @@ type LiveEvent struct {
 	// incident's stream) or id = pos (the stream of all incidents): every
 	// subscriber writes the same bytes.
 	BySeq, ByPos []byte
+	// batch holds what the streams asked before delivering the events
+	// published with this one (check.go).
+	batch *batch
 }
 
-func newLiveEvent(e hansei.Event) (*LiveEvent, error) {
+func newLiveEvent(e hansei.Event, b *batch) (*LiveEvent, error) {
 	data, err := json.Marshal(e)
 	if err != nil {
 		return nil, err
 	}
-	return &LiveEvent{Event: e, BySeq: sseFrame(e.Seq, e.Type, data), ByPos: sseFrame(e.Pos, e.Type, data)}, nil
+	return &LiveEvent{Event: e, BySeq: sseFrame(e.Seq, e.Type, data), ByPos: sseFrame(e.Pos, e.Type, data), batch: b}, nil
 }
 
 // Subscription receives the events of one incident, or of all when
@@ -166,8 +169,9 @@ func (h *Hub) follow(ctx context.Context, poll time.Duration, pos int64) {
 
 func (h *Hub) publish(events []hansei.Event) {
 	live := make([]*LiveEvent, len(events))
+	b := &batch{}
 	for i, e := range events {
-		le, err := newLiveEvent(e)
+		le, err := newLiveEvent(e, b)
 		if err != nil {
 			h.log.Error("live events: encoding", "err", err)
 			return

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/http/httpx"
 )
 
 // HeartbeatInterval is how often an idle stream sends a comment, so that
@@ -139,6 +138,21 @@ func encodeFrames(events []hansei.Event, id func(hansei.Event) int64) ([][]byte,
 	return out, nil
 }
 
+// refuse tells the client, in a comment, why the stream ends, and sends
+// it with whatever is queued. A comment is not an event: EventSource and
+// the Go client skip it, and on reconnecting the client is refused in the
+// JSON error contract, as any request would be.
+func (s *sse) refuse(err error) {
+	msg := strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' {
+			return ' '
+		}
+		return r
+	}, hansei.ErrorMessage(err))
+	s.frame([]byte(": closed: " + msg + "\n\n"))
+	s.flush()
+}
+
 func (s *sse) heartbeat() error {
 	s.frame([]byte(": heartbeat\n\n"))
 	return s.flush()
@@ -160,155 +174,6 @@ func lastEventID(r *http.Request) (int64, error) {
 		return 0, hansei.FieldError(field, "%s must be the id of an event received before (a non-negative number), not %q", field, raw)
 	}
 	return n, nil
-}
-
-// streamIncident sends the incident's timeline events as they are
-// committed, with id = seq. A client that reconnects with Last-Event-ID
-// gets exactly the events after it: first from the table, then live.
-func (s *Streams) streamIncident(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	n, err := httpx.IncidentNumber(r)
-	if err != nil {
-		return err
-	}
-	shallow(func() { _, err = s.app.Incidents.Get(r.Context(), u, n) })
-	if err != nil {
-		return err
-	}
-	last, err := lastEventID(r)
-	if err != nil {
-		return err
-	}
-	sub := s.hub.Subscribe(n)
-	defer sub.Close()
-	out, err := startSSE(w)
-	defer out.close()
-	if err != nil {
-		return nil
-	}
-	catchUp := func() error {
-		return sendMissed(out, func() (int, [][]byte, error) {
-			events, err := s.app.Incidents.Timeline(r.Context(), u, n, last, catchUpPage)
-			if err != nil {
-				return 0, nil, err
-			}
-			frames, err := encodeFrames(events, func(e hansei.Event) int64 { return e.Seq })
-			if len(events) > 0 {
-				last = events[len(events)-1].Seq
-			}
-			return len(events), frames, err
-		})
-	}
-	if err := catchUp(); err != nil {
-		return nil
-	}
-	s.pump(r, out, sub, func(e *LiveEvent) error {
-		switch {
-		case e.Seq <= last:
-			return nil
-		case e.Seq == last+1:
-			last = e.Seq
-			return out.frame(e.BySeq)
-		default:
-			return catchUp()
-		}
-	})
-	return nil
-}
-
-// pump hands the subscription's events to handle and keeps the stream
-// alive with heartbeats, until the client leaves, handle fails, or the
-// hub ends the subscription (cut off as slow, or shutting down: the client
-// resumes with Last-Event-ID).
-func (s *Streams) pump(r *http.Request, out *sse, sub *Subscription, handle func(*LiveEvent) error) {
-	beat := time.NewTicker(s.Heartbeat)
-	defer beat.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-beat.C:
-			if out.heartbeat() != nil {
-				return
-			}
-		case e, ok := <-sub.C:
-			if !ok || handle(e) != nil {
-				return
-			}
-			// Write whatever else is queued before flushing: under load
-			// one write carries many events.
-		drain:
-			for {
-				select {
-				case e, ok := <-sub.C:
-					if !ok || handle(e) != nil {
-						return
-					}
-				default:
-					break drain
-				}
-			}
-			if out.flush() != nil {
-				return
-			}
-		}
-	}
-}
-
-// streamAll sends the events of every incident the user may read, with
-// id = the event's global position.
-func (s *Streams) streamAll(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	last, err := lastEventID(r)
-	if err != nil {
-		return err
-	}
-	sub := s.hub.Subscribe(0)
-	defer sub.Close()
-	out, err := startSSE(w)
-	defer out.close()
-	if err != nil {
-		return nil
-	}
-	readable := map[int64]bool{}
-	canRead := func(n int64) bool {
-		ok, seen := readable[n]
-		if !seen {
-			var err error
-			shallow(func() { _, err = s.app.Incidents.Get(r.Context(), u, n) })
-			ok = err == nil
-			readable[n] = ok
-		}
-		return ok
-	}
-	visible := func(e hansei.Event) bool {
-		last = e.Pos
-		return canRead(e.Incident)
-	}
-	catchUp := func() error {
-		return sendMissed(out, func() (int, [][]byte, error) {
-			events, err := s.app.Incidents.EventsAfter(r.Context(), last, catchUpPage)
-			if err != nil {
-				return 0, nil, err
-			}
-			shown := make([]hansei.Event, 0, len(events))
-			for _, e := range events {
-				if visible(e) {
-					shown = append(shown, e)
-				}
-			}
-			frames, err := encodeFrames(shown, func(e hansei.Event) int64 { return e.Pos })
-			return len(events), frames, err
-		})
-	}
-	if catchUp() != nil {
-		return nil
-	}
-	s.pump(r, out, sub, func(e *LiveEvent) error {
-		if e.Pos <= last || !visible(e.Event) {
-			return nil
-		}
-		return out.frame(e.ByPos)
-	})
-	return nil
 }
 
 // catchUpPage is how many missed events a stream reads at a time.

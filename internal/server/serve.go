@@ -173,7 +173,8 @@ func (env *Env) Serve(o Options) error {
 		ReminderPolicy: cfg.Notify.Reminders, Location: cfg.Reviews.Location, Outbox: deliverer, Status: app.StatusPage(),
 		SignIn: app.App().Users})...)
 	go jobs.Run(env.ctx)
-	srv := app.HTTPServer(DefaultTimeouts())
+	app.Streams.MaxPerUser = cfg.HTTP.MaxStreamsPerUser
+	srv := app.HTTPServer(TimeoutsOf(cfg.HTTP))
 	if firstToken != "" {
 		fmt.Fprintf(env.stdout, "\nFirst run: created the user \"admin\".\n")
 		if firstLink != "" {
@@ -211,7 +212,7 @@ Add teammates with: hansei users add NAME --role responder
 	fmt.Fprintf(env.stdout, "hansei listening on %s (database %s)\n", url, redact(cfg.DB))
 
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(LimitConnections(srv, ln, cfg.HTTP.MaxConnections)) }()
 	publicCtx, stopPublic := context.WithCancel(env.ctx)
 	defer stopPublic()
 	if public != nil {
@@ -282,7 +283,7 @@ func (env *Env) statusConfig(c config.Status, webURL string, main, public net.Li
 		base, _ = env.WebBase("", webURL, main.Addr().String())
 	}
 	return statuspage.Config{Name: c.Name, URL: base, Language: c.Language, RateLimit: c.RateLimit, MaxInFlight: c.MaxInFlight,
-		MaxConnections: c.MaxConnections}
+		MaxConnections: c.MaxConnections, ClientRateLimit: c.ClientRateLimit, ClientAddressHeader: c.ClientAddressHeader}
 }
 
 // firstLinkTTL is how long the first run's sign-in link lasts: longer

@@ -102,6 +102,9 @@ func startInstance(b *testing.B, ctx context.Context, wg *sync.WaitGroup, dsn st
 		b.Fatal(err)
 	}
 	web := server.NewWeb(db, hansei.DefaultScales(), log, time.Now)
+	// Every subscriber is one user's: the workload is the fan-out, not a
+	// user over the limit of streams.
+	web.Streams.MaxPerUser = 0
 	db.AfterCommit = func([]hansei.Event) { web.Wake() }
 	wg.Add(2)
 	go func() { defer wg.Done(); web.Run(ctx) }()

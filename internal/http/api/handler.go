@@ -27,11 +27,12 @@ type Handler struct {
 	streams Streams
 }
 
-// Streams serves the live event streams (internal/live) to a caller that
-// auth authenticates; a refusal carries challenge as WWW-Authenticate.
+// Streams serves the live event streams (internal/live) to the caller
+// whose credential auth reads; a refusal carries challenge as
+// WWW-Authenticate.
 type Streams interface {
-	Incident(auth func(*http.Request) (hansei.User, error), challenge string) http.Handler
-	All(auth func(*http.Request) (hansei.User, error), challenge string) http.Handler
+	Incident(auth func(*http.Request) (app.Credential, error), challenge string) http.Handler
+	All(auth func(*http.Request) (app.Credential, error), challenge string) http.Handler
 }
 
 // New returns the API's handlers.
@@ -120,12 +121,22 @@ func (rec *recorder) WriteHeader(status int)      { rec.status = status }
 // authenticate reads the caller's API token; the limits on guessing
 // count failures by the client address.
 func (s *Handler) authenticate(r *http.Request) (hansei.User, error) {
+	c, err := bearerToken(r)
+	if err != nil {
+		return hansei.User{}, err
+	}
+	return s.app.Users.Authenticate(r.Context(), c)
+}
+
+// bearerToken reads the API token a request presents, unchecked: the
+// streams keep it and have app check it before each delivery.
+func bearerToken(r *http.Request) (app.Credential, error) {
 	h := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if h == "" || !ok || strings.TrimSpace(token) == "" {
-		return hansei.User{}, hansei.Errorf(hansei.EUNAUTHORIZED, "send an API token as \"Authorization: Bearer <token>\"; `hansei users add NAME --role responder` prints one")
+		return app.Credential{}, hansei.Errorf(hansei.EUNAUTHORIZED, "send an API token as \"Authorization: Bearer <token>\"; `hansei users add NAME --role responder` prints one")
 	}
-	return s.app.Users.ByToken(r.Context(), httpx.ClientAddr(r), strings.TrimSpace(token))
+	return app.Credential{Token: strings.TrimSpace(token), From: httpx.ClientAddr(r)}, nil
 }
 
 func (s *Handler) apiNotFound(w http.ResponseWriter, r *http.Request, u hansei.User) error {

@@ -18,8 +18,8 @@ func (s *Handler) Routes() httpx.Routes {
 		"POST /api/v1/incidents/{n}/responders": s.api(s.joinIncident),
 		"POST /api/v1/incidents/{n}/notes":      s.api(s.addNote),
 		"GET /api/v1/incidents/{n}/timeline":    s.api(s.getTimeline),
-		"GET /api/v1/incidents/{n}/stream":      s.streams.Incident(s.authenticate, bearer),
-		"GET /api/v1/stream":                    s.streams.All(s.authenticate, bearer),
+		"GET /api/v1/incidents/{n}/stream":      s.streams.Incident(bearerToken, bearer),
+		"GET /api/v1/stream":                    s.streams.All(bearerToken, bearer),
 
 		"POST /api/v1/incidents/{n}/intents":       s.api(s.stateIntent),
 		"GET /api/v1/incidents/{n}/intents":        s.api(s.listIntents),

@@ -29,6 +29,16 @@ type StatusError struct {
 func (e *StatusError) Error() string { return e.err.Error() }
 func (e *StatusError) Unwrap() error { return e.err }
 
+// CodeTooManyRequests is the error code of a 429: the caller is over a
+// limit of theirs, such as the live streams one user may hold open.
+const CodeTooManyRequests = "too_many_requests"
+
+// TooManyRequests refuses a caller over a limit of theirs with 429 and a
+// message that says which limit and what to do.
+func TooManyRequests(format string, args ...any) error {
+	return &StatusError{status: http.StatusTooManyRequests, err: hansei.Errorf(CodeTooManyRequests, format, args...)}
+}
+
 // StatusOf is the HTTP status of an error: its domain code's, or the
 // status a StatusError carries; anything else is a 500.
 func StatusOf(err error) int {

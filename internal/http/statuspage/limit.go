@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -114,7 +115,7 @@ const inFlightWait = 100 * time.Millisecond
 // limited runs h under the public limits.
 func (p *Page) limited(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if no := p.admit(r.Context()); no.code != 0 {
+		if no := p.admit(r.Context(), p.clientAddr(r)); no.code != 0 {
 			p.refuse(w, no)
 			return
 		}
@@ -131,9 +132,16 @@ type refusal struct {
 	msg   string
 }
 
-// admit passes a request through the public limits. A request let
-// through must call leave when it is answered.
-func (p *Page) admit(ctx context.Context) refusal {
+// admit passes a request from client through the public limits: the
+// client's own rate first, so that a client over it takes nothing from the
+// others, then the rate over all clients and the bound on requests at
+// once. A request let through must call leave when it is answered.
+func (p *Page) admit(ctx context.Context, client netip.Addr) refusal {
+	if cl := p.perClient; cl != nil {
+		if ok, after := cl.allow(client); !ok {
+			return refusal{http.StatusTooManyRequests, after, "Too many requests from your address to the status page; try again in a moment.\n"}
+		}
+	}
 	if rl := p.rate; rl != nil {
 		if ok, after := rl.allow(); !ok {
 			return refusal{http.StatusTooManyRequests, after, "Too many requests to the status page; try again in a moment.\n"}

@@ -48,6 +48,14 @@ type Config struct {
 	// RateLimit bounds public requests per second, over all public routes
 	// together; 0 means no limit.
 	RateLimit int
+	// ClientRateLimit bounds public requests per second from one client
+	// address (an IPv6 /64); 0 means no limit. RateLimit stays the
+	// ceiling over all clients.
+	ClientRateLimit int
+	// ClientAddressHeader, when set, is the header a proxy in front puts
+	// the client's address in (X-Forwarded-For: its last entry); the
+	// per-client limit reads the client from it instead of the peer.
+	ClientAddressHeader string
 	// MaxInFlight bounds public requests served at once; 0 means no
 	// limit.
 	MaxInFlight int
@@ -82,8 +90,9 @@ type Page struct {
 	hdr   statusHeaders
 	cat   *i18n.Catalog
 
-	rate   *rateLimiter
-	flight *inFlight
+	rate      *rateLimiter
+	perClient *clientLimiter
+	flight    *inFlight
 
 	cur    atomic.Pointer[statusSet]
 	kick   chan struct{}
@@ -126,6 +135,7 @@ func (p *Page) Configure(cfg Config) {
 	cfg.Language = i18n.Match(cfg.Language)
 	p.cfg = cfg
 	p.rate = newRateLimiter(cfg.RateLimit)
+	p.perClient = newClientLimiter(cfg.ClientRateLimit)
 	p.flight = newInFlight(cfg.MaxInFlight, inFlightWait)
 }
 

@@ -41,7 +41,7 @@ func (p *Page) ServePublic(ctx context.Context, ln net.Listener, observe observe
 		ReadTimeout:           to.Read,
 		WriteTimeout:          to.Write,
 		IdleTimeout:           to.Idle,
-		ReadBufferSize:        publicMaxHeader, // also the largest request head
+		ReadBufferSize:        publicMaxHead, // also the largest request head
 		MaxRequestBodySize:    publicMaxBody,
 		NoDefaultServerHeader: true,
 		NoDefaultContentType:  true,
@@ -77,10 +77,16 @@ func (p *Page) ServePublic(ctx context.Context, ln net.Listener, observe observe
 type observeFunc func(method, route string, code int, d time.Duration)
 
 // Limits of the public listener. A status page request is a request line
-// and a few headers, and has no body.
+// and a few headers, and has no body. fasthttp reads a request's head into
+// one buffer of ReadBufferSize and answers 431 when the head does not fit
+// in it, so the buffer is the documented 8 KiB of header fields (a large
+// cookie of the site's domain, some tracking headers) with room beside
+// them for a request line of up to 4 KiB.
 const (
-	publicMaxHeader = 8 << 10
-	publicMaxBody   = 64 << 10
+	publicMaxHeader      = 8 << 10
+	publicMaxRequestLine = 4 << 10
+	publicMaxHead        = publicMaxHeader + publicMaxRequestLine
+	publicMaxBody        = 64 << 10
 	// publicSendBuffer is the socket send buffer asked for each
 	// connection: room for a whole page in the kernel, so that one write
 	// sends it and the goroutine does not park midway.
@@ -120,7 +126,7 @@ func (fp *fastPublic) serve(ctx *fasthttp.RequestCtx) {
 	}
 	start := fp.p.now()
 	var code int
-	if r := fp.p.admit(ctx); r.code != 0 {
+	if r := fp.p.admit(ctx, fp.p.fastClientAddr(ctx)); r.code != 0 {
 		fp.refuse(ctx, r)
 		code = r.code
 	} else {

@@ -49,10 +49,10 @@ type Handler struct {
 	streams     Streams
 }
 
-// Streams serves the live event streams (internal/live) to a caller that
-// auth authenticates.
+// Streams serves the live event streams (internal/live) to the caller
+// whose credential auth reads.
 type Streams interface {
-	Incident(auth func(*http.Request) (hansei.User, error), challenge string) http.Handler
+	Incident(auth func(*http.Request) (app.Credential, error), challenge string) http.Handler
 }
 
 // New returns the pages' handlers.
@@ -316,12 +316,13 @@ func secureRequest(r *http.Request) bool {
 // assets serves the embedded stylesheet and script. Their URLs carry a
 // hash of the content, so they can be cached for a year.
 
-// sessionUser authenticates an event stream by the session cookie:
-// EventSource cannot send an Authorization header.
-func (s *Handler) sessionUser(r *http.Request) (hansei.User, error) {
-	v, err := s.sessionViewer(r)
-	if err != nil {
-		return hansei.User{}, err
+// sessionCredential is the session cookie an event stream presents
+// (EventSource cannot send an Authorization header), unchecked: the
+// stream has app check it before each delivery.
+func sessionCredential(r *http.Request) (app.Credential, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return app.Credential{}, hansei.Errorf(hansei.EUNAUTHORIZED, "you are not signed in; sign in and try again")
 	}
-	return v.User, nil
+	return app.Credential{Session: c.Value}, nil
 }

@@ -22,7 +22,7 @@ func (s *Handler) Routes() httpx.Routes {
 		"POST /incidents":              s.ui(s.declareForm),
 		"GET /incidents/{n}":           s.ui(s.incidentPage),
 		"GET /incidents/{n}/live":      s.ui(s.incidentLive),
-		"GET /incidents/{n}/events":    s.streams.Incident(s.sessionUser, ""),
+		"GET /incidents/{n}/events":    s.streams.Incident(sessionCredential, ""),
 		"POST /incidents/{n}/notes":    s.ui(s.noteForm),
 		"POST /incidents/{n}/severity": s.ui(s.severityForm),
 		"POST /incidents/{n}/status":   s.ui(s.statusForm),
