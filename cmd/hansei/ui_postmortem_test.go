@@ -223,7 +223,7 @@ func TestPostmortemPageOverride(t *testing.T) {
 		b := newBrowser(t, srv)
 		b.signIn("alice")
 		page := b.get("/incidents/1/postmortem", http.StatusOK)
-		mustContain(t, page, "in review", "This deletes the why and the 1 beneath it.", `id="pm-approve"`)
+		mustContain(t, page, "in review", "This deletes the why and the one beneath it.", `id="pm-approve"`)
 		// Deleting the branch is an edit: it asks for the approval again.
 		b.post("/incidents/1/postmortem/whys/1/delete", url.Values{"cascade": {"true"}}, http.StatusOK)
 		page = b.post("/incidents/1/postmortem/approve", url.Values{}, http.StatusOK)

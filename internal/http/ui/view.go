@@ -7,6 +7,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // viewer is who looks at a page: their language, time zone and the CSRF
@@ -15,6 +16,8 @@ import (
 type viewer struct {
 	User hansei.User
 	Lang string
+	// p prints the interface's words in Lang.
+	p    *i18n.Printer
 	Loc  *time.Location
 	CSRF string
 	Now  time.Time
@@ -33,12 +36,25 @@ func (v *viewer) CanAct() bool { return v.User.CanAct() }
 // IsAdmin tells templates whether to offer the admin pages.
 func (v *viewer) IsAdmin() bool { return v.User.Role == hansei.RoleAdmin }
 
-// T translates an interface text, written in English in the templates.
-func (v *viewer) T(text string) string { return v.s.cat.T(v.Lang, text) }
+// T prints the message id in the viewer's language, with its arguments
+// as name and value pairs: {{.V.T "flash.component_saved" "Key" .Key}}.
+// An argument named Count chooses the plural form.
+func (v *viewer) T(id string, args ...any) string { return v.p.T(id, args...) }
 
-// Tf translates a format and fills it in.
-func (v *viewer) Tf(format string, args ...any) string {
-	return fmt.Sprintf(v.s.cat.T(v.Lang, format), args...)
+// Word is a data value in words, such as an intent's state: the message
+// word.KIND.VALUE. A value without one (a newer state this version does
+// not name) shows as it is; a test keeps every value of the domain named.
+func (v *viewer) Word(kind, value string) string {
+	if id := "word." + kind + "." + value; v.p.Has(id) {
+		return v.p.T(id)
+	}
+	return value
+}
+
+// setLang makes the viewer read lang, a language there is a catalog for.
+func (v *viewer) setLang(lang string) {
+	v.Lang = lang
+	v.p = v.s.cats.Printer(lang)
 }
 
 // Time shows t in the viewer's zone with UTC beside it, in a <time>
@@ -122,7 +138,7 @@ func (v *viewer) Level(l hansei.Level) [2]string {
 }
 
 // Status is a status word in the viewer's language.
-func (v *viewer) Status(s hansei.Status) string { return v.T(string(s)) }
+func (v *viewer) Status(s hansei.Status) string { return v.Word("incident_status", string(s)) }
 
 // Describe is a timeline event in words.
 func (v *viewer) Describe(e hansei.Event) string { return hansei.DescribeEvent(e) }
