@@ -8,7 +8,7 @@
 // default, what it means and how its value is checked. The sections are
 // declared one a file: server.go (addr, db, url, log_level,
 // intent_window), scales.go (severity, priority, glossary), lint.go,
-// notify.go, reviews.go and status.go. Decoding, the environment, the
+// notify.go, reviews.go, status.go and languages.go. Decoding, the environment, the
 // defaults and the table in docs/configuration.md all follow those
 // declarations; field.go and values.go walk them, yaml.go reads the YAML.
 //
@@ -66,6 +66,9 @@ type Config struct {
 	IntentWindow time.Duration
 	// Status is the public status page: its name, address and limits.
 	Status Status
+	// Languages are the languages the deployment adds from catalog files
+	// (languages.go), each read and checked.
+	Languages []Language
 }
 
 // Defaults, used when neither the file, the environment nor a flag sets a
@@ -85,7 +88,7 @@ func configFields() []field[Config] {
 		{key: "intent_window", doc: "The objection window of a statement of intent when its author gives none, from 1s to 24h.",
 			value: scalar(func(c *Config) *time.Duration { return &c.IntentWindow },
 				duration(hansei.MinIntentWindow, hansei.MaxIntentWindow), hansei.DefaultIntentWindow)},
-		lintField(), notifyField(), reviewsField(), statusField(),
+		lintField(), notifyField(), reviewsField(), statusField(), languagesField(),
 	})
 }
 

@@ -231,6 +231,14 @@ func readEntry(id string, line int, v *yaml.Node) (*entry, string) {
 	switch {
 	case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
 		e.forms["other"] = v.Value
+	case v.Style&yaml.FlowStyle != 0:
+		// {{.Count}} days, unquoted, is a YAML flow mapping.
+		first := "{"
+		if v.Kind == yaml.SequenceNode {
+			first = "["
+		}
+		e.line = v.Line
+		return e, "the message starts with " + first + ", which YAML reads as markup, not text; put the message in quotes"
 	case v.Kind == yaml.MappingNode:
 		e.plural = true
 		for i := 0; i+1 < len(v.Content); i += 2 {
