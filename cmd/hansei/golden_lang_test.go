@@ -27,7 +27,7 @@ func sameInEnglish(lang string) []string {
 	switch lang {
 	case "de":
 		return append(data, "Incident", "Incidents", "Name", "optional", "Postmortem", "Review", "Reviews", "Status",
-			"Position", "in", "Reviewer", "Version", "Tracker", "Admin")
+			"Position", "Reviewer", "Version", "Tracker", "Admin")
 	case "ja":
 		return append(data, "Statuspage API")
 	}
@@ -86,7 +86,7 @@ func normalText(s string) string {
 var (
 	scriptOrStyle = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>`)
 	tagOrText     = regexp.MustCompile(`<[^>]*>|[^<]+`)
-	wordAttr      = regexp.MustCompile(`\b(placeholder|aria-label|title|alt|data-msg)="([^"]*)"`)
+	wordAttr      = regexp.MustCompile(`\b(placeholder|aria-label|title|alt|data-msg|data-expired|data-format-ms|data-format-s)="([^"]*)"`)
 )
 
 // pageTexts are what a reader sees and hears of a page: its text nodes and

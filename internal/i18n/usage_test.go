@@ -76,7 +76,7 @@ func uses(t *testing.T) []use {
 	tmplCall := regexp.MustCompile(`\.T\s+"([a-z0-9_.]+)"((?:\s+"[A-Z][A-Za-z0-9]*"\s+(?:\([^()]*(?:\([^()]*\)[^()]*)*\)|[^\s}()]+))*)`)
 	goCall := regexp.MustCompile(`\.(T|N)\(\s*"([a-z0-9_.]+)"|pageErr\([^,()]+,[^,()]+,\s*"([a-z0-9_.]+)"`)
 	argName := regexp.MustCompile(`"([A-Z][A-Za-z0-9]*)"`)
-	literal := regexp.MustCompile(`"((?:page|flash|error|common|layout|statuspage|word|meta|cli|export|notify|timeline|lint)\.[a-z0-9_.]*[a-z0-9_])"`)
+	literal := regexp.MustCompile(`"((?:page|flash|error|common|layout|statuspage|word|meta|duration|cli|export|notify|timeline|lint)\.[a-z0-9_.]*[a-z0-9_])"`)
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

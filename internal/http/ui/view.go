@@ -91,20 +91,35 @@ func sameDay(a, b time.Time) bool {
 	return ay == by && am == bm && ad == bd
 }
 
-// Duration is a short human duration, such as "1 h 12 min".
+// Duration is a short human duration in the viewer's words, such as
+// "1 h 12 min" or "1時間12分".
 func (v *viewer) Duration(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%d s", int(d.Seconds()))
+		return v.T("duration.seconds", "Seconds", int(d.Seconds()))
 	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d.Minutes()))
+		return v.T("duration.minutes", "Minutes", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+		return v.T("duration.hours_minutes", "Hours", int(d.Hours()), "Minutes", int(d.Minutes())%60)
 	}
-	return fmt.Sprintf("%d d %d h", int(d.Hours())/24, int(d.Hours())%24)
+	return v.T("duration.days_hours", "Days", int(d.Hours())/24, "Hours", int(d.Hours())%24)
+}
+
+// Countdown is the time left until t, in a span that app.js counts down
+// every second. The formats it counts with are the viewer's words, with
+// {m} and {s} where the numbers go.
+func (v *viewer) Countdown(t time.Time) template.HTML {
+	minSec := v.T("duration.minutes_seconds", "Minutes", "{m}", "Seconds", "{s}")
+	sec := v.T("duration.seconds", "Seconds", "{s}")
+	withMinutes := v.T("page.incident.expires_in", "Duration", minSec)
+	seconds := v.T("page.incident.expires_in", "Duration", sec)
+	left := v.T("page.incident.expires_in", "Duration", v.Duration(t.Sub(v.Now)))
+	e := template.HTMLEscapeString
+	return template.HTML(fmt.Sprintf(`<span data-countdown="%s" data-format-ms="%s" data-format-s="%s" data-expired="%s">%s</span>`,
+		t.UTC().Format(time.RFC3339), e(withMinutes), e(seconds), e(v.T("page.incident.window_over")), e(left)))
 }
 
 // Since is the time from t until now.
