@@ -112,14 +112,17 @@ func (es Errors) Unwrap() []error {
 // against the built-in English catalog (CheckCatalog). It reads regular
 // files only, of at most 4 MiB.
 func ReadCatalog(path, lang string) (*Catalog, error) {
+	// Stat first: opening a named pipe would wait for a writer.
+	if st, err := os.Stat(path); err != nil {
+		return nil, Errors{{File: path, Message: "cannot read the catalog: " + unwrapPathError(err)}}
+	} else if !st.Mode().IsRegular() {
+		return nil, Errors{{File: path, Message: "the catalog must be a regular file (a YAML file such as fr.yaml)"}}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, Errors{{File: path, Message: "cannot read the catalog: " + unwrapPathError(err)}}
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return nil, Errors{{File: path, Message: "the catalog must be a regular file (a YAML file such as fr.yaml)"}}
-	}
 	data, err := io.ReadAll(io.LimitReader(f, maxCatalogBytes+1))
 	if err != nil {
 		return nil, Errors{{File: path, Message: "cannot read the catalog: " + unwrapPathError(err)}}
