@@ -223,7 +223,7 @@ func TestPostmortemPageOverride(t *testing.T) {
 		b := newBrowser(t, srv)
 		b.signIn("alice")
 		page := b.get("/incidents/1/postmortem", http.StatusOK)
-		mustContain(t, page, "in review", "This deletes the why and the 1 beneath it.", `id="pm-approve"`)
+		mustContain(t, page, "in review", "This deletes the why and the one beneath it.", `id="pm-approve"`)
 		// Deleting the branch is an edit: alice is now one of its authors,
 		// and an author does not review her own writing. The page no
 		// longer offers the approval, and says why.

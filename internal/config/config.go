@@ -8,7 +8,7 @@
 // default, what it means and how its value is checked. The sections are
 // declared one a file: server.go (addr, db, url, log_level,
 // intent_window), scales.go (severity, priority, glossary), lint.go,
-// notify.go, reviews.go, status.go and postmortems.go. Decoding, the environment, the
+// notify.go, reviews.go, status.go and postmortems.go, languages.go. Decoding, the environment, the
 // defaults and the table in docs/configuration.md all follow those
 // declarations; field.go and values.go walk them, yaml.go reads the YAML.
 //
@@ -83,6 +83,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// HTTP is the main address's timeouts and limits.
 	HTTP HTTP
+	// Languages are the languages the deployment adds from catalog files
+	// (languages.go), each read and checked.
+	Languages []Language
 }
 
 // Defaults, used when neither the file, the environment nor a flag sets a
@@ -103,7 +106,7 @@ func configFields() []field[Config] {
 			value: scalar(func(c *Config) *time.Duration { return &c.IntentWindow },
 				duration(hansei.MinIntentWindow, hansei.MaxIntentWindow), hansei.DefaultIntentWindow)},
 		lintField(), notifyField(), reviewsField(), statusField(), databaseField(),
-		postmortemsField(), signinField(), trustedProxiesField(), httpField(),
+		postmortemsField(), signinField(), trustedProxiesField(), httpField(), languagesField(),
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/config"
 	"github.com/hansei-dev/hansei/internal/http/statuspage"
+	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/hansei-dev/hansei/internal/notify"
 	"github.com/hansei-dev/hansei/internal/scheduler"
 	"github.com/hansei-dev/hansei/internal/sqldb"
@@ -142,7 +143,17 @@ func (env *Env) Serve(o Options) error {
 		defer public.Close() // on the way out of a failed start; Shutdown closes it otherwise
 	}
 	app := NewWeb(db, cfg.Scales, log, db.Now)
-	app.SetStatusConfig(env.statusConfig(cfg.Status, cfg.URL, ln, public))
+	// The catalogs are built once: a deployment's catalog that lacks
+	// messages is logged here, one line a message.
+	cats, err := catalogs(cfg.Languages, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	app.SetCatalogs(cats)
+	statusCfg := env.statusConfig(cfg.Status, cfg.URL, ln, public)
+	statusCfg.Catalogs = cats
+	app.SetStatusConfig(statusCfg)
 	app.SetSignIn(cfg.SignIn, cfg.TrustedProxies)
 	app.App().SetLintRules(cfg.Lint)
 	app.App().Reviews.Policy, db.Reviews = cfg.Reviews, cfg.Reviews
@@ -238,6 +249,15 @@ Add teammates with: hansei users add NAME --role responder
 	}
 	fmt.Fprintln(env.stdout, "hansei stopped")
 	return nil
+}
+
+// catalogs are the built-in languages and the config's.
+func catalogs(langs []config.Language, log *slog.Logger) (*i18n.Catalogs, error) {
+	extra := make([]*i18n.Catalog, len(langs))
+	for i, l := range langs {
+		extra[i] = l.Messages
+	}
+	return i18n.New(extra, log)
 }
 
 // fanOut is where notifications go with this configuration: every webhook

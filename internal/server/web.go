@@ -14,6 +14,7 @@ import (
 	"github.com/hansei-dev/hansei/internal/http/ops"
 	"github.com/hansei-dev/hansei/internal/http/statuspage"
 	"github.com/hansei-dev/hansei/internal/http/ui"
+	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/hansei-dev/hansei/internal/live"
 )
 
@@ -104,6 +105,11 @@ func (s *Web) App() *app.App { return s.app }
 // windows changed; the admin API calls it after a change. (Incident
 // events reach it through Wake.)
 func (s *Web) StatusChanged() { s.status.Changed() }
+
+// SetCatalogs gives the pages the deployment's languages (i18n.New over
+// the config's catalogs; the public page gets them with its Config). Call
+// it before Start.
+func (s *Web) SetCatalogs(c *i18n.Catalogs) { s.ui.SetCatalogs(c) }
 
 // StatusPage is the public status page, for the scheduler to keep current.
 func (s *Web) StatusPage() *statuspage.Page { return s.status }

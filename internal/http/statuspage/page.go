@@ -43,8 +43,11 @@ type Config struct {
 	// URL is the page's public address without a path, such as
 	// https://status.example.com: feeds and the v2 JSON link to it.
 	URL string
-	// Language of the page's own words: en, ja or de.
+	// Language of the page's own words: en, ja, de or a language the
+	// deployment's Catalogs add.
 	Language string
+	// Catalogs are the words in every language; nil: the built-in ones.
+	Catalogs *i18n.Catalogs
 	// RateLimit bounds public requests per second, over all public routes
 	// together; 0 means no limit.
 	RateLimit int
@@ -88,7 +91,7 @@ type Page struct {
 	cfg   Config
 	tmpl  statusTemplates
 	hdr   statusHeaders
-	cat   *i18n.Catalog
+	cats  *i18n.Catalogs
 
 	rate      *rateLimiter
 	perClient *clientLimiter
@@ -116,7 +119,7 @@ func New(src Source, scales hansei.Scales, log *slog.Logger, now func() time.Tim
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a build mistake
 	}
-	p := &Page{src: src, scale: scales.Severity, log: log, now: now, tmpl: t, hdr: newStatusHeaders(), cat: i18n.New(),
+	p := &Page{src: src, scale: scales.Severity, log: log, now: now, tmpl: t, hdr: newStatusHeaders(), cats: i18n.MustBuiltin(),
 		kick: make(chan struct{}, 1), public: http.NewServeMux()}
 	p.Configure(cfg)
 	p.mount()
@@ -132,7 +135,10 @@ func (p *Page) Configure(cfg Config) {
 	if cfg.Name == "" {
 		cfg.Name = "Status"
 	}
-	cfg.Language = i18n.Match(cfg.Language)
+	if cfg.Catalogs != nil {
+		p.cats = cfg.Catalogs
+	}
+	cfg.Language = p.cats.Match(cfg.Language)
 	p.cfg = cfg
 	p.rate = newRateLimiter(cfg.RateLimit)
 	p.perClient = newClientLimiter(cfg.ClientRateLimit)

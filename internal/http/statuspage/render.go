@@ -171,7 +171,7 @@ func incidentPath(n int64) string { return "/status/incidents/" + strconv.Format
 // per incident.
 func (p *Page) render(m statusModel) ([numBodies][]byte, map[int64][]byte, error) {
 	var out [numBodies][]byte
-	v := &publicViewer{Lang: m.lang, cat: p.cat}
+	v := &publicViewer{Lang: m.lang, p: p.cats.Printer(m.lang)}
 	words, err := stateWords(p.tmpl.page, v)
 	if err != nil {
 		return out, nil, err
@@ -221,19 +221,20 @@ func stateWords(t *template.Template, v *publicViewer) (map[hansei.ComponentStat
 // language. Templates call T to translate.
 type publicViewer struct {
 	Lang string
-	cat  *i18n.Catalog
+	p    *i18n.Printer
 }
 
-// T translates an interface text, written in English in the templates.
-func (v *publicViewer) T(text string) string { return v.cat.T(v.Lang, text) }
-
-// Tf translates a format and fills it in.
-func (v *publicViewer) Tf(format string, args ...any) string {
-	return fmt.Sprintf(v.T(format), args...)
-}
+// T prints the message id in the page's language, with its arguments as
+// name and value pairs.
+func (v *publicViewer) T(id string, args ...any) string { return v.p.T(id, args...) }
 
 // Status is an incident status in the page's words.
-func (v *publicViewer) Status(s hansei.Status) string { return v.T(string(s)) }
+func (v *publicViewer) Status(s hansei.Status) string {
+	if id := "word.incident_status." + string(s); v.p.Has(id) {
+		return v.p.T(id)
+	}
+	return string(s)
+}
 
 // statusView is what the public templates get; the layout uses V, Title
 // and Name, the page its own data in D.

@@ -10,7 +10,6 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/http/httpx"
-	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // The admin pages: users (create, change, sign-in links), API tokens and
@@ -27,7 +26,7 @@ type adminUser struct {
 type adminUsersView struct {
 	Users     []adminUser
 	Roles     []adminChoice
-	Languages []string
+	Languages []adminChoice
 	Zones     []string
 	Passwords bool // the password column is known
 	// Shown once, after a post: a new user's token and sign-in link, or a
@@ -49,15 +48,7 @@ type secretShown struct {
 type adminChoice struct{ Value, Text string }
 
 func roleText(v *viewer, r hansei.Role) string {
-	switch r {
-	case hansei.RoleViewer:
-		return v.T("viewer")
-	case hansei.RoleResponder:
-		return v.T("responder")
-	case hansei.RoleAdmin:
-		return v.T("admin")
-	}
-	return string(r)
+	return v.Word("user_role", string(r))
 }
 
 func roleChoices(v *viewer) []adminChoice {
@@ -69,19 +60,11 @@ func roleChoices(v *viewer) []adminChoice {
 }
 
 func deliveryStateText(v *viewer, state string) string {
-	switch state {
-	case "pending":
-		return v.T("pending")
-	case "parked":
-		return v.T("parked")
-	case "delivered":
-		return v.T("delivered")
-	}
-	return state
+	return v.Word("delivery_state", state)
 }
 
 func (s *Handler) loadAdminUsers(r *http.Request, v *viewer) (adminUsersView, error) {
-	d := adminUsersView{Roles: roleChoices(v), Languages: i18n.Languages(), Zones: commonZones(),
+	d := adminUsersView{Roles: roleChoices(v), Languages: s.languageChoices(), Zones: commonZones(),
 		Form: hansei.User{Role: hansei.RoleResponder, Language: "en", TimeZone: "UTC"}}
 	dir, err := s.app.Users.Directory(r.Context(), v.User)
 	if err != nil {
@@ -96,7 +79,7 @@ func (s *Handler) loadAdminUsers(r *http.Request, v *viewer) (adminUsersView, er
 
 func (s *Handler) renderAdminUsers(w http.ResponseWriter, r *http.Request, v *viewer, d adminUsersView) error {
 	v.Path = "/admin/users"
-	return s.render(w, r, http.StatusOK, "admin_users", view{V: v, Title: v.T("Users"), Nav: "admin", D: d})
+	return s.render(w, r, http.StatusOK, "admin_users", view{V: v, Title: v.T("common.users"), Nav: "admin", D: d})
 }
 
 func (s *Handler) adminUsersPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -136,8 +119,8 @@ func (s *Handler) adminCreateUser(w http.ResponseWriter, r *http.Request, v *vie
 		}
 		d.Form = u
 		v.Path = "/admin/users"
-		return s.render(w, r, httpx.StatusOf(err), "admin_users", view{V: v, Title: v.T("Users"), Nav: "admin",
-			Flash: &flash{Error: true, Text: hansei.ErrorMessage(err)}, D: d})
+		return s.render(w, r, httpx.StatusOf(err), "admin_users", view{V: v, Title: v.T("common.users"), Nav: "admin",
+			Flash: &flash{Error: true, Text: v.errorText(err)}, D: d})
 	}
 	shown := &secretShown{User: created.Name, Token: token}
 	var fl *flash
@@ -146,7 +129,7 @@ func (s *Handler) adminCreateUser(w http.ResponseWriter, r *http.Request, v *vie
 	} else {
 		// The token is shown only now: show it even without a link.
 		s.log.Error("sign-in link for a new user failed", "user", created.Name, "err", err)
-		fl = &flash{Error: true, Text: v.T("The user was created, but no sign-in link could be made; use the New sign-in link button.")}
+		fl = &flash{Error: true, Text: v.T("flash.user_created_no_link")}
 	}
 	d, err := s.loadAdminUsers(r, v)
 	if err != nil {
@@ -154,7 +137,7 @@ func (s *Handler) adminCreateUser(w http.ResponseWriter, r *http.Request, v *vie
 	}
 	d.Created = shown
 	v.Path = "/admin/users"
-	return s.render(w, r, http.StatusOK, "admin_users", view{V: v, Title: v.T("Users"), Nav: "admin", Flash: fl, D: d})
+	return s.render(w, r, http.StatusOK, "admin_users", view{V: v, Title: v.T("common.users"), Nav: "admin", Flash: fl, D: d})
 }
 
 // adminUserLink makes a new one-time sign-in link for a user.
@@ -187,7 +170,7 @@ func (s *Handler) adminUpdateUser(w http.ResponseWriter, r *http.Request, v *vie
 	if _, err := s.app.Users.Update(r.Context(), v.User, name, c); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/users#user-"+name, v.Tf("Saved the settings of %s.", name))
+	return redirect(w, r, "/admin/users#user-"+name, v.T("flash.user_settings_saved", "User", name))
 }
 
 type adminTokensView struct {
@@ -217,7 +200,7 @@ func (s *Handler) adminTokensPage(w http.ResponseWriter, r *http.Request, v *vie
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "admin_tokens", view{V: v, Title: v.T("API tokens"), Nav: "admin", D: d})
+	return s.render(w, r, http.StatusOK, "admin_tokens", view{V: v, Title: v.T("common.api_tokens"), Nav: "admin", D: d})
 }
 
 // adminCreateToken makes an API token for a user and shows it once.
@@ -233,18 +216,18 @@ func (s *Handler) adminCreateToken(w http.ResponseWriter, r *http.Request, v *vi
 	}
 	d.Created = &secretShown{User: name, Token: token}
 	v.Path = "/admin/tokens"
-	return s.render(w, r, http.StatusOK, "admin_tokens", view{V: v, Title: v.T("API tokens"), Nav: "admin", D: d})
+	return s.render(w, r, http.StatusOK, "admin_tokens", view{V: v, Title: v.T("common.api_tokens"), Nav: "admin", D: d})
 }
 
 func (s *Handler) adminRevokeToken(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return hansei.FieldError("id", "token id %q is not valid", r.PathValue("id"))
+		return s.pageErr(hansei.EINVALID, "id", "error.token_id_invalid", "ID", r.PathValue("id"))
 	}
 	if err := s.app.Users.RevokeToken(r.Context(), v.User, id); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/tokens", v.Tf("Token %d revoked: requests that carry it are refused from now on.", id))
+	return redirect(w, r, "/admin/tokens", v.T("flash.token_revoked", "ID", id))
 }
 
 type adminOutboxView struct {
@@ -278,18 +261,18 @@ func (s *Handler) adminOutboxPage(w http.ResponseWriter, r *http.Request, v *vie
 		}
 		d.Items = append(d.Items, row)
 	}
-	return s.render(w, r, http.StatusOK, "admin_outbox", view{V: v, Title: v.T("Outbox"), Nav: "admin", D: d})
+	return s.render(w, r, http.StatusOK, "admin_outbox", view{V: v, Title: v.T("common.outbox"), Nav: "admin", D: d})
 }
 
 func (s *Handler) adminRetryDelivery(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return hansei.FieldError("id", "delivery id %q is not valid", r.PathValue("id"))
+		return s.pageErr(hansei.EINVALID, "id", "error.delivery_id_invalid", "ID", r.PathValue("id"))
 	}
 	if err := s.app.Notifications.Retry(r.Context(), v.User, id); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/outbox?state=pending", v.Tf("Delivery %d is queued again.", id))
+	return redirect(w, r, "/admin/outbox?state=pending", v.T("flash.delivery_queued_again", "ID", id))
 }
 
 // redactTarget hides what a URL carries beyond its host: a Slack incoming

@@ -22,7 +22,7 @@ func (s *Handler) signinForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 	// The form carries next on only if it is a path here: the post
 	// checks it again, but a page should not hold a link away.
 	next, _ := httpx.LocalRedirect(r.URL.Query().Get("next"))
-	return s.render(w, r, http.StatusOK, "signin", view{V: v, Title: v.T("Sign in"),
+	return s.render(w, r, http.StatusOK, "signin", view{V: v, Title: v.T("common.sign_in"),
 		D: signinPage{Next: next}})
 }
 
@@ -34,14 +34,14 @@ func (s *Handler) signin(w http.ResponseWriter, r *http.Request, v *viewer) erro
 		text := ""
 		switch hansei.ErrorCode(err) {
 		case hansei.EUNAUTHORIZED:
-			text = v.T("The user name or password is not right.")
+			text = v.T("flash.signin_refused")
 		case hansei.ELIMITED:
 			httpx.SetRetryAfter(w, err)
-			text = v.Tf("Too many sign-in attempts. Try again after %s UTC, or ask an admin for a sign-in link.", tryAgainAt(v.Now, hansei.RetryAfter(err)))
+			text = v.T("flash.signin_limited", "At", tryAgainAt(v.Now, hansei.RetryAfter(err)))
 		default:
 			return err
 		}
-		return s.render(w, r, httpx.StatusOf(err), "signin", view{V: v, Title: v.T("Sign in"),
+		return s.render(w, r, httpx.StatusOf(err), "signin", view{V: v, Title: v.T("common.sign_in"),
 			Flash: &flash{Error: true, Text: text}, D: signinPage{Next: next, Name: name}})
 	}
 	setSessionCookie(w, r, sess)
@@ -51,7 +51,7 @@ func (s *Handler) signin(w http.ResponseWriter, r *http.Request, v *viewer) erro
 // signinLinkForm shows a button instead of signing in on GET, so that a
 // chat app's link preview cannot use up the one-time link.
 func (s *Handler) signinLinkForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.render(w, r, http.StatusOK, "signin_link", view{V: v, Title: v.T("Sign in"),
+	return s.render(w, r, http.StatusOK, "signin_link", view{V: v, Title: v.T("common.sign_in"),
 		D: struct{ Token string }{r.URL.Query().Get("token")}})
 }
 
@@ -59,18 +59,18 @@ func (s *Handler) signinLink(w http.ResponseWriter, r *http.Request, v *viewer) 
 	u, sess, err := s.app.Users.SignInWithLink(r.Context(), httpx.ClientAddr(r), r.PostForm.Get("token"))
 	if err != nil {
 		httpx.SetRetryAfter(w, err)
-		return s.render(w, r, httpx.StatusOf(err), "error", view{V: v, Title: v.T("Sign in"),
-			D: errorPage{Status: httpx.StatusOf(err), Message: hansei.ErrorMessage(err), SignIn: true}})
+		return s.render(w, r, httpx.StatusOf(err), "error", view{V: v, Title: v.T("common.sign_in"),
+			D: errorPage{Status: httpx.StatusOf(err), Message: v.errorText(err), SignIn: true}})
 	}
 	setSessionCookie(w, r, sess)
-	return redirect(w, r, "/incidents", v.T("Signed in. Set a password with: hansei users set-password")+" "+u.Name)
+	return redirect(w, r, "/incidents", v.T("flash.signed_in_set_password", "User", u.Name))
 }
 
 func (s *Handler) signout(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if err := s.endSession(w, r); err != nil {
 		return err
 	}
-	return redirect(w, r, "/signin", v.T("Signed out."))
+	return redirect(w, r, "/signin", v.T("flash.signed_out"))
 }
 
 // nextURL is where to go after signing in: a path on this server

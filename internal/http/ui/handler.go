@@ -43,7 +43,7 @@ type Handler struct {
 	scales      hansei.Scales
 	log         *slog.Logger
 	now         func() time.Time
-	cat         *i18n.Catalog
+	cats        *i18n.Catalogs
 	pages       pages
 	crossOrigin *http.CrossOriginProtection
 	streams     Streams
@@ -55,15 +55,24 @@ type Streams interface {
 	Incident(auth func(*http.Request) (app.Credential, error), challenge string) http.Handler
 }
 
-// New returns the pages' handlers.
+// New returns the pages' handlers, speaking the built-in languages until
+// SetCatalogs gives them the deployment's.
 func New(a *app.App, scales hansei.Scales, log *slog.Logger, now func() time.Time, streams Streams) (*Handler, error) {
 	pg, err := parsePages(assets.Versions())
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{app: a, scales: scales, log: log, now: now, cat: i18n.New(), pages: pg,
+	cats, err := i18n.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{app: a, scales: scales, log: log, now: now, cats: cats, pages: pg,
 		crossOrigin: http.NewCrossOriginProtection(), streams: streams}, nil
 }
+
+// SetCatalogs gives the pages the deployment's languages (the built-in
+// ones and those the config adds). Call it before serving.
+func (s *Handler) SetCatalogs(c *i18n.Catalogs) { s.cats = c }
 
 // uiHandler serves a page for a signed-in viewer and returns an error
 // instead of writing one; the ui adapter turns it into a page or, after a
@@ -154,6 +163,11 @@ func (s *Handler) ui(h uiHandler) http.Handler {
 			return
 		}
 		v.Path = r.URL.RequestURI()
+		// ?lang= shows a page in another language without changing the
+		// user's setting, as on the public page.
+		if lang, ok := s.cats.Lookup(r.URL.Query().Get("lang")); ok {
+			v.setLang(lang)
+		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 			if err := r.ParseForm(); err != nil {
@@ -161,7 +175,7 @@ func (s *Handler) ui(h uiHandler) http.Handler {
 				return
 			}
 			if subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(v.CSRF)) != 1 {
-				s.uiError(w, r, v, hansei.Errorf(hansei.EFORBIDDEN, "this form has expired or did not come from hansei; reload the page and send it again"))
+				s.uiError(w, r, v, s.pageErr(hansei.EFORBIDDEN, "", "error.form_expired"))
 				return
 			}
 		}
@@ -196,7 +210,7 @@ func (s *Handler) uiError(w http.ResponseWriter, r *http.Request, v *viewer, err
 	if status >= 500 {
 		s.log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	msg := hansei.ErrorMessage(err)
+	msg := v.errorText(err)
 	httpx.SetRetryAfter(w, err)
 	if r.Method == http.MethodPost && status < 500 && status != http.StatusForbidden {
 		if back := backURL(r); back != "" {
@@ -205,7 +219,7 @@ func (s *Handler) uiError(w http.ResponseWriter, r *http.Request, v *viewer, err
 			return
 		}
 	}
-	vw := view{V: v, Title: v.T("Something went wrong"), D: errorPage{Status: status, Message: msg, SignIn: status == http.StatusUnauthorized}}
+	vw := view{V: v, Title: v.T("page.error.title"), D: errorPage{Status: status, Message: msg, SignIn: status == http.StatusUnauthorized}}
 	if rerr := s.render(w, r, status, "error", vw); rerr != nil {
 		s.log.Error("error page failed", "err", rerr)
 		http.Error(w, msg, status)
@@ -267,7 +281,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 func (s *Handler) sessionViewer(r *http.Request) (*viewer, error) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
-		return nil, hansei.Errorf(hansei.EUNAUTHORIZED, "you are not signed in; sign in and try again")
+		return nil, s.pageErr(hansei.EUNAUTHORIZED, "", "error.not_signed_in")
 	}
 	u, sess, err := s.app.Users.Session(r.Context(), c.Value)
 	if err != nil {
@@ -281,13 +295,18 @@ func (s *Handler) newViewer(u hansei.User, csrf string) *viewer {
 	if err != nil {
 		loc = time.UTC
 	}
-	return &viewer{User: u, Lang: i18n.Match(u.Language), Loc: loc, CSRF: csrf, s: s, Now: s.now()}
+	v := &viewer{User: u, Loc: loc, CSRF: csrf, s: s, Now: s.now()}
+	v.setLang(s.cats.Match(u.Language))
+	return v
 }
 
 // anonymousViewer is a visitor who is not signed in: the language comes
-// from the browser, times are in UTC.
+// from ?lang=, else the browser's Accept-Language (by quality), else
+// English; times are in UTC.
 func (s *Handler) anonymousViewer(r *http.Request) *viewer {
-	return &viewer{Lang: i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")), Loc: time.UTC, s: s, Now: s.now()}
+	v := &viewer{Loc: time.UTC, s: s, Now: s.now()}
+	v.setLang(s.cats.Negotiate(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"), "en"))
+	return v
 }
 
 // setSessionCookie gives the browser its new session.

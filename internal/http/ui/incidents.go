@@ -54,7 +54,7 @@ func (s *Handler) incidentsPage(w http.ResponseWriter, r *http.Request, v *viewe
 	if d.Items, d.Next, err = s.app.Incidents.List(r.Context(), v.User, f); err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "incidents", view{V: v, Title: v.T("Incidents"), Nav: "incidents", D: d})
+	return s.render(w, r, http.StatusOK, "incidents", view{V: v, Title: v.T("common.incidents"), Nav: "incidents", D: d})
 }
 
 type declareView struct {
@@ -67,7 +67,7 @@ type declareView struct {
 }
 
 func (s *Handler) declarePage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.render(w, r, http.StatusOK, "declare", view{V: v, Title: v.T("Declare an incident"), Nav: "incidents",
+	return s.render(w, r, http.StatusOK, "declare", view{V: v, Title: v.T("common.declare_an_incident"), Nav: "incidents",
 		D: declareView{Levels: s.scales.Severity.Levels}})
 }
 
@@ -85,10 +85,10 @@ func (s *Handler) declareForm(w http.ResponseWriter, r *http.Request, v *viewer)
 			return err
 		}
 		// Show the form again with what was typed, and the reason on top.
-		return s.render(w, r, httpx.StatusOf(err), "declare", view{V: v, Title: v.T("Declare an incident"), Nav: "incidents",
-			Flash: &flash{Error: true, Text: hansei.ErrorMessage(err)}, D: d})
+		return s.render(w, r, httpx.StatusOf(err), "declare", view{V: v, Title: v.T("common.declare_an_incident"), Nav: "incidents",
+			Flash: &flash{Error: true, Text: v.errorText(err)}, D: d})
 	}
-	return redirect(w, r, incidentURL(inc.Number), v.Tf("Declared %s.", inc.Ref()))
+	return redirect(w, r, incidentURL(inc.Number), v.T("flash.declared", "Incident", inc.Ref()))
 }
 
 func splitList(s string) []string {
@@ -231,12 +231,12 @@ func keyTimes(inc hansei.Incident, v *viewer) []keyTime {
 		return v.Duration(t.Sub(inc.StartedAt))
 	}
 	return []keyTime{
-		{v.T("Started"), at(inc.StartedAt), ""},
-		{v.T("Detected"), at(inc.DetectedAt), since(at(inc.DetectedAt))},
-		{v.T("Declared"), at(inc.DeclaredAt), since(at(inc.DeclaredAt))},
-		{v.T("Acknowledged"), inc.AcknowledgedAt, since(inc.AcknowledgedAt)},
-		{v.T("Mitigated"), inc.MitigatedAt, since(inc.MitigatedAt)},
-		{v.T("Resolved"), inc.ResolvedAt, since(inc.ResolvedAt)},
+		{v.T("word.key_time.started"), at(inc.StartedAt), ""},
+		{v.T("word.key_time.detected"), at(inc.DetectedAt), since(at(inc.DetectedAt))},
+		{v.T("word.key_time.declared"), at(inc.DeclaredAt), since(at(inc.DeclaredAt))},
+		{v.T("word.key_time.acknowledged"), inc.AcknowledgedAt, since(inc.AcknowledgedAt)},
+		{v.T("word.key_time.mitigated"), inc.MitigatedAt, since(inc.MitigatedAt)},
+		{v.T("word.key_time.resolved"), inc.ResolvedAt, since(inc.ResolvedAt)},
 	}
 }
 
@@ -324,7 +324,7 @@ func (s *Handler) noteForm(w http.ResponseWriter, r *http.Request, v *viewer) er
 
 func (s *Handler) severityForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	f := r.PostForm
-	return s.runCommand(w, r, v, hansei.ChangeSeverity{Severity: f.Get("severity"), Reason: f.Get("reason")}, v.T("Severity changed."))
+	return s.runCommand(w, r, v, hansei.ChangeSeverity{Severity: f.Get("severity"), Reason: f.Get("reason")}, v.T("flash.severity_changed"))
 }
 
 func (s *Handler) statusForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -332,15 +332,15 @@ func (s *Handler) statusForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if err != nil {
 		return err
 	}
-	return s.runCommand(w, r, v, hansei.ChangeStatus{Status: st, Message: r.PostForm.Get("message")}, v.T("Status changed."))
+	return s.runCommand(w, r, v, hansei.ChangeStatus{Status: st, Message: r.PostForm.Get("message")}, v.T("flash.status_changed"))
 }
 
 func (s *Handler) roleForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.runCommand(w, r, v, hansei.AssignRole{Role: r.PostForm.Get("role"), User: r.PostForm.Get("user")}, v.T("Role assigned."))
+	return s.runCommand(w, r, v, hansei.AssignRole{Role: r.PostForm.Get("role"), User: r.PostForm.Get("user")}, v.T("flash.role_assigned"))
 }
 
 func (s *Handler) joinForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.runCommand(w, r, v, hansei.Join{}, v.T("You joined the incident."))
+	return s.runCommand(w, r, v, hansei.Join{}, v.T("flash.you_joined_incident"))
 }
 
 func (s *Handler) intentForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -353,11 +353,11 @@ func (s *Handler) intentForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if m := f.Get("window_minutes"); m != "" {
 		minutes, err := strconv.Atoi(m)
 		if err != nil || minutes < 1 || minutes > 1440 {
-			return hansei.FieldError("window_minutes", "the window must be a whole number of minutes from 1 to 1440, not %q", m)
+			return s.pageErr(hansei.EINVALID, "window_minutes", "error.intent_window_invalid", "Value", m)
 		}
 		cmd.Window = time.Duration(minutes) * time.Minute
 	}
-	return s.runCommand(w, r, v, cmd, v.T("Intent stated. It waits for acknowledgement; silence is not consent."))
+	return s.runCommand(w, r, v, cmd, v.T("flash.intent_stated"))
 }
 
 // intentActionForm acknowledges, objects to, lifts an objection to or
@@ -365,7 +365,7 @@ func (s *Handler) intentForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 func (s *Handler) intentActionForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return hansei.FieldError("id", "intent id %q is not valid; use the number shown with the intent", r.PathValue("id"))
+		return s.pageErr(hansei.EINVALID, "id", "error.intent_id_invalid", "ID", r.PathValue("id"))
 	}
 	var cmd hansei.Command
 	switch r.PathValue("action") {
@@ -378,7 +378,7 @@ func (s *Handler) intentActionForm(w http.ResponseWriter, r *http.Request, v *vi
 	case "withdraw":
 		cmd = hansei.WithdrawIntent{ID: id}
 	default:
-		return hansei.Errorf(hansei.ENOTFOUND, "no intent action %q; use acknowledge, object, lift-objection or withdraw", r.PathValue("action"))
+		return s.pageErr(hansei.ENOTFOUND, "", "error.intent_action_unknown", "Action", r.PathValue("action"))
 	}
 	inc, _, err := s.app.Intents.Act(r.Context(), v.User, id, cmd)
 	if err != nil {

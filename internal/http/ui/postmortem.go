@@ -15,89 +15,24 @@ import (
 // goes through the store's ChangePostmortem, as the JSON API's do, so the
 // domain decides what is allowed.
 
-// The texts below are written as v.T("…") literals so that the
-// translation check (ui_text_test.go) finds them.
-
 // pmSectionText is a section's heading and a line on what belongs in it.
 func pmSectionText(v *viewer, key string) (heading, hint string) {
-	switch key {
-	case "summary":
-		return v.T("Summary"), v.T("What happened, in two or three sentences, for someone who was not there.")
-	case "impact":
-		return v.T("Impact"), v.T("Who was affected, how, for how long and how much: users, requests, money, data.")
-	case "detection":
-		return v.T("Detection"), v.T("How and when we learned of it, and how we could have learned sooner.")
-	case "response":
-		return v.T("Response"), v.T("What the responders did and why, as they saw it at the time.")
-	case "recovery":
-		return v.T("Recovery"), v.T("How service was restored, and what made that slow or fast.")
-	case "went_well":
-		return v.T("What went well"), v.T("Practices, tools and decisions that worked and are worth keeping.")
-	case "went_poorly":
-		return v.T("What went poorly"), v.T("What made the incident worse or longer, in the system and in the process.")
-	case "lucky":
-		return v.T("Where we got lucky"), v.T("Where things went better than they might have, by chance.")
-	case "lessons":
-		return v.T("Lessons"), v.T("What we learned, and what we will change because of it.")
-	}
-	return key, ""
+	return v.Word("pm_section", key), v.Word("pm_section_hint", key)
 }
 
 // pmStatusText is a postmortem status in words.
 func pmStatusText(v *viewer, st hansei.PostmortemStatus) string {
-	switch st {
-	case hansei.PostmortemDraft:
-		return v.T("draft")
-	case hansei.PostmortemInReview:
-		return v.T("in review")
-	case hansei.PostmortemPublished:
-		return v.T("published")
-	}
-	return string(st)
+	return v.Word("postmortem_state", string(st))
 }
 
 // pmKeyTimeText names a key time of the record as the incident page does.
 func pmKeyTimeText(v *viewer, name string) string {
-	switch name {
-	case "started":
-		return v.T("Started")
-	case "detected":
-		return v.T("Detected")
-	case "declared":
-		return v.T("Declared")
-	case "acknowledged":
-		return v.T("Acknowledged")
-	case "mitigated":
-		return v.T("Mitigated")
-	case "resolved":
-		return v.T("Resolved")
-	}
-	return name
+	return v.Word("key_time", name)
 }
 
 // factorText is a contributing-factor category in words.
 func factorText(v *viewer, f string) string {
-	switch f {
-	case "detection":
-		return v.T("detection")
-	case "tooling":
-		return v.T("tooling")
-	case "change_management":
-		return v.T("change management")
-	case "communication":
-		return v.T("communication")
-	case "capacity":
-		return v.T("capacity")
-	case "dependency":
-		return v.T("dependency")
-	case "process":
-		return v.T("process")
-	case "knowledge":
-		return v.T("knowledge")
-	case "other":
-		return v.T("other")
-	}
-	return f
+	return v.Word("factor", f)
 }
 
 // pmChoice is an option of a select: the value sent and the words shown.
@@ -240,7 +175,7 @@ func (s *Handler) postmortemPage(w http.ResponseWriter, r *http.Request, v *view
 }
 
 func (s *Handler) renderPostmortem(w http.ResponseWriter, r *http.Request, v *viewer, status int, d postmortemView, f *flash) error {
-	return s.render(w, r, status, "postmortem", view{V: v, Title: v.T("Postmortem") + " · " + d.Inc.Ref() + " " + d.Inc.Title,
+	return s.render(w, r, status, "postmortem", view{V: v, Title: v.T("common.postmortem") + " · " + d.Inc.Ref() + " " + d.Inc.Title,
 		Nav: "incidents", Flash: f, D: d})
 }
 
@@ -264,7 +199,7 @@ func (s *Handler) loadPostmortemView(r *http.Request, v *viewer) (postmortemView
 	if hansei.ErrorCode(err) == hansei.ENOTFOUND {
 		// The domain says whether a draft can be started now.
 		if _, err := hansei.NewDraft(inc, nil, v.User.Name, v.Now); err != nil {
-			d.NotReady = hansei.ErrorMessage(err)
+			d.NotReady = v.errorText(err)
 		}
 		return d, nil
 	} else if err != nil {
@@ -345,10 +280,10 @@ func (s *Handler) loadPostmortemView(r *http.Request, v *viewer) (postmortemView
 		}
 	}
 	if n := len(bySection[hansei.LintSectionWhys]); n > 0 {
-		d.PerSection = append(d.PerSection, pmFindingCount{Section: "whys", Heading: v.T("Why-tree"), Count: n})
+		d.PerSection = append(d.PerSection, pmFindingCount{Section: "whys", Heading: v.T("common.why_tree"), Count: n})
 	}
 	if n := len(bySection[hansei.LintSectionRemediations]); n > 0 {
-		d.PerSection = append(d.PerSection, pmFindingCount{Section: "whys", Heading: v.T("Remediations"), Count: n})
+		d.PerSection = append(d.PerSection, pmFindingCount{Section: "whys", Heading: v.T("common.remediations"), Count: n})
 	}
 	d.Whys = whyViews(v, pm.Whys, 0, nodeFindings, remByID)
 	for _, rem := range rems {

@@ -23,7 +23,7 @@ func (s *Handler) createPostmortemForm(w http.ResponseWriter, r *http.Request, v
 	if _, err := s.app.Postmortems.Create(r.Context(), v.User, n); err != nil {
 		return err
 	}
-	return redirect(w, r, postmortemURL(n), v.T("The draft is ready, prefilled from the timeline."))
+	return redirect(w, r, postmortemURL(n), v.T("flash.draft_ready"))
 }
 
 // changePostmortemForm runs one change and returns to the editor.
@@ -55,7 +55,7 @@ func (s *Handler) saveSectionsForm(w http.ResponseWriter, r *http.Request, v *vi
 	}
 	version, err := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
 	if err != nil {
-		return hansei.FieldError("version", "the form lacks the version it was loaded at; reload the page and edit again")
+		return s.pageErr(hansei.EINVALID, "version", "error.form_lacks_version")
 	}
 	current, err := s.app.Postmortems.Get(r.Context(), v.User, n)
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Handler) saveSectionsForm(w http.ResponseWriter, r *http.Request, v *vi
 		}
 	}
 	if len(changed) == 0 && version == current.Version {
-		return redirect(w, r, postmortemURL(n)+"#pm-sections", v.T("Nothing changed."))
+		return redirect(w, r, postmortemURL(n)+"#pm-sections", v.T("flash.nothing_changed"))
 	}
 	p := hansei.PostmortemPatch{Sections: changed, Version: &version}
 	_, err = s.app.Postmortems.Change(r.Context(), v.User, n, hansei.EditPostmortem{Patch: p})
@@ -88,14 +88,14 @@ func (s *Handler) saveSectionsForm(w http.ResponseWriter, r *http.Request, v *vi
 				d.Sections[i].Unsaved, d.Sections[i].Conflict = t, true
 			}
 		}
-		msg := v.T("Someone else saved first: reload. The form now shows the saved text; your unsaved text is kept below each section that differs, so you can merge it and save again.") +
-			" (" + hansei.ErrorMessage(err) + ")"
+		msg := v.T("flash.save_conflict") +
+			" (" + v.errorText(err) + ")"
 		return s.renderPostmortem(w, r, v, http.StatusConflict, d, &flash{Error: true, Text: msg})
 	}
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, postmortemURL(n)+"#pm-sections", v.T("Saved."))
+	return redirect(w, r, postmortemURL(n)+"#pm-sections", v.T("flash.saved"))
 }
 
 // conflictOnVersion tells whether err is the domain's refusal of an edit
@@ -108,12 +108,12 @@ func conflictOnVersion(err error) bool {
 func secondsDuration(s int64) time.Duration { return time.Duration(s) * time.Second }
 
 // formInts reads the whole numbers of a repeated field.
-func formInts(r *http.Request, name string) ([]int64, error) {
+func (s *Handler) formInts(r *http.Request, name string) ([]int64, error) {
 	out := []int64{}
 	for _, raw := range r.PostForm[name] {
 		n, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
-			return nil, hansei.FieldError(name, "%q is not a number", raw)
+			return nil, s.pageErr(hansei.EINVALID, name, "error.not_a_number", "Value", raw)
 		}
 		out = append(out, n)
 	}
@@ -121,17 +121,17 @@ func formInts(r *http.Request, name string) ([]int64, error) {
 }
 
 func (s *Handler) highlightsForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	hs, err := formInts(r, "highlights")
+	hs, err := s.formInts(r, "highlights")
 	if err != nil {
 		return err
 	}
-	return s.changePostmortemForm(w, r, v, v.T("Highlights saved."), "#pm-highlights",
+	return s.changePostmortemForm(w, r, v, v.T("flash.highlights_saved"), "#pm-highlights",
 		hansei.EditPostmortem{Patch: hansei.PostmortemPatch{Highlights: &hs}})
 }
 
 func (s *Handler) reviewersForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	rs := append([]string{}, r.PostForm["reviewers"]...)
-	return s.changePostmortemForm(w, r, v, v.T("Reviewers saved."), "#pm-review",
+	return s.changePostmortemForm(w, r, v, v.T("flash.reviewers_saved"), "#pm-review",
 		hansei.EditPostmortem{Patch: hansei.PostmortemPatch{Reviewers: &rs}})
 }
 
@@ -150,7 +150,7 @@ func (s *Handler) addWhyForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if raw := r.PostForm.Get("parent"); raw != "" && raw != "0" {
 		p, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || p < 0 {
-			return hansei.FieldError("parent", "parent %q is not a why of this postmortem", raw)
+			return s.pageErr(hansei.EINVALID, "parent", "error.parent_not_why", "Value", raw)
 		}
 		parent = p
 	}
@@ -167,7 +167,7 @@ func (s *Handler) addWhyForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 		return err
 	}
 	added := pm.Whys[len(pm.Whys)-1].ID // AddWhy appends the new node
-	return redirect(w, r, postmortemURL(n)+"#why-"+strconv.FormatInt(added, 10), v.T("Why added."))
+	return redirect(w, r, postmortemURL(n)+"#why-"+strconv.FormatInt(added, 10), v.T("flash.why_added"))
 }
 
 func (s *Handler) updateWhyForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -176,7 +176,7 @@ func (s *Handler) updateWhyForm(w http.ResponseWriter, r *http.Request, v *viewe
 		return err
 	}
 	in := hansei.WhyInput{Question: formText(r, "question"), Answer: formText(r, "answer"), Factor: formFactor(r)}
-	return s.changePostmortemForm(w, r, v, v.T("Why saved."), "#why-"+strconv.FormatInt(id, 10), hansei.EditWhy{ID: id, Why: in})
+	return s.changePostmortemForm(w, r, v, v.T("flash.why_saved"), "#why-"+strconv.FormatInt(id, 10), hansei.EditWhy{ID: id, Why: in})
 }
 
 // deleteWhyForm removes a why and everything beneath it: the form that
@@ -187,7 +187,7 @@ func (s *Handler) deleteWhyForm(w http.ResponseWriter, r *http.Request, v *viewe
 		return err
 	}
 	cascade := r.PostForm.Get("cascade") == "true"
-	return s.changePostmortemForm(w, r, v, v.T("Why deleted."), "#whys", hansei.DeleteWhy{ID: id, Cascade: cascade})
+	return s.changePostmortemForm(w, r, v, v.T("flash.why_deleted"), "#whys", hansei.DeleteWhy{ID: id, Cascade: cascade})
 }
 
 // whyRemediationForm adds a remediation that answers a why.
@@ -216,25 +216,25 @@ func (s *Handler) whyRemediationForm(w http.ResponseWriter, r *http.Request, v *
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, postmortemURL(n)+"#why-"+strconv.FormatInt(id, 10), v.Tf("Remediation %d added.", rem.ID))
+	return redirect(w, r, postmortemURL(n)+"#why-"+strconv.FormatInt(id, 10), v.T("flash.remediation_added", "ID", rem.ID))
 }
 
 func (s *Handler) submitPostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.changePostmortemForm(w, r, v, v.T("Submitted for review."), "#pm-review", hansei.SubmitPostmortem{})
+	return s.changePostmortemForm(w, r, v, v.T("flash.submitted_review"), "#pm-review", hansei.SubmitPostmortem{})
 }
 
 func (s *Handler) approvePostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.changePostmortemForm(w, r, v, v.T("Approved."), "#pm-review", hansei.ApprovePostmortem{})
+	return s.changePostmortemForm(w, r, v, v.T("flash.approved"), "#pm-review", hansei.ApprovePostmortem{})
 }
 
 func (s *Handler) publishPostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	override := strings.TrimSpace(formText(r, "override"))
-	return s.changePostmortemForm(w, r, v, v.T("Published. The incident is closed."), "", hansei.PublishPostmortem{Override: override})
+	return s.changePostmortemForm(w, r, v, v.T("flash.published_incident_closed"), "", hansei.PublishPostmortem{Override: override})
 }
 
 func (s *Handler) amendPostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	reason := formText(r, "reason")
-	return s.changePostmortemForm(w, r, v, v.T("Amending: the postmortem is a draft again."), "", hansei.AmendPostmortem{Reason: reason})
+	return s.changePostmortemForm(w, r, v, v.T("flash.amending"), "", hansei.AmendPostmortem{Reason: reason})
 }
 
 // postmortemExportPage sends the Markdown export (as the API's) as a file

@@ -21,19 +21,7 @@ func remStatuses() []hansei.RemediationStatus {
 
 // remStatusText is a remediation status in words, in the viewer's language.
 func remStatusText(v *viewer, st hansei.RemediationStatus) string {
-	switch st {
-	case hansei.RemediationOpen:
-		return v.T("open")
-	case hansei.RemediationInProgress:
-		return v.T("in progress")
-	case hansei.RemediationBlocked:
-		return v.T("blocked")
-	case hansei.RemediationDone:
-		return v.T("done")
-	case hansei.RemediationWontDo:
-		return v.T("won't do")
-	}
-	return string(st)
+	return v.Word("remediation_status", string(st))
 }
 
 // statusChoice is an option of a status select.
@@ -96,7 +84,7 @@ func (s *Handler) remediationsPage(w http.ResponseWriter, r *http.Request, v *vi
 	if d.Incident != "" {
 		n, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(d.Incident)), "INC-"), 10, 64)
 		if err != nil || n <= 0 {
-			return hansei.FieldError("incident", "incident must be an incident number such as 12, not %q", d.Incident)
+			return s.pageErr(hansei.EINVALID, "incident", "error.incident_number_invalid", "Value", d.Incident)
 		}
 		f.Incident = n
 	}
@@ -122,14 +110,14 @@ func (s *Handler) remediationsPage(w http.ResponseWriter, r *http.Request, v *vi
 	for _, u := range users {
 		d.Users = append(d.Users, u.Name)
 	}
-	title := v.T("Remediations")
+	title := v.T("common.remediations")
 	switch {
 	case d.Tab == "mine":
-		title = v.T("My remediations")
+		title = v.T("page.remediations.my_remediations")
 	case d.Tab == "overdue":
-		title = v.T("Overdue remediations")
+		title = v.T("page.remediations.overdue_remediations")
 	case f.Incident != 0 && d.Owner == "" && d.Status == "" && !d.Overdue:
-		title = v.Tf("Remediations of INC-%d", f.Incident)
+		title = v.T("page.remediations.title_of_incident", "Incident", f.Incident)
 	}
 	return s.render(w, r, http.StatusOK, "remediations", view{V: v, Title: title, Nav: "remediations", D: d})
 }
@@ -212,7 +200,7 @@ func (s *Handler) remediationProgressForm(w http.ResponseWriter, r *http.Request
 	f := r.PostForm
 	note := strings.TrimSpace(f.Get("note"))
 	if note == "" {
-		return hansei.FieldError("note", "note is required: what progress was made")
+		return s.pageErr(hansei.EINVALID, "note", "error.note_required")
 	}
 	var in hansei.RemediationInput
 	if st := f.Get("status"); st != "" {
@@ -228,7 +216,7 @@ func (s *Handler) remediationProgressForm(w http.ResponseWriter, r *http.Request
 	if _, err := s.app.Remediations.Change(r.Context(), v.User, id, in, note); err != nil {
 		return err
 	}
-	return redirect(w, r, remediationURL(id)+"#log", v.T("Progress logged."))
+	return redirect(w, r, remediationURL(id)+"#log", v.T("flash.progress_logged"))
 }
 
 // remediationEditForm changes the fields that differ from the
@@ -259,15 +247,15 @@ func (s *Handler) remediationEditForm(w http.ResponseWriter, r *http.Request, v 
 	}
 	note := strings.TrimSpace(f.Get("note"))
 	if !changed && note == "" {
-		return redirect(w, r, remediationURL(id), v.T("Nothing changed."))
+		return redirect(w, r, remediationURL(id), v.T("flash.nothing_changed"))
 	}
 	out, err := s.app.Remediations.Change(r.Context(), v.User, id, in, note)
 	if err != nil {
 		return err
 	}
-	msg := v.T("Remediation saved.")
+	msg := v.T("flash.remediation_saved")
 	if out.Owner != rem.Owner {
-		msg = v.Tf("Handed over to %s.", out.Owner)
+		msg = v.T("flash.handed_over", "Owner", out.Owner)
 	}
 	return redirect(w, r, remediationURL(id), msg)
 }

@@ -64,19 +64,7 @@ type outcomeChoice struct {
 }
 
 func outcomeText(v *viewer, o hansei.ReviewOutcome) string {
-	switch o {
-	case hansei.OutcomeOnTrack:
-		return v.T("on track")
-	case hansei.OutcomeAtRisk:
-		return v.T("at risk")
-	case hansei.OutcomeBlocked:
-		return v.T("blocked")
-	case hansei.OutcomeDone:
-		return v.T("done")
-	case hansei.OutcomeReschedule:
-		return v.T("reschedule")
-	}
-	return string(o)
+	return v.Word("review_outcome", string(o))
 }
 
 func outcomeChoices(v *viewer) []outcomeChoice {
@@ -156,9 +144,9 @@ func (s *Handler) loadReview(r *http.Request, v *viewer, date string) (reviewVie
 		it := &reviewItem{remRow: s.remRow(v, rem), Closed: rem.Status.Closed(), Outcome: reviewedOn(v, rem, date)}
 		switch {
 		case why == "due":
-			it.Why = v.T("due by this date")
+			it.Why = v.T("page.review.due_by_this_date")
 		case why != "":
-			it.Why = v.Tf("not reviewed for %d days", s.app.Reviews.Policy.StaleDays)
+			it.Why = v.T("page.review.not_reviewed_for_days", "Count", s.app.Reviews.Policy.StaleDays)
 		}
 		i := slices.IndexFunc(d.Groups, func(g reviewGroup) bool { return g.Owner == rem.Owner })
 		if i < 0 {
@@ -217,7 +205,7 @@ func (s *Handler) reviewPage(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "review", view{V: v, Title: v.Tf("Review of %s", date), Nav: "reviews", D: d})
+	return s.render(w, r, http.StatusOK, "review", view{V: v, Title: v.T("page.review.title", "Date", date), Nav: "reviews", D: d})
 }
 
 // outcomeForm records one outcome and returns to the item on the agenda.
@@ -231,14 +219,14 @@ func (s *Handler) outcomeForm(w http.ResponseWriter, r *http.Request, v *viewer)
 	f := r.PostForm
 	id, perr := strconv.ParseInt(f.Get("remediation"), 10, 64)
 	if perr != nil || id <= 0 {
-		return hansei.FieldError("remediation", "remediation is required: the id of the remediation reviewed")
+		return s.pageErr(hansei.EINVALID, "remediation", "error.remediation_required")
 	}
 	outcome, err := hansei.ParseReviewOutcome(f.Get("outcome"))
 	if err == nil {
 		_, err = s.app.Reviews.RecordOutcome(r.Context(), v.User, date, id, outcome, f.Get("note"), strings.TrimSpace(f.Get("due")))
 	}
 	if err == nil {
-		return redirect(w, r, reviewURL(date)+"#rem-"+strconv.FormatInt(id, 10), v.T("Outcome recorded."))
+		return redirect(w, r, reviewURL(date)+"#rem-"+strconv.FormatInt(id, 10), v.T("flash.outcome_recorded"))
 	}
 	status := httpx.StatusOf(err)
 	if status >= 500 || status == http.StatusForbidden || status == http.StatusUnauthorized {
@@ -251,11 +239,11 @@ func (s *Handler) outcomeForm(w http.ResponseWriter, r *http.Request, v *viewer)
 	}
 	var fl *flash
 	if it := d.item(id); it != nil {
-		it.Error = hansei.ErrorMessage(err)
+		it.Error = v.errorText(err)
 		it.FormOutcome, it.FormNote, it.FormDue = f.Get("outcome"), f.Get("note"), f.Get("due")
 		_, it.FocusDue = hansei.ErrorFields(err)["due"]
 	} else {
-		fl = &flash{Error: true, Text: hansei.ErrorMessage(err)}
+		fl = &flash{Error: true, Text: v.errorText(err)}
 	}
-	return s.render(w, r, status, "review", view{V: v, Title: v.Tf("Review of %s", date), Nav: "reviews", Flash: fl, D: d})
+	return s.render(w, r, status, "review", view{V: v, Title: v.T("page.review.title", "Date", date), Nav: "reviews", Flash: fl, D: d})
 }

@@ -4,20 +4,29 @@ import (
 	"net/http"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // The viewer's own settings, and the scales page that every severity and
 // priority badge links to.
 
 type settingsView struct {
-	Languages []string
+	Languages []adminChoice
 	Zones     []string
 }
 
 func (s *Handler) settingsPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.render(w, r, http.StatusOK, "settings", view{V: v, Title: v.T("Settings"),
-		D: settingsView{Languages: i18n.Languages(), Zones: commonZones()}})
+	return s.render(w, r, http.StatusOK, "settings", view{V: v, Title: v.T("page.settings.title"),
+		D: settingsView{Languages: s.languageChoices(), Zones: commonZones()}})
+}
+
+// languageChoices are the languages there are catalogs for, each named
+// in itself (日本語, Deutsch), as a language selector shows them.
+func (s *Handler) languageChoices() []adminChoice {
+	var out []adminChoice
+	for _, lang := range s.cats.Languages() {
+		out = append(out, adminChoice{lang, s.cats.Name(lang)})
+	}
+	return out
 }
 
 // commonZones fill the time zone field's suggestions; any IANA name works.
@@ -41,7 +50,8 @@ func (s *Handler) saveSettings(w http.ResponseWriter, r *http.Request, v *viewer
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/settings", s.cat.T(i18n.Match(u.Language), "Settings saved."))
+	// The message is in the language just chosen.
+	return redirect(w, r, "/settings", s.cats.Printer(s.cats.Match(u.Language)).T("flash.settings_saved"))
 }
 
 type scalesView struct {
@@ -62,6 +72,6 @@ func (s *Handler) scalesPage(w http.ResponseWriter, r *http.Request, v *viewer) 
 		}
 		glossary[i] = t
 	}
-	return s.render(w, r, http.StatusOK, "scales", view{V: v, Title: v.T("Scales and glossary"), Nav: "scales",
+	return s.render(w, r, http.StatusOK, "scales", view{V: v, Title: v.T("common.scales_and_glossary"), Nav: "scales",
 		D: scalesView{Severity: s.scales.Severity.Levels, Priority: s.scales.Priority.Levels, Glossary: glossary}})
 }

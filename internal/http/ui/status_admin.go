@@ -37,14 +37,14 @@ func (s *Handler) statusAdminPage(w http.ResponseWriter, r *http.Request, v *vie
 			d.Maintenance = append(d.Maintenance, m)
 		}
 	}
-	return s.render(w, r, http.StatusOK, "admin_status", view{V: v, Title: v.T("Status page"), Nav: "status", D: d})
+	return s.render(w, r, http.StatusOK, "admin_status", view{V: v, Title: v.T("common.status_page"), Nav: "status", D: d})
 }
 
 func (s *Handler) saveComponentForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	f := r.PostForm
 	pos, err := strconv.Atoi(strings.TrimSpace(f.Get("position")))
 	if f.Get("position") != "" && err != nil {
-		return hansei.FieldError("position", "position must be a whole number such as 10, not %q", f.Get("position"))
+		return s.pageErr(hansei.EINVALID, "position", "error.position_invalid", "Value", f.Get("position"))
 	}
 	c := hansei.Component{Key: strings.TrimSpace(f.Get("key")), Name: f.Get("name"), Description: f.Get("description"),
 		Group: f.Get("group"), Position: pos, Services: splitList(f.Get("services"))}
@@ -53,7 +53,7 @@ func (s *Handler) saveComponentForm(w http.ResponseWriter, r *http.Request, v *v
 	if _, _, err := s.app.StatusPage.SaveComponent(r.Context(), v.User, c); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/status#component-"+c.Key, v.Tf("Component %s saved.", c.Key))
+	return redirect(w, r, "/admin/status#component-"+c.Key, v.T("flash.component_saved", "Key", c.Key))
 }
 
 func (s *Handler) componentStateForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -64,33 +64,34 @@ func (s *Handler) componentStateForm(w http.ResponseWriter, r *http.Request, v *
 	if _, err := s.app.StatusPage.SetComponentState(r.Context(), v.User, r.PathValue("key"), st); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/status#component-"+r.PathValue("key"), v.T("State changed; the public page shows it within seconds."))
+	return redirect(w, r, "/admin/status#component-"+r.PathValue("key"), v.T("flash.component_state_changed"))
 }
 
 func (s *Handler) deleteComponentForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if err := s.app.StatusPage.DeleteComponent(r.Context(), v.User, r.PathValue("key")); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/status", v.Tf("Component %s deleted.", r.PathValue("key")))
+	return redirect(w, r, "/admin/status", v.T("flash.component_deleted", "Key", r.PathValue("key")))
 }
 
-// formTime reads a datetime-local field in the viewer's zone.
-func formTime(v *viewer, field, raw string) (time.Time, error) {
+// formTime reads a datetime-local field in the viewer's zone; bad names
+// the message that says what is wrong.
+func formTime(v *viewer, field, bad, raw string) (time.Time, error) {
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", time.RFC3339} {
 		if t, err := time.ParseInLocation(layout, strings.TrimSpace(raw), v.Loc); err == nil {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, hansei.FieldError(field, "%s must be a date and time such as 2026-12-01T02:00, not %q", field, raw)
+	return time.Time{}, v.s.pageErr(hansei.EINVALID, field, bad, "Value", raw)
 }
 
 func (s *Handler) maintenanceForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	f := r.PostForm
-	start, err := formTime(v, "starts_at", f.Get("starts_at"))
+	start, err := formTime(v, "starts_at", "error.maintenance_start_invalid", f.Get("starts_at"))
 	if err != nil {
 		return err
 	}
-	end, err := formTime(v, "ends_at", f.Get("ends_at"))
+	end, err := formTime(v, "ends_at", "error.maintenance_end_invalid", f.Get("ends_at"))
 	if err != nil {
 		return err
 	}
@@ -98,18 +99,18 @@ func (s *Handler) maintenanceForm(w http.ResponseWriter, r *http.Request, v *vie
 	if _, err := s.app.StatusPage.CreateMaintenance(r.Context(), v.User, m); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/status#maintenance", v.T("Maintenance window scheduled."))
+	return redirect(w, r, "/admin/status#maintenance", v.T("flash.maintenance_window_scheduled"))
 }
 
 func (s *Handler) deleteMaintenanceForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return hansei.FieldError("id", "maintenance id %q is not valid", r.PathValue("id"))
+		return s.pageErr(hansei.EINVALID, "id", "error.maintenance_id_invalid", "ID", r.PathValue("id"))
 	}
 	if err := s.app.StatusPage.DeleteMaintenance(r.Context(), v.User, id); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/status#maintenance", v.T("Maintenance window removed."))
+	return redirect(w, r, "/admin/status#maintenance", v.T("flash.maintenance_window_removed"))
 }
 
 // publicUpdateForm publishes an update for the public from the incident
@@ -125,9 +126,9 @@ func (s *Handler) publicUpdateForm(w http.ResponseWriter, r *http.Request, v *vi
 			cmd.Components[k] = hansei.ComponentState(vals[0])
 		}
 	}
-	return s.runCommand(w, r, v, cmd, v.T("Published on the status page."))
+	return s.runCommand(w, r, v, cmd, v.T("flash.published_status_page"))
 }
 
 func (s *Handler) linkComponentsForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.runCommand(w, r, v, hansei.LinkComponents{Components: r.PostForm["components"]}, v.T("Affected components saved."))
+	return s.runCommand(w, r, v, hansei.LinkComponents{Components: r.PostForm["components"]}, v.T("flash.affected_components_saved"))
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // viewer is who looks at a page: their language, time zone and the CSRF
@@ -15,6 +16,8 @@ import (
 type viewer struct {
 	User hansei.User
 	Lang string
+	// p prints the interface's words in Lang.
+	p    *i18n.Printer
 	Loc  *time.Location
 	CSRF string
 	Now  time.Time
@@ -33,12 +36,25 @@ func (v *viewer) CanAct() bool { return v.User.CanAct() }
 // IsAdmin tells templates whether to offer the admin pages.
 func (v *viewer) IsAdmin() bool { return v.User.Role == hansei.RoleAdmin }
 
-// T translates an interface text, written in English in the templates.
-func (v *viewer) T(text string) string { return v.s.cat.T(v.Lang, text) }
+// T prints the message id in the viewer's language, with its arguments
+// as name and value pairs: {{.V.T "flash.component_saved" "Key" .Key}}.
+// An argument named Count chooses the plural form.
+func (v *viewer) T(id string, args ...any) string { return v.p.T(id, args...) }
 
-// Tf translates a format and fills it in.
-func (v *viewer) Tf(format string, args ...any) string {
-	return fmt.Sprintf(v.s.cat.T(v.Lang, format), args...)
+// Word is a data value in words, such as an intent's state: the message
+// word.KIND.VALUE. A value without one (a newer state this version does
+// not name) shows as it is; a test keeps every value of the domain named.
+func (v *viewer) Word(kind, value string) string {
+	if id := "word." + kind + "." + value; v.p.Has(id) {
+		return v.p.T(id)
+	}
+	return value
+}
+
+// setLang makes the viewer read lang, a language there is a catalog for.
+func (v *viewer) setLang(lang string) {
+	v.Lang = lang
+	v.p = v.s.cats.Printer(lang)
 }
 
 // Time shows t in the viewer's zone with UTC beside it, in a <time>
@@ -75,20 +91,35 @@ func sameDay(a, b time.Time) bool {
 	return ay == by && am == bm && ad == bd
 }
 
-// Duration is a short human duration, such as "1 h 12 min".
+// Duration is a short human duration in the viewer's words, such as
+// "1 h 12 min" or "1時間12分".
 func (v *viewer) Duration(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%d s", int(d.Seconds()))
+		return v.T("duration.seconds", "Seconds", int(d.Seconds()))
 	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d.Minutes()))
+		return v.T("duration.minutes", "Minutes", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+		return v.T("duration.hours_minutes", "Hours", int(d.Hours()), "Minutes", int(d.Minutes())%60)
 	}
-	return fmt.Sprintf("%d d %d h", int(d.Hours())/24, int(d.Hours())%24)
+	return v.T("duration.days_hours", "Days", int(d.Hours())/24, "Hours", int(d.Hours())%24)
+}
+
+// Countdown is the time left until t, in a span that app.js counts down
+// every second. The formats it counts with are the viewer's words, with
+// {m} and {s} where the numbers go.
+func (v *viewer) Countdown(t time.Time) template.HTML {
+	minSec := v.T("duration.minutes_seconds", "Minutes", "{m}", "Seconds", "{s}")
+	sec := v.T("duration.seconds", "Seconds", "{s}")
+	withMinutes := v.T("page.incident.expires_in", "Duration", minSec)
+	seconds := v.T("page.incident.expires_in", "Duration", sec)
+	left := v.T("page.incident.expires_in", "Duration", v.Duration(t.Sub(v.Now)))
+	e := template.HTMLEscapeString
+	return template.HTML(fmt.Sprintf(`<span data-countdown="%s" data-format-ms="%s" data-format-s="%s" data-expired="%s">%s</span>`,
+		t.UTC().Format(time.RFC3339), e(withMinutes), e(seconds), e(v.T("page.incident.window_over")), e(left)))
 }
 
 // Since is the time from t until now.
@@ -122,7 +153,7 @@ func (v *viewer) Level(l hansei.Level) [2]string {
 }
 
 // Status is a status word in the viewer's language.
-func (v *viewer) Status(s hansei.Status) string { return v.T(string(s)) }
+func (v *viewer) Status(s hansei.Status) string { return v.Word("incident_status", string(s)) }
 
 // Describe is a timeline event in words.
 func (v *viewer) Describe(e hansei.Event) string { return hansei.DescribeEvent(e) }

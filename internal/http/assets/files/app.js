@@ -2,14 +2,17 @@
 // the incident page follow events live and counts intents down.
 "use strict";
 (function () {
-  // Countdowns: "in 4 min 12 s" until an intent's window ends.
+  // Countdowns: "in 4 min 12 s" until an intent's window ends, in the
+  // reader's words: the page gives the formats, with {m} and {s} where
+  // the numbers go.
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-countdown]").forEach(function (el) {
       var left = Math.round((Date.parse(el.dataset.countdown) - now) / 1000);
       if (left <= 0) { el.textContent = el.dataset.expired || "window over"; return; }
       var m = Math.floor(left / 60), s = left % 60;
-      el.textContent = (m > 0 ? m + " min " : "") + s + " s";
+      var format = m > 0 ? (el.dataset.formatMs || "in {m} min {s} s") : (el.dataset.formatS || "in {s} s");
+      el.textContent = format.replace("{m}", m).replace("{s}", s);
     });
   }
   tick();

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hansei-dev/hansei/client"
+)
+
+// TestBrowserReadersLanguage: a Japanese and a German responder follow one
+// incident in headless Chromium. Each reads the page in their own
+// language, a form's message comes back in it, and a statement of intent
+// that another responder states arrives live on both open pages in each
+// one's words.
+func TestBrowserReadersLanguage(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		srv := startServer(t, dsn)
+		token := srv.addUser(t, "alice", "responder")
+		for _, u := range []struct{ name, lang string }{{"kenji", "ja"}, {"dora", "de"}} {
+			srv.mustCLI(t, "", "users", "add", u.name, "--role", "responder", "--language", u.lang, "--db", srv.DSN)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		api := srv.client(token)
+		inc, err := api.Declare(ctx, client.DeclareRequest{Title: "Checkout fails for EU customers", Severity: "SEV2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := fmt.Sprintf("/incidents/%d", inc.Number)
+
+		readers := []struct {
+			user, lang, timeline, join, joined, intent, silence string
+		}{
+			{"kenji", "ja", "タイムライン", "レスポンダーとして参加", "インシデントに参加しました。", "意図の表明", "沈黙は同意ではありません。"},
+			{"dora", "de", "Zeitleiste", "Als Responder beitreten", "Sie sind dem Incident beigetreten.", "Absichtserklärung", "Schweigen ist keine Zustimmung."},
+		}
+		c := newChrome(t, srv)
+		tabs := map[string]*tab{}
+		for _, r := range readers {
+			b := c.newTab(r.user)
+			tabs[r.user] = b
+			b.signInByLink(r.user)
+			b.open(page)
+			if lang := eval[string](b, `document.documentElement.lang`); lang != r.lang {
+				t.Errorf("%s's page is in %q, want %s", r.user, lang, r.lang)
+			}
+			if h := b.text("#tl-h"); h != r.timeline {
+				t.Errorf("%s's timeline is headed %q, want %q", r.user, h, r.timeline)
+			}
+			b.submit("join as responder", button(r.join))
+			if f := b.text(".flash"); f != r.joined {
+				t.Errorf("after joining %s's page says %q, want %q", r.user, f, r.joined)
+			}
+			b.mark()
+		}
+
+		const text = "Roll back payments to 4.1"
+		if _, err := api.StateIntent(ctx, inc.Number, client.IntentRequest{Text: text, Kind: "action", AckFrom: "any", WindowSeconds: 600}); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range readers {
+			b := tabs[r.user]
+			b.waitUntil("the intent's banner", 5*time.Second,
+				`(text) => [...document.querySelectorAll("section.intent")].some(s => s.innerText.includes(text))`, text)
+			if !b.marked() {
+				t.Fatalf("%s's page was reloaded; the banner must arrive on the open page", r.user)
+			}
+			banner := b.text("section.intent")
+			for _, want := range []string{r.intent, r.silence} {
+				if !strings.Contains(banner, want) {
+					t.Errorf("%s's banner lacks %q:\n%s", r.user, want, banner)
+				}
+			}
+			for _, english := range []string{"Statement of intent", "Silence is not consent", "Acknowledge"} {
+				if strings.Contains(banner, english) {
+					t.Errorf("%s's banner is in English (%q):\n%s", r.user, english, banner)
+				}
+			}
+		}
+	})
+}
