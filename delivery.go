@@ -11,6 +11,10 @@ import (
 type Target struct {
 	Channel string
 	Address string
+	// Language is the language a shared target is written to (its
+	// readers are many, so it is the deployment's choice, not a
+	// person's); "" for the deployment's default.
+	Language string
 }
 
 // Outgoing is a notification on its way to one target: a row of the

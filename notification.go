@@ -11,19 +11,55 @@ import (
 // the change (or the scheduled scan) that caused it, and delivered from
 // there; Key makes it unique, so one event never notifies twice.
 type Notification struct {
-	Key     string         `json:"key"`
-	Kind    string         `json:"kind"`
-	To      []string       `json:"to"` // user names
+	Key  string   `json:"key"`
+	Kind string   `json:"kind"`
+	To   []string `json:"to"` // user names
+	// Subject and Text are the words a person reads, printed by the
+	// fan-out (app.FanOut) from SubjectMessage and TextMessages in the
+	// language of the copy's reader; the domain leaves them empty.
 	Subject string         `json:"subject"`
 	Text    string         `json:"text"`
 	Data    map[string]any `json:"data,omitempty"`
-	// Language and TimeZone are the recipient's, on an email.
+	// Language is the language Subject and Text are written in: the
+	// recipient's on an email, the target's on a shared channel.
+	// TimeZone is the recipient's, on an email.
 	Language string `json:"language,omitempty"`
 	TimeZone string `json:"time_zone,omitempty"`
+	// SubjectMessage and TextMessages are what the notification says, as
+	// message IDs and arguments (never prose, so that each copy is read in
+	// its reader's language); TextMessages are the text's lines.
+	SubjectMessage NotificationMessage   `json:"-"`
+	TextMessages   []NotificationMessage `json:"-"`
 	// About are the remediations the notification tells of. The
 	// visibility rule (For) reads their incidents to decide what each copy
 	// may say; it is not sent.
 	About []Remediation `json:"-"`
+}
+
+// NotificationMessage is one sentence of a notification: a message ID of
+// the catalogs (notify.reminder.subject) and its named arguments. An
+// argument named Count chooses the plural form; an argument that is itself
+// a NotificationMessage (a remediation's status as a word) is printed
+// first. It satisfies i18n.Localizable by its methods' shape.
+type NotificationMessage struct {
+	ID   string
+	Args map[string]any
+}
+
+// MessageID is the message's ID in the catalogs.
+func (m NotificationMessage) MessageID() string { return m.ID }
+
+// MessageArgs are the message's arguments by name.
+func (m NotificationMessage) MessageArgs() map[string]any { return m.Args }
+
+// say is a notification message with its arguments as name and value
+// pairs.
+func say(id string, args ...any) NotificationMessage {
+	m := NotificationMessage{ID: id, Args: make(map[string]any, len(args)/2)}
+	for i := 0; i+1 < len(args); i += 2 {
+		m.Args[args[i].(string)] = args[i+1]
+	}
+	return m
 }
 
 // Notification kinds.
@@ -79,13 +115,14 @@ func (p ReminderPolicy) Reminders(r Remediation, commander, today string) []Noti
 	switch {
 	case days == p.BeforeDays && days > 0:
 		return []Notification{{Key: fmt.Sprintf("reminder:%d:%s:before", r.ID, r.Due), Kind: NotifyReminder, To: []string{r.Owner},
-			Subject: fmt.Sprintf("Remediation %d is due in %d days", r.ID, days),
-			Text:    fmt.Sprintf("%q (INC-%d, %s) is due on %s. You are its accountable owner.", r.Title, r.Incident, r.Priority, r.Due), Data: data,
+			SubjectMessage: say("notify.reminder.subject", "ID", r.ID, "Count", days),
+			TextMessages: []NotificationMessage{say("notify.reminder.text", "Title", r.Title, "Incident", r.Incident, "Priority", r.Priority,
+				"Due", r.Due)}, Data: data,
 			About: []Remediation{r}}}
 	case days == 0:
 		return []Notification{{Key: fmt.Sprintf("reminder:%d:%s:due", r.ID, r.Due), Kind: NotifyDue, To: []string{r.Owner},
-			Subject: fmt.Sprintf("Remediation %d is due today", r.ID),
-			Text:    fmt.Sprintf("%q (INC-%d, %s) is due today. Record its progress, or reschedule it at the review.", r.Title, r.Incident, r.Priority), Data: data,
+			SubjectMessage: say("notify.due.subject", "ID", r.ID),
+			TextMessages:   []NotificationMessage{say("notify.due.text", "Title", r.Title, "Incident", r.Incident, "Priority", r.Priority)}, Data: data,
 			About: []Remediation{r}}}
 	case -days >= p.EscalateAfterDays:
 		to := []string{r.Owner}
@@ -95,8 +132,9 @@ func (p ReminderPolicy) Reminders(r Remediation, commander, today string) []Noti
 			}
 		}
 		return []Notification{{Key: fmt.Sprintf("escalation:%d:%s", r.ID, r.Due), Kind: NotifyEscalation, To: to,
-			Subject: fmt.Sprintf("Remediation %d is %d days overdue", r.ID, -days),
-			Text:    fmt.Sprintf("%q (INC-%d, %s), owned by %s, was due on %s.", r.Title, r.Incident, r.Priority, r.Owner, r.Due), Data: data,
+			SubjectMessage: say("notify.escalation.subject", "ID", r.ID, "Count", -days),
+			TextMessages: []NotificationMessage{say("notify.escalation.text", "Title", r.Title, "Incident", r.Incident, "Priority", r.Priority,
+				"Owner", r.Owner, "Due", r.Due)}, Data: data,
 			About: []Remediation{r}}}
 	}
 	return nil
@@ -115,8 +153,9 @@ func ChangeNotifications(before, after Remediation) []Notification {
 // HandoverNotification tells a remediation's new owner that it is theirs.
 func HandoverNotification(r Remediation, from string, version int) Notification {
 	return Notification{Key: fmt.Sprintf("handover:%d:%d", r.ID, version), Kind: NotifyHandover, To: []string{r.Owner},
-		Subject: fmt.Sprintf("You now own remediation %d", r.ID),
-		Text:    fmt.Sprintf("%s handed %q (INC-%d, %s, due %s) to you.", from, r.Title, r.Incident, r.Priority, r.Due),
+		SubjectMessage: say("notify.handover.subject", "ID", r.ID),
+		TextMessages: []NotificationMessage{say("notify.handover.text", "From", from, "Title", r.Title, "Incident", r.Incident,
+			"Priority", r.Priority, "Due", r.Due)},
 		Data: map[string]any{"remediation": r.ID, "incident": r.Incident, "owner": r.Owner, "previous": from,
 			"title": r.Title, "due": r.Due, "priority": r.Priority},
 		About: []Remediation{r}}
@@ -125,14 +164,15 @@ func HandoverNotification(r Remediation, from string, version int) Notification 
 // Digest is the daily summary of an owner's open remediations, the most
 // pressing first; one per owner and day.
 func Digest(owner, today string, open []Remediation) Notification {
-	text := ""
+	lines := make([]NotificationMessage, len(open))
 	ids := make([]int64, len(open))
 	for i, r := range open {
 		ids[i] = r.ID
-		text += fmt.Sprintf("- #%d %s (INC-%d, %s, due %s, %s)\n", r.ID, r.Title, r.Incident, r.Priority, r.Due, r.Status)
+		lines[i] = say("notify.digest.item", "ID", r.ID, "Title", r.Title, "Incident", r.Incident, "Priority", r.Priority,
+			"Due", r.Due, "Status", NotificationMessage{ID: "word.remediation_status." + string(r.Status)})
 	}
 	return Notification{Key: "digest:" + owner + ":" + today, Kind: NotifyDigest, To: []string{owner},
-		Subject: fmt.Sprintf("Your %d open remediations", len(open)), Text: text,
+		SubjectMessage: say("notify.digest.subject", "Count", len(open)), TextMessages: lines,
 		Data: map[string]any{"owner": owner, "date": today, "remediations": ids}, About: slices.Clone(open)}
 }
 

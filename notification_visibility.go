@@ -3,7 +3,6 @@ package hansei
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"slices"
 )
 
@@ -120,7 +119,7 @@ func restrictedNotice(n Notification, link string) Notification {
 	if link != "" {
 		out.Data["link"] = link
 	}
-	out.Subject, out.Text = restrictedText("en", link)
+	out.SubjectMessage, out.TextMessages = restrictedWords(link)
 	return out
 }
 
@@ -131,12 +130,12 @@ func redactedDigest(n Notification, visible []Remediation, link string) Notifica
 	today, _ := n.Data["date"].(string)
 	out := Digest(owner, today, visible)
 	out.Key, out.Language, out.TimeZone = n.Key, n.Language, n.TimeZone
-	out.Subject = "Your open remediations"
-	out.Text += "- and remediations of restricted incidents: sign in to see them"
+	out.SubjectMessage = say("notify.digest.subject_restricted")
+	more := say("notify.digest.more_restricted")
 	if link != "" {
-		out.Text += " (" + link + ")"
+		more = say("notify.digest.more_restricted_link", "Link", link)
 	}
-	out.Text += "\n"
+	out.TextMessages = append(out.TextMessages, more)
 	out.Data["restricted"] = true
 	if link != "" {
 		out.Data["link"] = link
@@ -144,23 +143,12 @@ func redactedDigest(n Notification, visible []Remediation, link string) Notifica
 	return out
 }
 
-// restrictedText is the notice's subject and text in lang (English,
-// Japanese or German).
-func restrictedText(lang, link string) (subject, text string) {
-	at := func(format, withLink string) string {
-		if link == "" {
-			return fmt.Sprintf(format, "")
-		}
-		return fmt.Sprintf(format, fmt.Sprintf(withLink, link))
+// restrictedWords are the notice's subject and text: that something in a
+// restricted incident needs attention, and where to sign in.
+func restrictedWords(link string) (NotificationMessage, []NotificationMessage) {
+	text := say("notify.restricted.text")
+	if link != "" {
+		text = say("notify.restricted.text_link", "Link", link)
 	}
-	switch lang {
-	case "ja":
-		return "制限付きインシデントで対応が必要です",
-			at("制限付きインシデントで、あなたの対応が必要な事項があります。hansei にサインインして確認してください%s。表示されない場合は、インシデントの指揮者か管理者にアクセスを依頼してください。", ": %s")
-	case "de":
-		return "Ein eingeschränkter Vorfall erfordert Ihre Aufmerksamkeit",
-			at("In einem eingeschränkten Vorfall gibt es etwas, das Ihre Aufmerksamkeit erfordert. Melden Sie sich bei hansei an, um es zu sehen%s. Sehen Sie es dort nicht, bitten Sie den Incident Commander oder einen Admin um Zugang.", ": %s")
-	}
-	return "A restricted incident needs your attention",
-		at("Something in a restricted incident needs your attention. Sign in to hansei to see it%s. If you cannot see it there, ask the incident's commander or an admin for access.", ": %s")
+	return say("notify.restricted.subject"), []NotificationMessage{text}
 }

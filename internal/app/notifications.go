@@ -8,6 +8,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 type outboxStore interface {
@@ -107,7 +108,8 @@ func digests(today string, open []hansei.Remediation) []hansei.Notification {
 // may say: to every configured webhook and Slack target (a notification
 // names its recipients in To, and the receiver routes it), and, when email
 // is configured, to each recipient who chose email and gave an address, in
-// their language and time zone. Every copy passes through the domain's
+// their language and time zone (a shared target in its configured
+// language: see notification_words.go). Every copy passes through the domain's
 // visibility rule (hansei.Notification.For): a shared target, or a person
 // who may not read an incident the notification tells of, gets a notice
 // that names no restricted incident. internal/server builds it from the
@@ -121,6 +123,12 @@ type FanOut struct {
 	// Link is the page a notice about a restricted incident points to
 	// (the web UI's remediations, behind sign-in); "" for none.
 	Link string
+	// Catalogs print every copy in its reader's language: an email in its
+	// recipient's, a shared target in its own Language or else in
+	// Language, the deployment's default for shared channels ("" for
+	// English). Nil prints with the built-in catalogs.
+	Catalogs *i18n.Catalogs
+	Language string
 }
 
 // Outgoing is the outbox rows for n, each copy as its reader may see it.
@@ -129,14 +137,26 @@ type FanOut struct {
 // them.
 func (f FanOut) Outgoing(n hansei.Notification, look hansei.Lookup) ([]hansei.Outgoing, error) {
 	incident := memoIncidents(look.Incident)
+	cats := f.Catalogs
+	if cats == nil {
+		cats = i18n.MustBuiltin()
+	}
 	out := make([]hansei.Outgoing, 0, len(f.Targets))
 	if len(f.Targets) > 0 {
 		shared, err := n.For(nil, incident, f.Link)
 		if err != nil {
 			return nil, err
 		}
+		// One printing per language, whatever the number of targets.
+		byLang := map[string]hansei.Notification{}
 		for _, t := range f.Targets {
-			out = append(out, hansei.Outgoing{Target: t, Notification: shared})
+			lang := cats.Match(cmp.Or(t.Language, f.Language, "en"))
+			printed, ok := byLang[lang]
+			if !ok {
+				printed = printNotification(shared, cats.Printer(lang))
+				byLang[lang] = printed
+			}
+			out = append(out, hansei.Outgoing{Target: t, Notification: printed})
 		}
 	}
 	if !f.Email {
@@ -156,7 +176,8 @@ func (f FanOut) Outgoing(n hansei.Notification, look hansei.Lookup) ([]hansei.Ou
 		if err != nil {
 			return nil, err
 		}
-		personal.Language, personal.TimeZone = u.Language, u.TimeZone
+		personal = printNotification(personal, cats.Printer(cats.Match(u.Language)))
+		personal.TimeZone = u.TimeZone
 		out = append(out, hansei.Outgoing{Target: hansei.Target{Channel: "email", Address: u.Email}, Notification: personal})
 	}
 	return out, nil

@@ -13,6 +13,9 @@ import (
 type Webhook struct {
 	URL    string
 	Secret string
+	// Language is the language its notifications' words are written in;
+	// "" for Notify.Language.
+	Language string
 }
 
 // SMTP is the mail server for email notifications.
@@ -27,6 +30,11 @@ type Notify struct {
 	Webhooks  []Webhook
 	Slack     []string // Slack incoming-webhook URLs
 	Reminders hansei.ReminderPolicy
+	// Language is the language notifications to shared channels (Slack,
+	// and webhooks that name none of their own) are written in: their
+	// readers are many, so it is the organisation's, not a person's. An
+	// email is always in its recipient's language.
+	Language string
 	// AllowPrivateHosts are the hosts, by name or address, that outgoing
 	// requests may reach although they are not public (loopback, private,
 	// link-local): a receiver inside the network, or a test's.
@@ -44,7 +52,9 @@ type Notify struct {
 //	  webhooks:
 //	    - url: https://pager.example.com/hansei
 //	      secret: a-long-random-string
+//	      language: ja              # this target's words; else notify.language
 //	  slack: [https://hooks.slack.com/services/…]
+//	  language: de                  # shared channels' words (default en); email is in each recipient's
 //	  reminders:
 //	    before_days: 3
 //	    escalate_after_days: 2
@@ -67,6 +77,8 @@ func notifyFields() []field[Notify] {
 		{key: "reminders", doc: "When owners of remediations are reminded, and to whom overdue ones escalate.",
 			value: sectionValue[Notify, hansei.ReminderPolicy]{at: func(n *Notify) *hansei.ReminderPolicy { return &n.Reminders },
 				fields: reminderFields()}},
+		{key: "language", doc: "The language of notifications to shared channels (Slack, and webhooks without a `language` of their own), a code with a catalog such as `de`; an email is always in its recipient's language.",
+			value: scalar(func(n *Notify) *string { return &n.Language }, languageKind(), "en")},
 		{key: "allow_private_hosts", doc: "Hosts (names or addresses) that webhooks and Slack may reach though they are loopback, private or link-local; none by default.",
 			value: listValue[Notify, string]{at: func(n *Notify) *[]string { return &n.AllowPrivateHosts }, kind: text(), plural: "host names"}},
 	}
@@ -135,6 +147,9 @@ func webhookFields() []field[Webhook] {
 		{key: "secret", doc: "The key that signs each delivery.",
 			required: "every webhook needs a secret, so receivers can verify what hansei sends",
 			value:    scalar(func(w *Webhook) *string { return &w.Secret }, text(), "")},
+		{key: "language", doc: "The language of this webhook's `subject` and `text`; its other fields never change with it.",
+			def:   "`notify.language`",
+			value: scalar(func(w *Webhook) *string { return &w.Language }, languageKind(), "")},
 	}
 }
 
@@ -150,4 +165,15 @@ func reminderFields() []field[hansei.ReminderPolicy] {
 		{key: "digest", doc: "Whether each owner gets a daily summary of their open remediations.",
 			value: scalar(func(p *hansei.ReminderPolicy) *bool { return &p.Digest }, boolean(), def.Digest)},
 	}
+}
+
+// languageKind is a language code such as de or pt-BR; whether a catalog
+// speaks it is checked at start, once the catalogs are read.
+func languageKind() kind[string] {
+	return textKind(func(lang string) string {
+		if lang == "" {
+			return ""
+		}
+		return checkLanguage(lang)
+	})
 }

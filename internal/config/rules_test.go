@@ -113,6 +113,7 @@ reviews:
 		Webhooks:  []Webhook{{URL: "https://x.example.com/h", Secret: "s"}},
 		Slack:     []string{"https://hooks.slack.com/a"},
 		Reminders: hansei.ReminderPolicy{BeforeDays: 5, EscalateAfterDays: 0, EscalateTo: "alice", Digest: true},
+		Language:  "en",
 	}
 	if !reflect.DeepEqual(c.Notify, wantNotify) {
 		t.Errorf("notify = %+v (smtp %+v)", c.Notify, c.Notify.SMTP)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // SMTP is the mail server notifications are sent through.
@@ -39,7 +40,11 @@ func (d *Deliverer) email(del hansei.Delivery) error {
 	if err := json.Unmarshal(del.Payload, &n); err != nil {
 		return err
 	}
-	msg := message(d.SMTP.From, del.Target, del.DeliveryID, n, d.now())
+	cats := d.Catalogs
+	if cats == nil {
+		cats = i18n.MustBuiltin()
+	}
+	msg := message(d.SMTP.From, del.Target, del.DeliveryID, n, cats.Printer(cats.Match(n.Language)), d.now())
 	host, _, err := net.SplitHostPort(d.SMTP.Addr)
 	if err != nil {
 		return fmt.Errorf("SMTP address %q: %w", d.SMTP.Addr, err)
@@ -98,8 +103,11 @@ func addressOf(from string) string {
 
 // message is the MIME message: text and HTML alternatives. Message-ID
 // carries the delivery id, so a repeat of one delivery is recognisable.
-func message(from, to, deliveryID string, n hansei.Notification, now time.Time) []byte {
-	n.Subject, n.Text = n.Localized(n.Language)
+// The subject and text were printed in the recipient's language when the
+// notification was written to the outbox (app.FanOut); p, a printer for
+// that language, prints the line that says when it was sent, known only
+// now.
+func message(from, to, deliveryID string, n hansei.Notification, p *i18n.Printer, now time.Time) []byte {
 	b := make([]byte, 12)
 	rand.Read(b)
 	boundary := "hansei-" + hex.EncodeToString(b)
@@ -107,7 +115,7 @@ func message(from, to, deliveryID string, n hansei.Notification, now time.Time) 
 	fmt.Fprintf(&m, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@hansei>\r\n",
 		from, to, mime.QEncoding.Encode("utf-8", n.Subject), now.UTC().Format(time.RFC1123Z), deliveryID)
 	fmt.Fprintf(&m, "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=%q\r\n\r\n", boundary)
-	footer := sentLine(n.Language, n.TimeZone, now)
+	footer := sentLine(p, n.TimeZone, now)
 	fmt.Fprintf(&m, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n\r\n%s\r\n\r\n", boundary, n.Text, footer)
 	fmt.Fprintf(&m, "--%s\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p><strong>%s</strong></p>\r\n<p>%s</p>\r\n<p><small>%s</small></p>\r\n\r\n",
 		boundary, html.EscapeString(n.Subject), html.EscapeString(n.Text), html.EscapeString(footer))
@@ -116,19 +124,11 @@ func message(from, to, deliveryID string, n hansei.Notification, now time.Time) 
 }
 
 // sentLine says when hansei sent the message, in the recipient's language
-// (English, Japanese or German) and time zone, beside UTC.
-func sentLine(lang, zone string, now time.Time) string {
+// and time zone, beside UTC.
+func sentLine(p *i18n.Printer, zone string, now time.Time) string {
 	loc, err := time.LoadLocation(zone)
 	if err != nil || zone == "" {
 		loc = time.UTC
 	}
-	local := now.In(loc).Format("2006-01-02 15:04 MST")
-	utc := now.UTC().Format("15:04 UTC")
-	switch strings.SplitN(lang, "-", 2)[0] {
-	case "ja":
-		return "hansei より送信: " + local + "（" + utc + "）"
-	case "de":
-		return "Von hansei gesendet: " + local + " (" + utc + ")"
-	}
-	return "Sent by hansei: " + local + " (" + utc + ")"
+	return p.T("notify.email.sent", "Local", now.In(loc).Format("2006-01-02 15:04 MST"), "UTC", now.UTC().Format("15:04 UTC"))
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // Store is the outbox.
@@ -37,7 +38,11 @@ type Deliverer struct {
 	Secrets map[string]string
 	// SMTP sends email deliveries; nil when email is not configured.
 	SMTP *SMTP
-	wake chan struct{}
+	// Catalogs print what is known only when an email is sent (the line
+	// that says when); nil for the built-in ones. The subject and text
+	// come printed from the outbox.
+	Catalogs *i18n.Catalogs
+	wake     chan struct{}
 }
 
 // New returns a deliverer. allowPrivate are the hosts its requests may

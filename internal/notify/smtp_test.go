@@ -175,8 +175,10 @@ func TestEmailOverSTARTTLSWithAuth(t *testing.T) {
 	srv := &smtpServer{ln: ln, tls: &tls.Config{Certificates: []tls.Certificate{cert}}, user: "hansei", password: "pw"}
 	go srv.serve(t)
 
+	// The outbox holds the copy as the fan-out printed it, in the
+	// recipient's language; the deliverer adds the line that says when.
 	n := hansei.Notification{Key: "reminder:7:2026-12-01:due", Kind: hansei.NotifyDue, To: []string{"carla"},
-		Subject: "Remediation 7 is due today", Text: `"Back off client retries" <INC-1> is due today.`,
+		Subject: "Maßnahme 7 ist heute fällig", Text: "„Back off <client> retries“ (INC-1, P1) ist heute fällig.",
 		Data:     map[string]any{"remediation": 7, "incident": 1, "title": "Back off <client> retries", "priority": "P1", "due": "2026-12-01"},
 		Language: "de", TimeZone: "Europe/Berlin"}
 	payload, _ := json.Marshal(n)

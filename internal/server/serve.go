@@ -167,6 +167,7 @@ func (env *Env) Serve(o Options) error {
 	for _, w := range cfg.Notify.Webhooks {
 		deliverer.Secrets[w.URL] = w.Secret
 	}
+	deliverer.Catalogs = cats
 	if s := cfg.Notify.SMTP; s != nil {
 		deliverer.SMTP = &notify.SMTP{Addr: s.Addr, From: s.From, Username: s.Username, Password: s.Password, StartTLS: s.StartTLS}
 	}
@@ -176,7 +177,11 @@ func (env *Env) Serve(o Options) error {
 	if err != nil {
 		base = url
 	}
-	db.FanOut = fanOut(cfg.Notify, base+"/remediations").Outgoing
+	fan, err := fanOut(cfg.Notify, base+"/remediations", cats)
+	if err != nil {
+		return err
+	}
+	db.FanOut = fan.Outgoing
 	// Every periodic job, the deliveries and the status page's rebuilds
 	// included, runs in the scheduler (internal/scheduler/jobs.go).
 	jobs := scheduler.New(scheduler.Following(db.Now), db, log)
@@ -263,15 +268,30 @@ func catalogs(langs []config.Language, log *slog.Logger) (*i18n.Catalogs, error)
 // fanOut is where notifications go with this configuration: every webhook
 // and Slack target, and email to the recipients who chose it when SMTP is
 // set; link is the page a notice about a restricted incident points to.
-func fanOut(c config.Notify, link string) app.FanOut {
-	f := app.FanOut{Email: c.SMTP != nil, Link: link}
-	for _, w := range c.Webhooks {
-		f.Targets = append(f.Targets, hansei.Target{Channel: "webhook", Address: w.URL})
+// A shared channel's language must be one a catalog speaks: a typo would
+// otherwise send English to a team that asked for German.
+func fanOut(c config.Notify, link string, cats *i18n.Catalogs) (app.FanOut, error) {
+	f := app.FanOut{Email: c.SMTP != nil, Link: link, Catalogs: cats, Language: c.Language}
+	check := func(setting, lang string) error {
+		if _, ok := cats.Lookup(lang); lang != "" && !ok {
+			return fmt.Errorf("%s: no catalog speaks %q; the languages are %s (add one under languages)",
+				setting, lang, strings.Join(cats.Languages(), ", "))
+		}
+		return nil
+	}
+	if err := check("config: notify.language", c.Language); err != nil {
+		return f, err
+	}
+	for i, w := range c.Webhooks {
+		if err := check(fmt.Sprintf("config: notify.webhooks[%d].language", i), w.Language); err != nil {
+			return f, err
+		}
+		f.Targets = append(f.Targets, hansei.Target{Channel: "webhook", Address: w.URL, Language: w.Language})
 	}
 	for _, u := range c.Slack {
 		f.Targets = append(f.Targets, hansei.Target{Channel: "slack", Address: u})
 	}
-	return f
+	return f, nil
 }
 
 // listenPublic opens the public status page's own listener, if one is
