@@ -165,7 +165,9 @@ func TestPublicListenerTimeouts(t *testing.T) {
 	start := time.Now()
 	io.WriteString(slow, "GET /status HTTP/1.1\r\nHost: x\r\n") // and never the blank line
 	rest, err := io.ReadAll(slow)
-	if err != nil || time.Since(start) < read {
+	// A little under read: the server's clock for the deadline starts at
+	// its accept, and timers may fire a fraction of a millisecond early.
+	if err != nil || time.Since(start) < read*9/10 {
 		t.Fatalf("slow headers: %v after %v, want the connection ended after %v", err, time.Since(start), read)
 	}
 	// fasthttp answers a request it could not read in time with 400 and
