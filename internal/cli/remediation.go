@@ -77,7 +77,7 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 	var r hansei.Remediation
 	switch sub {
 	case "add":
-		n, perr := parseNumber(rest[0])
+		n, perr := env.parseNumber(rest[0])
 		if perr != nil {
 			return perr
 		}
@@ -93,7 +93,7 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 			filter.Owner = "me"
 		}
 		if o.incident != "" {
-			if filter.Incident, err = parseNumber(o.incident); err != nil {
+			if filter.Incident, err = env.parseNumber(o.incident); err != nil {
 				return err
 			}
 		}
