@@ -181,7 +181,7 @@ func (env *cli) watch(asJSON bool, rest []string) error {
 		return err
 	}
 	if !asJSON {
-		fmt.Fprintf(env.stdout, "Watching %s: %s (%s, %s). Ctrl-C stops.\n", inc.Ref, inc.Title, inc.Severity, inc.Status)
+		fmt.Fprintln(env.stdout, env.p().T("cli.watch.watching", "Ref", inc.Ref, "Title", inc.Title, "Severity", inc.Severity, "Status", env.status(inc.Status)))
 	}
 	last := max(inc.LastSeq-10, 0)
 	showIntents := func() {
@@ -217,7 +217,7 @@ func (env *cli) watch(asJSON bool, rest []string) error {
 		if errors.As(err, &ce) {
 			return err
 		}
-		fmt.Fprintf(env.stderr, "hansei: stream interrupted (%v); resuming after #%d\n", err, last)
+		fmt.Fprintln(env.stderr, "hansei: "+env.p().T("cli.watch.interrupted", "Error", ErrorLine(err), "Seq", last))
 		select {
 		case <-env.ctx.Done():
 			return nil

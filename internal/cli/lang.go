@@ -23,7 +23,7 @@ import (
 // langFlag adds the persistent --lang flag to the root.
 func (env *cli) langFlag(root *cobra.Command) {
 	root.PersistentFlags().StringVar(&env.langFlagValue, "lang", "",
-		"language of the words printed: en, ja, de (default: HANSEI_LANG, else your user's language)")
+		"`CODE` of the language the words are printed in: en, ja or de (default: HANSEI_LANG, else your user's language)")
 }
 
 // checkLang refuses a --lang that no catalog speaks, in one line naming

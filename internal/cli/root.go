@@ -55,7 +55,8 @@ func (env *cli) tree() *cobra.Command {
 "hansei serve" runs the server. Commands that talk to a server use HANSEI_URL
 (default http://127.0.0.1:8080) and HANSEI_TOKEN, the API token that
 "hansei users add" (or the first run of "hansei serve") printed.
-Add --json for machine-readable output.`,
+Words are printed in --lang, else HANSEI_LANG, else the language of the
+token's user; add --json for machine-readable output, the same in every language.`,
 		Example: `  hansei serve
   hansei users add bob --role responder
   hansei incident declare --severity SEV2 "Checkout failing"
