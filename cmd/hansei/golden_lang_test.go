@@ -62,6 +62,9 @@ func (g *golden) englishCatalog() (whole map[string]string, fragments map[string
 		}
 	}
 	for id, m := range messages {
+		if strings.HasPrefix(id, "cli.") {
+			continue // the command line's words; no page prints them
+		}
 		switch m := m.(type) {
 		case string:
 			add(id, m)

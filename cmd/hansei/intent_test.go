@@ -89,7 +89,7 @@ func TestStatementOfIntentStory(t *testing.T) {
 		}
 		srv.mustCLI(t, admin, "incident", "role", "1", "scribe", "dave")
 		out := srv.mustCLI(t, bob, "intent", "1", "--stand-down", "travel to a medical appointment")
-		if !strings.Contains(out, "Intent 1 in INC-1 by bob (stand-down)") || !strings.Contains(out, "waiting for: admin") {
+		if !strings.Contains(out, "Intent 1 in INC-1 by bob (stand down)") || !strings.Contains(out, "waiting for: admin") {
 			t.Fatalf("intent output:\n%s", out)
 		}
 		live.waitFor(t, hansei.EventIntentStated)

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
@@ -13,15 +14,20 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// serverURL is HANSEI_URL, or the default address of hansei serve.
+func (env *cli) serverURL() string {
+	if url := env.getenv("HANSEI_URL"); url != "" {
+		return url
+	}
+	return "http://127.0.0.1:8080"
+}
+
 // apiClient returns a client for HANSEI_URL with HANSEI_TOKEN.
 func (env *cli) apiClient() (*client.Client, error) {
-	url := env.getenv("HANSEI_URL")
-	if url == "" {
-		url = "http://127.0.0.1:8080"
-	}
+	url := env.serverURL()
 	token := env.getenv("HANSEI_TOKEN")
 	if token == "" {
-		return nil, usageErrorf("HANSEI_TOKEN is not set; export the API token that `hansei users add` (or the first run of `hansei serve`) printed")
+		return nil, usageErrorf("%s", env.p().T("cli.error.no_token"))
 	}
 	return client.New(url, token), nil
 }
@@ -43,7 +49,7 @@ func (l *stringList) Set(v string) error {
 // incidentArg reads a command's first positional argument, an incident
 // number, and returns it with a client for the server.
 func (env *cli) incidentArg(rest []string) (int64, *client.Client, error) {
-	n, err := parseNumber(rest[0])
+	n, err := env.parseNumber(rest[0])
 	if err != nil {
 		return 0, nil, err
 	}
@@ -63,10 +69,10 @@ func parseID(s, notID string) (int64, error) {
 }
 
 // parseNumber reads an incident number: 42 or INC-42.
-func parseNumber(s string) (int64, error) {
+func (env *cli) parseNumber(s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(s), "INC-"), 10, 64)
 	if err != nil || n <= 0 {
-		return 0, usageErrorf("%q is not an incident number; use a number such as 42 or INC-42", s)
+		return 0, usageErrorf("%s", env.p().T("cli.error.not_incident_number", "Value", strconv.Quote(s)))
 	}
 	return n, nil
 }
@@ -116,9 +122,10 @@ func (env *cli) incidentDeclare(o declareOptions, rest []string) error {
 	}
 	inc, err := c.Declare(env.ctx, req)
 	return env.show(o.json, inc, err, func() error {
-		fmt.Fprintf(env.stdout, "Declared %s: %s\n", inc.Ref, inc.Title)
+		p := env.p()
+		fmt.Fprintln(env.stdout, p.T("cli.incident.declared", "Ref", inc.Ref, "Title", inc.Title))
 		env.printSeverity(c, inc.Severity)
-		fmt.Fprintf(env.stdout, "Commander: %s\n", inc.Roles[hansei.RoleCommander])
+		fmt.Fprintln(env.stdout, p.T("cli.incident.commander", "User", inc.Roles[hansei.RoleCommander]))
 		return nil
 	})
 }
@@ -126,16 +133,17 @@ func (env *cli) incidentDeclare(o declareOptions, rest []string) error {
 // printSeverity prints a level with its definition, so the word is never
 // read without its meaning.
 func (env *cli) printSeverity(c *client.Client, key string) {
-	scales, err := c.Scales(env.ctx, "")
+	p := env.p() // first: it may choose the language the scales are asked in
+	scales, err := c.Scales(env.ctx, env.scalesLang)
 	if err == nil {
 		for _, l := range scales.Severity.Levels {
 			if l.Key == key {
-				fmt.Fprintf(env.stdout, "Severity:  %s (%s): %s\n", l.Key, l.Name, l.Definition)
+				fmt.Fprintln(env.stdout, p.T("cli.incident.severity_defined", "Level", l.Key, "Name", l.Name, "Definition", l.Definition))
 				return
 			}
 		}
 	}
-	fmt.Fprintf(env.stdout, "Severity:  %s\n", key)
+	fmt.Fprintln(env.stdout, p.T("cli.incident.severity", "Level", key))
 }
 
 func (env *cli) incidentListCmd() *cobra.Command {
@@ -161,12 +169,15 @@ func (env *cli) incidentList(o client.ListOptions, asJSON bool) error {
 	}
 	list, err := c.Incidents(env.ctx, o)
 	return env.show(asJSON, list, err, func() error {
-		err := printTable(env.stdout, "no incidents match", "INCIDENT\tSEVERITY\tSTATUS\tCOMMANDER\tDECLARED\tTITLE", list.Items,
+		p := env.p()
+		header := columns(p.T("cli.column.incident"), p.T("cli.column.severity"), p.T("cli.column.status"),
+			p.T("cli.column.commander"), p.T("cli.column.declared"), p.T("cli.column.title"))
+		err := printTable(env.stdout, p.T("cli.incident.none_match"), header, list.Items,
 			func(inc client.Incident) []any {
-				return []any{inc.Ref, inc.Severity, inc.Status, inc.Roles[hansei.RoleCommander], env.formatTime(inc.DeclaredAt), inc.Title}
+				return []any{inc.Ref, inc.Severity, env.status(inc.Status), inc.Roles[hansei.RoleCommander], env.formatTime(inc.DeclaredAt), inc.Title}
 			})
 		if err == nil && len(list.Items) > 0 && list.NextCursor != "" {
-			fmt.Fprintf(env.stdout, "more: hansei incident list --cursor %s\n", list.NextCursor)
+			fmt.Fprintln(env.stdout, p.T("cli.incident.more", "Cursor", list.NextCursor))
 		}
 		return err
 	})
@@ -192,37 +203,40 @@ func (env *cli) incidentShow(asJSON bool, rest []string) error {
 // printIncident prints an incident's state, roles, key times, live
 // intents and the last 20 events of its timeline.
 func (env *cli) printIncident(c *client.Client, n int64, inc client.Incident) error {
-	w := env.stdout
+	w, p := env.stdout, env.p()
 	fmt.Fprintf(w, "%s: %s\n", inc.Ref, inc.Title)
 	env.printSeverity(c, inc.Severity)
-	fmt.Fprintf(w, "Status:    %s\n", inc.Status)
+	fmt.Fprintln(w, p.T("cli.incident.status", "Status", env.status(inc.Status)))
 	if inc.Visibility == hansei.VisibilityRestricted {
-		fmt.Fprintln(w, "Visibility: restricted (members and admins only)")
+		fmt.Fprintln(w, p.T("cli.incident.restricted"))
 	}
 	if inc.Summary != "" {
-		fmt.Fprintf(w, "Summary:   %s\n", inc.Summary)
+		fmt.Fprintln(w, p.T("cli.incident.summary", "Summary", inc.Summary))
 	}
 	if len(inc.Services) > 0 {
-		fmt.Fprintf(w, "Services:  %s\n", strings.Join(inc.Services, ", "))
+		fmt.Fprintln(w, p.T("cli.incident.services", "Services", strings.Join(inc.Services, ", ")))
 	}
 	roles := make([]string, 0, len(inc.Roles))
 	for role, user := range inc.Roles {
-		roles = append(roles, role+"="+user)
+		roles = append(roles, env.word("incident_role", role)+"="+user)
 	}
 	sort.Strings(roles)
-	fmt.Fprintf(w, "Roles:     %s\n", strings.Join(roles, ", "))
+	fmt.Fprintln(w, p.T("cli.incident.roles", "Roles", strings.Join(roles, ", ")))
 	var rs []string
 	for _, r := range inc.Responders {
-		rs = append(rs, r.User+" ("+strings.ReplaceAll(r.State, "_", " ")+")")
+		rs = append(rs, r.User+" ("+env.word("responder_state", r.State)+")")
 	}
-	fmt.Fprintf(w, "Responders: %s\n", strings.Join(rs, ", "))
-	fmt.Fprintln(w, "Key times:")
-	fmt.Fprintf(w, "  started       %s\n", env.formatTime(inc.StartedAt))
-	fmt.Fprintf(w, "  detected      %s\n", env.formatTime(inc.DetectedAt))
-	fmt.Fprintf(w, "  declared      %s\n", env.formatTime(inc.DeclaredAt))
-	fmt.Fprintf(w, "  acknowledged  %s\n", env.formatTimePtr(inc.AcknowledgedAt))
-	fmt.Fprintf(w, "  mitigated     %s\n", env.formatTimePtr(inc.MitigatedAt))
-	fmt.Fprintf(w, "  resolved      %s\n", env.formatTimePtr(inc.ResolvedAt))
+	fmt.Fprintln(w, p.T("cli.incident.responders", "Responders", strings.Join(rs, ", ")))
+	fmt.Fprintln(w, p.T("cli.incident.key_times"))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, kt := range []struct {
+		key string
+		at  *time.Time
+	}{{"started", &inc.StartedAt}, {"detected", &inc.DetectedAt}, {"declared", &inc.DeclaredAt},
+		{"acknowledged", inc.AcknowledgedAt}, {"mitigated", inc.MitigatedAt}, {"resolved", inc.ResolvedAt}} {
+		fmt.Fprintf(tw, "  %s\t%s\n", env.word("key_time", kt.key), env.formatTimePtr(kt.at))
+	}
+	tw.Flush()
 	for _, in := range inc.Intents {
 		if in.Live() {
 			env.printIntent(w, client.Intent{Intent: in, Pending: inc.PendingAcks(in)}, time.Now())
@@ -232,7 +246,7 @@ func (env *cli) printIncident(c *client.Client, n int64, inc client.Incident) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Timeline (last %d of %d events; `hansei incident timeline %d` for all):\n", len(tl.Items), inc.LastSeq, n)
+	fmt.Fprintln(w, p.N("cli.incident.timeline_heading", int(inc.LastSeq), "Shown", len(tl.Items), "Number", n))
 	env.printEvents(w, tl.Items)
 	return nil
 }
@@ -277,8 +291,9 @@ func (env *cli) incidentTimeline(after int64, limit int, asJSON bool, rest []str
 }
 
 func (env *cli) printEvents(w io.Writer, events []hansei.Event) {
+	p := env.p()
 	for _, e := range events {
-		fmt.Fprintf(w, "  #%-4d %s  %-10s %s\n", e.Seq, env.formatTime(e.At), e.Actor, hansei.DescribeEvent(e))
+		fmt.Fprintf(w, "  #%-4d %s  %-10s %s\n", e.Seq, env.formatTime(e.At), e.Actor, eventWords(p, e))
 	}
 }
 
@@ -323,7 +338,7 @@ func (env *cli) incidentChange(sub string, o changeOptions, rest []string) error
 		inc, err = c.AddNote(env.ctx, n, rest[1])
 	case "severity":
 		if o.reason == "" {
-			return usageErrorf("incident severity needs --reason: say why the severity changes")
+			return usageErrorf("%s", env.p().T("cli.error.severity_needs_reason"))
 		}
 		inc, err = c.ChangeSeverity(env.ctx, n, rest[1], o.reason)
 	case "status":
@@ -339,8 +354,9 @@ func (env *cli) incidentChange(sub string, o changeOptions, rest []string) error
 // printChanges prints the events a change appended to an incident's
 // timeline, one a line.
 func (env *cli) printChanges(inc client.Incident) error {
+	p := env.p()
 	for _, e := range inc.Events {
-		fmt.Fprintf(env.stdout, "%s #%d %s\n", inc.Ref, e.Seq, hansei.DescribeEvent(e))
+		fmt.Fprintf(env.stdout, "%s #%d %s\n", inc.Ref, e.Seq, eventWords(p, e))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,7 +46,7 @@ silence is not consent.`,
 
 // intent states an intent: hansei intent N --stand-down "text".
 func (env *cli) intent(o intentOptions, rest []string) error {
-	n, err := parseNumber(rest[0])
+	n, err := env.parseNumber(rest[0])
 	if err != nil {
 		return err
 	}
@@ -78,29 +79,29 @@ func (env *cli) intent(o intentOptions, rest []string) error {
 
 // printIntent prints an intent with its countdown and who still has to answer.
 func (env *cli) printIntent(w io.Writer, in client.Intent, now time.Time) {
-	fmt.Fprintf(w, "Intent %d in INC-%d by %s (%s): %q\n", in.ID, in.Incident, in.Author, strings.ReplaceAll(string(in.Kind), "_", "-"), in.Text)
+	p := env.p()
+	fmt.Fprintln(w, p.T("cli.intent.heading", "ID", in.ID, "Ref", fmt.Sprintf("INC-%d", in.Incident), "Author", in.Author,
+		"Kind", env.word("intent_kind", string(in.Kind)), "Text", strconv.Quote(in.Text)))
+	state := env.word("intent_state", string(in.State))
 	switch in.State {
 	case hansei.IntentOpen, hansei.IntentObjected:
-		left := in.ExpiresAt.Sub(now).Round(time.Second)
-		if left < 0 {
-			left = 0
-		}
-		fmt.Fprintf(w, "  %s; window ends %s (in %s); silence is not consent\n", in.State, env.formatTime(in.ExpiresAt), left)
+		left := max(in.ExpiresAt.Sub(now).Round(time.Second), 0)
+		fmt.Fprintln(w, "  "+p.T("cli.intent.window", "State", state, "Ends", env.formatTime(in.ExpiresAt), "Left", env.duration(left)))
 		if len(in.Pending) > 0 {
-			fmt.Fprintf(w, "  waiting for: %s   (hansei ack %d)\n", strings.Join(in.Pending, ", "), in.ID)
+			fmt.Fprintln(w, "  "+p.T("cli.intent.waiting_for", "Users", strings.Join(in.Pending, ", "), "ID", in.ID))
 		}
 	default:
-		fmt.Fprintf(w, "  %s\n", in.State)
+		fmt.Fprintf(w, "  %s\n", state)
 	}
 	for _, o := range in.Objections {
-		lifted := ""
+		id := "cli.intent.objection"
 		if o.LiftedAt != nil {
-			lifted = " (lifted)"
+			id = "cli.intent.objection_lifted"
 		}
-		fmt.Fprintf(w, "  objection by %s: %q%s\n", o.By, o.Reason, lifted)
+		fmt.Fprintln(w, "  "+p.T(id, "User", o.By, "Reason", strconv.Quote(o.Reason)))
 	}
 	if len(in.AcknowledgedBy) > 0 {
-		fmt.Fprintf(w, "  acknowledged by: %s\n", strings.Join(in.AcknowledgedBy, ", "))
+		fmt.Fprintln(w, "  "+p.T("cli.intent.acknowledged_by", "Users", strings.Join(in.AcknowledgedBy, ", ")))
 	}
 }
 
@@ -180,7 +181,7 @@ func (env *cli) watch(asJSON bool, rest []string) error {
 		return err
 	}
 	if !asJSON {
-		fmt.Fprintf(env.stdout, "Watching %s: %s (%s, %s). Ctrl-C stops.\n", inc.Ref, inc.Title, inc.Severity, inc.Status)
+		fmt.Fprintln(env.stdout, env.p().T("cli.watch.watching", "Ref", inc.Ref, "Title", inc.Title, "Severity", inc.Severity, "Status", env.status(inc.Status)))
 	}
 	last := max(inc.LastSeq-10, 0)
 	showIntents := func() {
@@ -216,7 +217,7 @@ func (env *cli) watch(asJSON bool, rest []string) error {
 		if errors.As(err, &ce) {
 			return err
 		}
-		fmt.Fprintf(env.stderr, "hansei: stream interrupted (%v); resuming after #%d\n", err, last)
+		fmt.Fprintln(env.stderr, "hansei: "+env.p().T("cli.watch.interrupted", "Error", ErrorLine(err), "Seq", last))
 		select {
 		case <-env.ctx.Done():
 			return nil

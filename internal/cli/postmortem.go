@@ -127,43 +127,45 @@ func (env *cli) postmortem(o postmortemOptions, rest []string) error {
 }
 
 func (env *cli) printPostmortem(pm client.Postmortem) {
-	w := env.stdout
-	fmt.Fprintf(w, "Postmortem of INC-%d: %s\n", pm.Incident, pm.Title)
-	fmt.Fprintf(w, "Status: %s, version %d", pm.Status, pm.Version)
+	w, p := env.stdout, env.p()
+	ref := fmt.Sprintf("INC-%d", pm.Incident)
+	fmt.Fprintln(w, p.T("cli.postmortem.heading", "Ref", ref, "Title", pm.Title))
+	state := env.word("postmortem_state", string(pm.Status))
 	if pm.Revision > 0 {
-		fmt.Fprintf(w, ", revision %d", pm.Revision)
+		fmt.Fprintln(w, p.T("cli.postmortem.state_revision", "State", state, "Version", pm.Version, "Revision", pm.Revision))
+	} else {
+		fmt.Fprintln(w, p.T("cli.postmortem.state", "State", state, "Version", pm.Version))
 	}
-	fmt.Fprintln(w)
 	if len(pm.Reviewers) > 0 {
 		var names []string
 		for _, r := range pm.Reviewers {
 			names = append(names, r.User)
 		}
-		fmt.Fprintf(w, "Reviewers: %s", strings.Join(names, ", "))
 		if len(pm.PendingApprovals) > 0 {
-			fmt.Fprintf(w, " (waiting for %s)", strings.Join(pm.PendingApprovals, ", "))
+			fmt.Fprintln(w, p.T("cli.postmortem.reviewers_waiting", "Reviewers", strings.Join(names, ", "), "Waiting", strings.Join(pm.PendingApprovals, ", ")))
+		} else {
+			fmt.Fprintln(w, p.T("cli.postmortem.reviewers", "Reviewers", strings.Join(names, ", ")))
 		}
-		fmt.Fprintln(w)
 	}
 	sections := map[string]string{"summary": pm.Summary, "impact": pm.Impact, "detection": pm.Detection, "response": pm.Response,
 		"recovery": pm.Recovery, "went_well": pm.WentWell, "went_poorly": pm.WentPoorly, "lucky": pm.Lucky, "lessons": pm.Lessons}
 	for _, k := range hansei.SectionKeys() {
 		text := strings.TrimSpace(sections[k])
 		if text == "" {
-			text = "(not written)"
+			text = p.T("cli.postmortem.not_written")
 		}
-		fmt.Fprintf(w, "\n%s:\n  %s\n", hansei.SectionTitle(k), strings.ReplaceAll(text, "\n", "\n  "))
+		fmt.Fprintf(w, "\n%s:\n  %s\n", env.word("pm_section", k), strings.ReplaceAll(text, "\n", "\n  "))
 	}
-	fmt.Fprintln(w, "\nWhy-tree:")
+	fmt.Fprintln(w, "\n"+p.T("cli.postmortem.why_tree"))
 	if len(pm.Whys) == 0 {
-		fmt.Fprintf(w, "  (empty: hansei why %d \"Why …?\" \"Because …\")\n", pm.Incident)
+		fmt.Fprintln(w, "  "+p.T("cli.postmortem.why_tree_empty", "Number", pm.Incident))
 	}
 	var walk func([]client.WhyTreeNode, int)
 	walk = func(nodes []client.WhyTreeNode, depth int) {
 		for _, n := range nodes {
 			factor := ""
 			if n.Factor != "" {
-				factor = " [factor: " + n.Factor + "]"
+				factor = " [" + p.T("cli.postmortem.factor", "Factor", env.word("factor", n.Factor)) + "]"
 			}
 			fmt.Fprintf(w, "%s#%d %s %s%s\n", strings.Repeat("  ", depth+1), n.ID, n.Question, n.Answer, factor)
 			walk(n.Children, depth+1)
@@ -176,19 +178,19 @@ func (env *cli) printLint(c *client.Client, n int64, asJSON bool) error {
 	findings, err := c.LintPostmortem(env.ctx, n)
 	return env.show(asJSON, map[string]any{"findings": findings}, err, func() error {
 		if len(findings) == 0 {
-			fmt.Fprintln(env.stdout, "no findings: the postmortem reads blameless and precise")
+			fmt.Fprintln(env.stdout, env.p().T("cli.postmortem.no_findings"))
 			return nil
 		}
 		for _, f := range findings {
 			block := ""
 			if f.Blocking {
-				block = " (blocks publishing)"
+				block = " (" + env.p().T("cli.postmortem.blocks_publishing") + ")"
 			}
 			where := f.Section
 			if f.Text != "" {
 				where += fmt.Sprintf(" %q", f.Text)
 			}
-			fmt.Fprintf(env.stdout, "%s: %s%s\n  %s\n  suggestion: %s\n", f.Rule, where, block, f.Message, f.Suggestion)
+			fmt.Fprintf(env.stdout, "%s: %s%s\n  %s\n  %s\n", f.Rule, where, block, f.Message, env.p().T("cli.postmortem.suggestion", "Suggestion", f.Suggestion))
 		}
 		return nil
 	})
@@ -237,7 +239,7 @@ func (env *cli) editPostmortem(c *client.Client, n int64) (client.Postmortem, er
 		}
 	}
 	if len(patch) == 1 {
-		fmt.Fprintln(env.stderr, "hansei: nothing changed")
+		fmt.Fprintln(env.stderr, "hansei: "+env.p().T("cli.postmortem.nothing_changed"))
 		return pm, nil
 	}
 	return c.PatchPostmortem(env.ctx, n, patch)

@@ -29,7 +29,9 @@ func WriteReference(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "# Command reference\n\n<!-- Made by %s from the command tree; do not edit by hand. -->\n\n", RegenerateReference)
 	fmt.Fprint(b, "Every command of `hansei`, as `hansei COMMAND --help` explains it. Every command also takes\n"+
-		"`-h`/`--help`, which prints its help and needs no server and no token.\n\n")
+		"`-h`/`--help`, which prints its help and needs no server and no token, and `--lang CODE`, the language\n"+
+		"of the words it prints (default: `HANSEI_LANG`, else the language of the token's user; see\n"+
+		"[i18n.md](i18n.md#the-command-line)). Output for scripts (`--json`, tokens, links) is the same in every language.\n\n")
 	for _, c := range cmds {
 		writeCommand(b, c)
 	}
@@ -81,7 +83,8 @@ func parentPath(c *cobra.Command) string {
 func writeFlags(b *bufio.Writer, title string, fs *pflag.FlagSet) {
 	var rows []string
 	fs.VisitAll(func(f *pflag.Flag) {
-		if f.Hidden || f.Name == "help" {
+		// --lang is every command's; the introduction says so once.
+		if f.Hidden || f.Name == "help" || f.Name == "lang" && strings.HasPrefix(title, "Flags of") {
 			return
 		}
 		name := "--" + f.Name

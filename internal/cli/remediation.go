@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
@@ -77,7 +76,7 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 	var r hansei.Remediation
 	switch sub {
 	case "add":
-		n, perr := parseNumber(rest[0])
+		n, perr := env.parseNumber(rest[0])
 		if perr != nil {
 			return perr
 		}
@@ -93,15 +92,18 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 			filter.Owner = "me"
 		}
 		if o.incident != "" {
-			if filter.Incident, err = parseNumber(o.incident); err != nil {
+			if filter.Incident, err = env.parseNumber(o.incident); err != nil {
 				return err
 			}
 		}
 		list, err := c.Remediations(env.ctx, filter)
 		return env.show(o.json, list, err, func() error {
-			return printTable(env.stdout, "no remediations match", "ID\tINCIDENT\tOWNER\tPRIORITY\tDUE\tSTATUS\tTITLE", list.Items,
+			p := env.p()
+			header := columns(p.T("cli.column.id"), p.T("cli.column.incident"), p.T("cli.column.owner"), p.T("cli.column.priority"),
+				p.T("cli.column.due"), p.T("cli.column.status"), p.T("cli.column.title"))
+			return printTable(env.stdout, p.T("cli.remediation.none_match"), header, list.Items,
 				func(r hansei.Remediation) []any {
-					return []any{r.ID, fmt.Sprintf("INC-%d", r.Incident), r.Owner, r.Priority, r.Due, r.Status, r.Title}
+					return []any{r.ID, fmt.Sprintf("INC-%d", r.Incident), r.Owner, r.Priority, r.Due, env.word("remediation_status", string(r.Status)), r.Title}
 				})
 		})
 	case "show", "progress", "update":
@@ -133,14 +135,15 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 
 func (env *cli) printRemediation(r hansei.Remediation) {
 	w := env.stdout
-	fmt.Fprintf(w, "Remediation %d (INC-%d): %s\n", r.ID, r.Incident, r.Title)
-	fmt.Fprintf(w, "Owner: %s · Priority: %s · Due: %s · Status: %s", r.Owner, r.Priority, r.Due, strings.ReplaceAll(string(r.Status), "_", " "))
+	p := env.p()
+	fmt.Fprintln(w, p.T("cli.remediation.heading", "ID", r.ID, "Ref", fmt.Sprintf("INC-%d", r.Incident), "Title", r.Title))
+	fmt.Fprint(w, p.T("cli.remediation.facts", "Owner", r.Owner, "Priority", r.Priority, "Due", r.Due, "Status", env.word("remediation_status", string(r.Status))))
 	if r.Reason != "" {
 		fmt.Fprintf(w, " (%s)", r.Reason)
 	}
 	fmt.Fprintln(w)
 	if r.Link != "" {
-		fmt.Fprintf(w, "Link: %s\n", r.Link)
+		fmt.Fprintln(w, p.T("cli.remediation.link", "Link", r.Link))
 	}
 	for _, p := range r.Progress {
 		fmt.Fprintf(w, "  %s  %-8s %s\n", env.formatTime(p.At), p.Actor, p.Note)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/hansei-dev/hansei/client"
 	"github.com/spf13/cobra"
@@ -60,22 +59,23 @@ func (env *cli) review(due string, asJSON bool, rest []string) error {
 // printAgenda prints a review's agenda: each owner's remediations that
 // are due or untouched for a while, and why.
 func (env *cli) printAgenda(agenda client.ReviewAgenda) error {
-	fmt.Fprintf(env.stdout, "Review of %s", agenda.Date)
+	p := env.p()
 	if agenda.Scheduled {
-		fmt.Fprintf(env.stdout, " (scheduled: %s)", agenda.Reason)
+		fmt.Fprintln(env.stdout, p.T("cli.review.heading_scheduled", "Date", agenda.Date, "Reason", agenda.Reason))
+	} else {
+		fmt.Fprintln(env.stdout, p.T("cli.review.heading", "Date", agenda.Date))
 	}
-	fmt.Fprintln(env.stdout)
 	if len(agenda.Owners) == 0 {
-		fmt.Fprintln(env.stdout, "nothing to review: no open remediation is due or untouched for a while")
+		fmt.Fprintln(env.stdout, p.T("cli.review.nothing"))
 	}
 	for _, g := range agenda.Owners {
 		fmt.Fprintf(env.stdout, "\n%s\n", g.Owner)
 		for _, it := range g.Items {
 			r := it.Remediation
-			fmt.Fprintf(env.stdout, "  #%d INC-%d %s [%s, due %s, %s] — %s\n", r.ID, r.Incident, r.Title, r.Priority, r.Due,
-				strings.ReplaceAll(string(r.Status), "_", " "), it.Why)
+			fmt.Fprintf(env.stdout, "  #%d INC-%d %s [%s] — %s\n", r.ID, r.Incident, r.Title,
+				p.T("cli.review.item_facts", "Priority", r.Priority, "Due", r.Due, "Status", env.word("remediation_status", string(r.Status))), it.Why)
 			if it.LastProgress != nil {
-				fmt.Fprintf(env.stdout, "      last: %s %s: %s\n", env.formatTime(it.LastProgress.At), it.LastProgress.Actor, it.LastProgress.Note)
+				fmt.Fprintln(env.stdout, "      "+p.T("cli.review.last", "Time", env.formatTime(it.LastProgress.At), "User", it.LastProgress.Actor, "Note", it.LastProgress.Note))
 			}
 		}
 	}

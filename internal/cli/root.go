@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/spf13/cobra"
 )
 
@@ -17,6 +18,16 @@ type cli struct {
 	getenv         func(string) string
 	stdin          io.Reader
 	stdout, stderr io.Writer
+
+	// The run's language (lang.go): the --lang flag, the catalogs and the
+	// printer once chosen; scalesLang is the language asked of the
+	// scales, "" for the user's own; local is set for the commands that
+	// work on the database, not a server, so never ask it who the user is.
+	langFlagValue string
+	cats          *i18n.Catalogs
+	printer       *i18n.Printer
+	scalesLang    string
+	local         bool
 }
 
 // Run runs the command line with args (without the program name). Help
@@ -44,7 +55,8 @@ func (env *cli) tree() *cobra.Command {
 "hansei serve" runs the server. Commands that talk to a server use HANSEI_URL
 (default http://127.0.0.1:8080) and HANSEI_TOKEN, the API token that
 "hansei users add" (or the first run of "hansei serve") printed.
-Add --json for machine-readable output.`,
+Words are printed in --lang, else HANSEI_LANG, else the language of the
+token's user; add --json for machine-readable output, the same in every language.`,
 		Example: `  hansei serve
   hansei users add bob --role responder
   hansei incident declare --severity SEV2 "Checkout failing"
@@ -57,6 +69,15 @@ Add --json for machine-readable output.`,
 			io.WriteString(env.stderr, cmd.UsageString())
 			return usageErrorf("no command given; hansei --help lists the commands")
 		},
+	}
+	env.langFlag(root)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		for c := cmd; c.HasParent(); c = c.Parent() {
+			if c.Parent() == root {
+				env.local = c.GroupID == "server" || c.GroupID == ""
+			}
+		}
+		return env.checkLang()
 	}
 	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
 	root.SetOut(env.stdout)

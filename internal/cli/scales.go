@@ -31,7 +31,7 @@ func (env *cli) scales(lang string, asJSON bool) error {
 			for _, l := range sc.Levels {
 				fmt.Fprintf(env.stdout, "  %s  %s: %s\n", l.Key, l.Name, l.Definition)
 				if l.Response != "" {
-					fmt.Fprintf(env.stdout, "        response: %s\n", l.Response)
+					fmt.Fprintln(env.stdout, "        "+env.p().T("cli.scales.response", "Response", l.Response))
 				}
 			}
 		}

@@ -68,10 +68,10 @@ func (env *cli) migrateCmd() *cobra.Command {
 		}
 		return env.show(asJSON, map[string]any{"applied": applied}, err, func() error {
 			if len(applied) == 0 {
-				fmt.Fprintln(env.stdout, "the database schema is up to date")
+				fmt.Fprintln(env.stdout, env.p().T("cli.migrate.up_to_date"))
 			}
 			for _, name := range applied {
-				fmt.Fprintln(env.stdout, "applied", name)
+				fmt.Fprintln(env.stdout, env.p().T("cli.migrate.applied", "Name", name))
 			}
 			return nil
 		})

@@ -69,10 +69,13 @@ func (env *cli) component(sub string, o componentOptions, rest []string) error {
 	case "list":
 		list, err := c.Components(env.ctx)
 		return env.show(o.json, list, err, func() error {
-			return printTable(env.stdout, "no components yet; add one with `hansei component add KEY --name NAME`",
-				"KEY\tNAME\tGROUP\tPOSITION\tSTATE\tSHOWN\tSERVICES", list, func(cp client.Component) []any {
-					return []any{cp.Key, cp.Name, orDash(cp.Group), cp.Position, cp.State, cp.EffectiveState, orDash(strings.Join(cp.Services, ","))}
-				})
+			p := env.p()
+			header := columns(p.T("cli.column.key"), p.T("cli.column.name"), p.T("cli.column.group"), p.T("cli.column.position"),
+				p.T("cli.column.state"), p.T("cli.column.shown"), p.T("cli.column.services"))
+			return printTable(env.stdout, p.T("cli.component.none"), header, list, func(cp client.Component) []any {
+				return []any{cp.Key, cp.Name, orDash(cp.Group), cp.Position, env.word("component_state", string(cp.State)),
+					env.word("component_state", string(cp.EffectiveState)), orDash(strings.Join(cp.Services, ","))}
+			})
 		})
 	case "set":
 		out, err := c.SetComponentState(env.ctx, rest[0], rest[1])
@@ -80,7 +83,7 @@ func (env *cli) component(sub string, o componentOptions, rest []string) error {
 	case "rm":
 		err := c.DeleteComponent(env.ctx, rest[0])
 		return env.show(o.json, map[string]string{"deleted": rest[0]}, err,
-			env.line("Component "+rest[0]+" removed from the status page"))
+			env.line(env.p().T("cli.component.removed", "Key", rest[0])))
 	}
 	return usageErrorf("unknown component subcommand %q; use add, list, set or rm", sub)
 }
@@ -89,13 +92,23 @@ func (env *cli) component(sub string, o componentOptions, rest []string) error {
 // or set (verb).
 func (env *cli) componentText(out hansei.Component, verb string) func() error {
 	return func() error {
-		fmt.Fprintf(env.stdout, "Component %s %s: %s", out.Key, verb, out.Name)
-		if out.Group != "" {
-			fmt.Fprintf(env.stdout, " (group %s, position %d)", out.Group, out.Position)
+		p := env.p()
+		state := env.word("component_state", string(out.State))
+		// Each message whole, so that a language words each as it needs.
+		var line string
+		switch {
+		case verb == "saved" && out.Group != "":
+			line = p.T("cli.component.saved_in_group", "Key", out.Key, "Name", out.Name, "Group", out.Group, "Position", out.Position, "State", state)
+		case verb == "saved":
+			line = p.T("cli.component.saved", "Key", out.Key, "Name", out.Name, "State", state)
+		case out.Group != "":
+			line = p.T("cli.component.set_in_group", "Key", out.Key, "Name", out.Name, "Group", out.Group, "Position", out.Position, "State", state)
+		default:
+			line = p.T("cli.component.set", "Key", out.Key, "Name", out.Name, "State", state)
 		}
-		fmt.Fprintf(env.stdout, ", %s\n", out.State)
+		fmt.Fprintln(env.stdout, line)
 		if len(out.Services) > 0 {
-			fmt.Fprintf(env.stdout, "Services:  %s\n", strings.Join(out.Services, ", "))
+			fmt.Fprintln(env.stdout, p.T("cli.incident.services", "Services", strings.Join(out.Services, ", ")))
 		}
 		return nil
 	}
@@ -157,7 +170,7 @@ func (env *cli) incidentUpdate(o updateOptions, rest []string) error {
 	return env.show(o.json, inc, err, func() error {
 		env.printChanges(inc)
 		if len(inc.Components) > 0 {
-			fmt.Fprintf(env.stdout, "Affects on the status page: %s\n", strings.Join(inc.Components, ", "))
+			fmt.Fprintln(env.stdout, env.p().T("cli.status.update_affects", "Components", strings.Join(inc.Components, ", ")))
 		}
 		return nil
 	})
@@ -197,10 +210,10 @@ func (env *cli) incidentAffects(none, asJSON bool, rest []string) error {
 	inc, err := c.LinkComponents(env.ctx, n, keys)
 	return env.show(asJSON, inc, err, func() error {
 		if len(inc.Components) == 0 {
-			fmt.Fprintf(env.stdout, "%s affects no components on the status page\n", inc.Ref)
+			fmt.Fprintln(env.stdout, env.p().T("cli.status.affects_none", "Ref", inc.Ref))
 			return nil
 		}
-		fmt.Fprintf(env.stdout, "%s affects on the status page: %s\n", inc.Ref, strings.Join(inc.Components, ", "))
+		fmt.Fprintln(env.stdout, env.p().T("cli.status.affects", "Ref", inc.Ref, "Components", strings.Join(inc.Components, ", ")))
 		return nil
 	})
 }
@@ -256,7 +269,7 @@ func (env *cli) maintenance(sub string, o maintenanceOptions, rest []string) err
 		}
 		m, err := c.CreateMaintenance(env.ctx, client.MaintenanceRequest{Title: o.title, Text: rest[0], Components: o.comps, StartsAt: startsAt, EndsAt: endsAt})
 		return env.show(o.json, m, err, func() error {
-			fmt.Fprintf(env.stdout, "Maintenance %d scheduled: %s\n", m.ID, m.Title)
+			fmt.Fprintln(env.stdout, env.p().T("cli.maintenance.scheduled", "ID", m.ID, "Title", m.Title))
 			env.printWindow(m)
 			return nil
 		})
@@ -273,7 +286,9 @@ func (env *cli) maintenance(sub string, o maintenanceOptions, rest []string) err
 		}
 		list, err := c.Maintenances(env.ctx, since)
 		return env.show(o.json, list, err, func() error {
-			return printTable(env.stdout, "no maintenance windows scheduled", "ID\tSTARTS\tENDS\tCOMPONENTS\tTITLE", list,
+			p := env.p()
+			header := columns(p.T("cli.column.id"), p.T("cli.column.starts"), p.T("cli.column.ends"), p.T("cli.column.components"), p.T("cli.column.title"))
+			return printTable(env.stdout, p.T("cli.maintenance.none"), header, list,
 				func(m hansei.Maintenance) []any {
 					return []any{m.ID, env.formatTime(m.StartsAt), env.formatTime(m.EndsAt), orDash(strings.Join(m.Components, ",")), m.Title}
 				})
@@ -288,19 +303,20 @@ func (env *cli) maintenance(sub string, o maintenanceOptions, rest []string) err
 			return err
 		}
 		err = c.DeleteMaintenance(env.ctx, id)
-		return env.show(o.json, map[string]int64{"deleted": id}, err, env.line("Maintenance", id, "removed"))
+		return env.show(o.json, map[string]int64{"deleted": id}, err, env.line(env.p().T("cli.maintenance.removed", "ID", id)))
 	}
 	return usageErrorf("unknown maintenance subcommand %q; use add, list or rm", sub)
 }
 
 func (env *cli) printWindow(m hansei.Maintenance) {
-	fmt.Fprintf(env.stdout, "From:      %s\n", env.formatTime(m.StartsAt))
-	fmt.Fprintf(env.stdout, "Until:     %s\n", env.formatTime(m.EndsAt))
+	p := env.p()
+	fmt.Fprintln(env.stdout, p.T("cli.maintenance.from", "Time", env.formatTime(m.StartsAt)))
+	fmt.Fprintln(env.stdout, p.T("cli.maintenance.until", "Time", env.formatTime(m.EndsAt)))
 	if len(m.Components) > 0 {
-		fmt.Fprintf(env.stdout, "Components: %s\n", strings.Join(slices.Sorted(slices.Values(m.Components)), ", "))
+		fmt.Fprintln(env.stdout, p.T("cli.maintenance.components", "Components", strings.Join(slices.Sorted(slices.Values(m.Components)), ", ")))
 	}
 	if m.Text != "" {
-		fmt.Fprintf(env.stdout, "Text:      %s\n", m.Text)
+		fmt.Fprintln(env.stdout, p.T("cli.maintenance.text", "Text", m.Text))
 	}
 }
 

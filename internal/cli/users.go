@@ -54,7 +54,7 @@ func (env *cli) readPassword(command, name string) (string, error) {
 	// At a terminal, say what is awaited (the typing is not hidden).
 	if f, ok := env.stdin.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprintf(env.stderr, "Password for %s (visible as you type), then Enter: ", name)
+			fmt.Fprint(env.stderr, env.p().T("cli.users.password_prompt", "User", name)+" ")
 		}
 	}
 	line, err := bufio.NewReader(env.stdin).ReadString('\n')
@@ -142,8 +142,10 @@ func (env *cli) usersList(dbf *dbFlags, asJSON bool) error {
 	return env.withConsole(dbf, func(db server.Console, _ config.Config) error {
 		users, err := db.Users.All(env.ctx)
 		return env.show(asJSON, map[string]any{"items": users}, err, func() error {
-			return printTable(env.stdout, "", "NAME\tROLE\tLANGUAGE\tTIME ZONE\tDISPLAY NAME", users, func(u hansei.User) []any {
-				return []any{u.Name, u.Role, u.Language, u.TimeZone, u.DisplayName}
+			p := env.p()
+			header := columns(p.T("cli.column.name"), p.T("cli.column.role"), p.T("cli.column.language"), p.T("cli.column.time_zone"), p.T("cli.column.display_name"))
+			return printTable(env.stdout, "", header, users, func(u hansei.User) []any {
+				return []any{u.Name, env.word("user_role", string(u.Role)), u.Language, u.TimeZone, u.DisplayName}
 			})
 		})
 	})
@@ -172,7 +174,7 @@ func (env *cli) usersSetPassword(dbf *dbFlags, asJSON bool, rest []string) error
 	}
 	return env.withConsole(dbf, func(db server.Console, _ config.Config) error {
 		err := db.Users.SetPassword(env.ctx, app.Console(), rest[0], password)
-		return env.show(asJSON, map[string]any{"name": rest[0], "password_set": true}, err, env.line("password set for", rest[0]))
+		return env.show(asJSON, map[string]any{"name": rest[0], "password_set": true}, err, env.line(env.p().T("cli.users.password_set", "User", rest[0])))
 	})
 }
 
@@ -256,7 +258,9 @@ func (env *cli) usersTokens(dbf *dbFlags, asJSON bool) error {
 			tokens = []hansei.TokenInfo{} // [] rather than null in JSON
 		}
 		return env.show(asJSON, map[string]any{"items": tokens}, err, func() error {
-			return printTable(env.stdout, "", "ID\tUSER\tLABEL\tCREATED\tLAST USED", tokens, func(t hansei.TokenInfo) []any {
+			p := env.p()
+			header := columns(p.T("cli.column.id"), p.T("cli.column.user"), p.T("cli.column.label"), p.T("cli.column.created"), p.T("cli.column.last_used"))
+			return printTable(env.stdout, "", header, tokens, func(t hansei.TokenInfo) []any {
 				return []any{t.ID, t.User, orDash(t.Label), env.formatTime(t.CreatedAt), env.formatTimePtr(t.LastUsedAt)}
 			})
 		})
@@ -279,6 +283,6 @@ func (env *cli) usersRevokeToken(dbf *dbFlags, asJSON bool, rest []string) error
 	}
 	return env.withConsole(dbf, func(db server.Console, _ config.Config) error {
 		err := db.Users.RevokeToken(env.ctx, app.Console(), id)
-		return env.show(asJSON, map[string]int64{"revoked": id}, err, env.line("revoked API token", id))
+		return env.show(asJSON, map[string]int64{"revoked": id}, err, env.line(env.p().T("cli.users.token_revoked", "ID", id)))
 	})
 }

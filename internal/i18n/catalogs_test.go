@@ -12,7 +12,7 @@ func sameAsEnglish() map[string][]string {
 	return map[string][]string{
 		"ja": {"Statuspage API"},
 		"de": {"Incident", "Incidents", "Name", "optional", "Postmortem", "Review", "Reviews", "Status", "Position",
-			"in {{.Duration}}", "Reviewer", "Version", "Tracker"},
+			"in {{.Duration}}", "Reviewer", "Version", "Tracker", "NAME"},
 	}
 }
 
