@@ -44,6 +44,7 @@ func words() map[string][]string {
 			hansei.StatusResolved, hansei.StatusClosed),
 		"incident_role":   str(hansei.RoleCommander, hansei.RoleCommunications, hansei.RoleScribe),
 		"responder_state": str(hansei.ResponderActive, hansei.ResponderStoodDown),
+		"ack_from":        str(hansei.AckCommander, hansei.AckAny, hansei.AckAll),
 		"intent_kind":     str(hansei.IntentAction, hansei.IntentStandDown, hansei.IntentInformation),
 		"intent_state": str(hansei.IntentOpen, hansei.IntentAcknowledged, hansei.IntentObjected,
 			hansei.IntentWithdrawn, hansei.IntentExpired),
@@ -202,6 +203,28 @@ func TestEveryMessageIsUsed(t *testing.T) {
 	for _, id := range sortedIDs(en.messages) {
 		if !used[id] {
 			t.Errorf("%s is in the catalogs, but nothing prints it: remove it, or use it", id)
+		}
+	}
+}
+
+// TestEveryEventIsDescribed: every type of timeline event has its own
+// sentence (not timeline.unknown), and every built-in catalog says it in
+// its own words, so that no timeline shows an English line among others.
+func TestEveryEventIsDescribed(t *testing.T) {
+	for _, typ := range hansei.EventTypes() {
+		d := hansei.DescribeEvent(hansei.Event{Type: typ, Data: []byte("{}")})
+		if d.MessageID() == "timeline.unknown" {
+			t.Errorf("%s: DescribeEvent has no sentence for it", typ)
+			continue
+		}
+		for _, lang := range builtinLanguages() {
+			c, err := builtin(lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.messages[d.MessageID()] == nil {
+				t.Errorf("%s: the %s catalog lacks %s", typ, lang, d.MessageID())
+			}
 		}
 	}
 }

@@ -229,7 +229,7 @@ func (s *Handler) exportPostmortem(w http.ResponseWriter, r *http.Request, u han
 	if err != nil {
 		return err
 	}
-	pm, md, err := s.app.Postmortems.Export(r.Context(), u, n)
+	pm, md, err := s.app.Postmortems.Export(r.Context(), u, n, s.printer(r, u))
 	if err != nil {
 		return err
 	}

@@ -156,7 +156,7 @@ func (v *viewer) Level(l hansei.Level) [2]string {
 func (v *viewer) Status(s hansei.Status) string { return v.Word("incident_status", string(s)) }
 
 // Describe is a timeline event in words.
-func (v *viewer) Describe(e hansei.Event) string { return hansei.DescribeEvent(e) }
+func (v *viewer) Describe(e hansei.Event) string { return v.p.Print(hansei.DescribeEvent(e)) }
 
 // Date is a YYYY-MM-DD date in the viewer's zone.
 func (v *viewer) Date(t time.Time) string { return t.In(v.Loc).Format("2006-01-02") }
