@@ -86,7 +86,7 @@ func normalText(s string) string {
 var (
 	// markdownTexts parts a line of the export where Markdown or the
 	// export's layout does: the texts between are read as a page's.
-	markdownTexts = regexp.MustCompile(`\s*(?:\||\*\*|^#+ |^- |^> |·|: |`+"`"+`[^`+"`"+`]*`+"`"+`)\s*`)
+	markdownTexts = regexp.MustCompile(`\s*(?:\||\*\*|^#+ |^- |^> |·|: |` + "`" + `[^` + "`" + `]*` + "`" + `)\s*`)
 	scriptOrStyle = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>`)
 	tagOrText     = regexp.MustCompile(`<[^>]*>|[^<]+`)
 	wordAttr      = regexp.MustCompile(`\b(placeholder|aria-label|title|alt|data-msg|data-expired|data-format-ms|data-format-s)="([^"]*)"`)
