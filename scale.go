@@ -72,7 +72,26 @@ func (s Scale) Level(key string) (Level, error) {
 		}
 		fmt.Fprintf(&b, " %s (%s): %s", l.Key, l.Name, l.Definition)
 	}
-	return Level{}, FieldError(s.Kind, "%s", b.String())
+	err := FieldError(s.Kind, "%s", b.String())
+	if key == "" {
+		return Level{}, err.Says("error.level_required", "Kind", field(s.Kind), "Levels", levelList(s.Levels))
+	}
+	return Level{}, err.Says("error.level_unknown", "Kind", field(s.Kind), "Key", key, "Levels", levelList(s.Levels))
+}
+
+// levelList is a scale's levels as an error lists them, each with its
+// name and definition in the reader's language (a printer asks
+// InLanguage).
+type levelList []Level
+
+// InLanguage is the list in lang, from the levels' translations.
+func (ls levelList) InLanguage(lang string) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		name, def := l.Localized(lang)
+		parts[i] = fmt.Sprintf("%s (%s): %s", l.Key, name, def)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Rank returns the position of key in the scale (0 is the most severe), or -1.

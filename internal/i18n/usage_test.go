@@ -45,7 +45,11 @@ func words() map[string][]string {
 		"incident_role":   str(hansei.RoleCommander, hansei.RoleCommunications, hansei.RoleScribe),
 		"responder_state": str(hansei.ResponderActive, hansei.ResponderStoodDown),
 		"ack_from":        str(hansei.AckCommander, hansei.AckAny, hansei.AckAll),
-		"intent_kind":     str(hansei.IntentAction, hansei.IntentStandDown, hansei.IntentInformation),
+		// The request fields the domain's errors name.
+		"field": {"answer", "date", "description", "detected_at", "due", "ends_at", "group", "link", "message", "name",
+			"note", "override", "priority", "question", "reason", "services", "severity", "started_at", "starts_at",
+			"summary", "text", "title"},
+		"intent_kind": str(hansei.IntentAction, hansei.IntentStandDown, hansei.IntentInformation),
 		"intent_state": str(hansei.IntentOpen, hansei.IntentAcknowledged, hansei.IntentObjected,
 			hansei.IntentWithdrawn, hansei.IntentExpired),
 		"component_state": str(hansei.ComponentOperational, hansei.ComponentMaintenance, hansei.ComponentDegraded,

@@ -48,7 +48,7 @@ func (s *Handler) pageErr(code, field, id string, args ...any) error {
 // still carries its English message, shown as it is.
 func (v *viewer) errorText(err error) string {
 	var l i18n.Localizable
-	if errors.As(err, &l) {
+	if errors.As(err, &l) && l.MessageID() != "" {
 		return v.p.Print(l)
 	}
 	if hansei.ErrorCode(err) == hansei.EINTERNAL {
