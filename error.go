@@ -48,12 +48,8 @@ func (e *Error) MessageArgs() map[string]any { return e.Args }
 // Says gives e a message ID and arguments (name and value pairs) that
 // say its Message in any language, and returns e.
 func (e *Error) Says(id string, args ...any) *Error {
-	e.ID, e.Args = id, map[string]any{}
-	for i := 0; i+1 < len(args); i += 2 {
-		if name, ok := args[i].(string); ok {
-			e.Args[name] = args[i+1]
-		}
-	}
+	m := says(id, args...)
+	e.ID, e.Args = m.ID, m.Args
 	return e
 }
 

@@ -316,6 +316,12 @@ func (c *lintCompiled) personFinding(section string, t lintText, m lintPersonMat
 	} else {
 		f.Message = "'" + f.Text + "' names " + m.name + " as the subject of a failure. Naming who failed teaches people to hide mistakes, and it stops the analysis at a person instead of the system that let the failure happen."
 	}
+	if m.possessive {
+		f.Says = says("lint.blame_person.possessive", "Text", f.Text, "Name", m.name)
+	} else {
+		f.Says = says("lint.blame_person.subject", "Text", f.Text, "Name", m.name)
+	}
+	f.Suggests = says("lint.blame_person.suggestion")
 	if m.japanese {
 		f.Suggestion = "人ではなく仕組みや手順を主語にする:「フェイルオーバー前にレプリカ遅延の確認が実行されなかった」。そのうえで、なぜその手順が抜けやすかったのかを書く。"
 	} else {

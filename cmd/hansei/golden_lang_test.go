@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"html"
 	"net/http"
 	"os"
@@ -161,6 +162,20 @@ func (g *golden) readLanguages() {
 				for _, part := range markdownTexts.Split(line, -1) {
 					check(p+" in "+lang, "<html lang=\""+lang+"\">"+html.EscapeString(part))
 				}
+			}
+		}
+		// The lint's findings from the API: message and suggestion in the
+		// language asked for.
+		for _, p := range []string{"/api/v1/incidents/3/postmortem/lint"} {
+			resp, body := g.send(goldenRequest{method: "GET", path: p + "?lang=" + lang, as: "admin"})
+			var out struct {
+				Findings []struct{ Message, Suggestion string }
+			}
+			if err := json.Unmarshal(body, &out); err != nil || resp.StatusCode != http.StatusOK || len(out.Findings) == 0 {
+				g.t.Errorf("GET %s in %s: status %d, %d findings, %v", p, lang, resp.StatusCode, len(out.Findings), err)
+			}
+			for _, f := range out.Findings {
+				check(p+" in "+lang, "<html lang=\""+lang+"\">"+html.EscapeString(f.Message)+"<p>"+html.EscapeString(f.Suggestion))
 			}
 		}
 		for _, p := range []string{"/signin", "/signin?next=/incidents/1", "/signin/link?token=nope"} {
