@@ -23,10 +23,16 @@ type Level struct {
 	Translations map[string]Translation `json:"translations,omitempty"`
 }
 
-// Translation is a level's name and definition in one language.
+// Translation is a level's (or a glossary term's) words in one language:
+// its name and definition, and a level's criteria, expected response, who
+// is paged and examples. A field left empty is shown untranslated.
 type Translation struct {
-	Name       string `json:"name"`
-	Definition string `json:"definition"`
+	Name       string   `json:"name"`
+	Definition string   `json:"definition"`
+	Criteria   []string `json:"criteria,omitempty"`
+	Response   string   `json:"response,omitempty"`
+	Pages      string   `json:"pages,omitempty"`
+	Examples   []string `json:"examples,omitempty"`
 }
 
 // Localized returns the level's name and definition in lang, falling back to
@@ -42,6 +48,30 @@ func (l Level) Localized(lang string) (name, definition string) {
 		}
 	}
 	return name, definition
+}
+
+// In is the level with every field in lang where a translation gives it,
+// and as configured where not.
+func (l Level) In(lang string) Level {
+	out := l
+	out.Name, out.Definition = l.Localized(lang)
+	t, ok := l.Translations[lang]
+	if !ok {
+		return out
+	}
+	if len(t.Criteria) > 0 {
+		out.Criteria = t.Criteria
+	}
+	if t.Response != "" {
+		out.Response = t.Response
+	}
+	if t.Pages != "" {
+		out.Pages = t.Pages
+	}
+	if len(t.Examples) > 0 {
+		out.Examples = t.Examples
+	}
+	return out
 }
 
 // Scale is an ordered list of levels, most severe or most pressing first.
