@@ -291,8 +291,13 @@ func (c *lintCompiled) phraseFindings(rule, section string, t lintText, phrases 
 					return true
 				}
 			}
-			out = append(out, Finding{Rule: rule, Section: section, Start: s, End: e,
-				Text: string(t.raw[s:e]), Message: ph.Message, Suggestion: ph.Suggestion, Blocking: ph.Blocking})
+			f := Finding{Rule: rule, Section: section, Start: s, End: e,
+				Text: string(t.raw[s:e]), Message: ph.Message, Suggestion: ph.Suggestion, Blocking: ph.Blocking}
+			if ph.Says != "" {
+				f.Says = says("lint.phrase."+ph.Says+".message", "Phrase", ph.Phrase)
+				f.Suggests = says("lint.phrase."+ph.Says+".suggestion", "Phrase", ph.Phrase)
+			}
+			out = append(out, f)
 			return true
 		})
 	}

@@ -56,6 +56,10 @@ type LintPhrase struct {
 	// ExceptPrecededBy excuses a match that is preceded by one of these
 	// (簡単に is not 単に).
 	ExceptPrecededBy []string `json:"except_preceded_by,omitempty" yaml:"except_preceded_by,omitempty"`
+	// Says names a built-in phrase's words in the catalogs:
+	// lint.phrase.SAYS.message and .suggestion, with the phrase as
+	// {{.Phrase}}. A configured phrase has none: its own words stand.
+	Says string `json:"says,omitempty" yaml:"-"`
 }
 
 // WithScales returns a copy of r that recognises the level keys of the

@@ -204,6 +204,19 @@ func TestEveryMessageIsUsed(t *testing.T) {
 			}
 		}
 	}
+	// The built-in lint phrases name their words by a part of the ID.
+	rules := hansei.DefaultLintRules()
+	for _, ph := range append(rules.Blame, rules.Priority...) {
+		if ph.Says == "" {
+			continue
+		}
+		for _, id := range []string{"lint.phrase." + ph.Says + ".message", "lint.phrase." + ph.Says + ".suggestion"} {
+			used[id] = true
+			if en.messages[id] == nil {
+				t.Errorf("the lint phrase %q has no words: add %s to the catalogs", ph.Phrase, id)
+			}
+		}
+	}
 	for _, id := range sortedIDs(en.messages) {
 		if !used[id] {
 			t.Errorf("%s is in the catalogs, but nothing prints it: remove it, or use it", id)
