@@ -32,7 +32,29 @@ type Error struct {
 	Fields  map[string]string
 	// RetryAfter, for ELIMITED, is how long until trying again can work.
 	RetryAfter time.Duration
+	// ID and Args say Message as a message by ID (error.field_required)
+	// for a reader in another language; Message stays the English for
+	// the API and logs. An error without an ID is shown as Message.
+	ID   string
+	Args map[string]any
 }
+
+// MessageID is the error's message ID, or "" when it has none.
+func (e *Error) MessageID() string { return e.ID }
+
+// MessageArgs are the error's message arguments by name.
+func (e *Error) MessageArgs() map[string]any { return e.Args }
+
+// Says gives e a message ID and arguments (name and value pairs) that
+// say its Message in any language, and returns e.
+func (e *Error) Says(id string, args ...any) *Error {
+	m := says(id, args...)
+	e.ID, e.Args = m.ID, m.Args
+	return e
+}
+
+// field is a request field's name in words: word.field.NAME, or the name.
+func field(name string) Word { return Word{"field", name} }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
 

@@ -15,7 +15,7 @@ func Decide(inc Incident, env Env, cmd Command) ([]Event, error) {
 	}
 	d := decider{inc: inc, env: env}
 	if _, ok := cmd.(Declare); !ok && inc.LastSeq == 0 {
-		return nil, Errorf(ENOTFOUND, "%s has not been declared", inc.Ref())
+		return nil, Errorf(ENOTFOUND, "%s has not been declared", inc.Ref()).Says("error.incident_not_declared", "Incident", inc.Ref())
 	}
 	_, expiry := cmd.(ExpireIntent) // silence is not consent, even after closing
 	if _, ok := cmd.(Declare); !ok && !expiry && inc.Status == StatusClosed {

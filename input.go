@@ -63,19 +63,21 @@ func (t Text) Clean(s string) (string, error) {
 	}
 	if s == "" {
 		if t.Required {
-			return "", FieldError(t.Field, "%s is required and must not be blank", t.Field)
+			return "", FieldError(t.Field, "%s is required and must not be blank", t.Field).Says("error.field_required", "Field", field(t.Field))
 		}
 		return "", nil
 	}
 	if !visible {
-		orEmpty := ", or leave it empty"
+		orEmpty, id := ", or leave it empty", "error.field_invisible_optional"
 		if t.Required {
-			orEmpty = ""
+			orEmpty, id = "", "error.field_invisible"
 		}
-		return "", FieldError(t.Field, "%s has no visible character (only spaces, zero-width or direction-control characters); write some text%s", t.Field, orEmpty)
+		return "", FieldError(t.Field, "%s has no visible character (only spaces, zero-width or direction-control characters); write some text%s", t.Field, orEmpty).
+			Says(id, "Field", field(t.Field))
 	}
 	if t.Max > 0 && at > t.Max {
-		return "", FieldError(t.Field, "%s is %d characters long; the limit is %d", t.Field, at, t.Max)
+		return "", FieldError(t.Field, "%s is %d characters long; the limit is %d", t.Field, at, t.Max).
+			Says("error.field_too_long", "Field", field(t.Field), "Length", at, "Max", t.Max)
 	}
 	return s, nil
 }
@@ -134,7 +136,8 @@ func LatestTime() time.Time { return time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
 func CheckTime(field string, t time.Time) error {
 	if t.Before(EarliestTime()) || t.After(LatestTime()) {
 		return FieldError(field, "%s %s is out of range; give a time from 2000-01-01 to 2100-01-01, such as %s",
-			field, t.UTC().Format(time.RFC3339), "2026-12-01T09:30:00Z")
+			field, t.UTC().Format(time.RFC3339), "2026-12-01T09:30:00Z").
+			Says("error.time_out_of_range", "Field", Word{"field", field}, "Value", t.UTC().Format(time.RFC3339))
 	}
 	return nil
 }
@@ -143,10 +146,12 @@ func CheckTime(field string, t time.Time) error {
 func ParseDate(field, s string) (time.Time, error) {
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, FieldError(field, "%s must be a date such as 2026-12-01, not %q", field, s)
+		return time.Time{}, FieldError(field, "%s must be a date such as 2026-12-01, not %q", field, s).
+			Says("error.date_invalid", "Field", Word{"field", field}, "Value", s)
 	}
 	if d.Before(EarliestTime()) || d.After(LatestTime()) {
-		return time.Time{}, FieldError(field, "%s %s is out of range; give a date from 2000-01-01 to 2100-01-01", field, s)
+		return time.Time{}, FieldError(field, "%s %s is out of range; give a date from 2000-01-01 to 2100-01-01", field, s).
+			Says("error.date_out_of_range", "Field", Word{"field", field}, "Value", s)
 	}
 	return d, nil
 }
@@ -158,7 +163,8 @@ func CheckNotPast(field, date string, now time.Time, loc *time.Location) error {
 		loc = time.UTC
 	}
 	if today := now.In(loc).Format(time.DateOnly); date < today {
-		return FieldError(field, "%s %s is in the past; give today (%s) or a later date", field, date, today)
+		return FieldError(field, "%s %s is in the past; give today (%s) or a later date", field, date, today).
+			Says("error.date_in_past", "Field", Word{"field", field}, "Value", date, "Today", today)
 	}
 	return nil
 }

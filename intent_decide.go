@@ -10,7 +10,7 @@ import (
 func (d *decider) intentFor(id int64) (Intent, error) {
 	in, ok := d.inc.Intent(id)
 	if !ok {
-		return in, Errorf(ENOTFOUND, "there is no intent %d in %s", id, d.inc.Ref())
+		return in, Errorf(ENOTFOUND, "there is no intent %d in %s", id, d.inc.Ref()).Says("error.no_intent_in", "ID", id, "Incident", d.inc.Ref())
 	}
 	return in, nil
 }

@@ -79,6 +79,11 @@ type Finding struct {
 	Text       string `json:"text"`
 	Message    string `json:"message"`
 	Suggestion string `json:"suggestion"`
+	// Says and Suggests are Message and Suggestion as messages by ID
+	// (lint.RULE.message), for a reader in another language; a finding
+	// of a configured phrase has neither, and its own words stand.
+	Says     Msg `json:"-"`
+	Suggests Msg `json:"-"`
 	// Blocking findings block publishing unless overridden with a reason.
 	Blocking bool `json:"blocking"`
 	// Node is the why-tree node a "whys" finding is about.
@@ -134,19 +139,22 @@ func lintRequired(doc LintDoc, on func(string) bool) []Finding {
 			if len(doc.Whys) == 0 && on(RuleWhyEmpty) {
 				out = append(out, Finding{Rule: RuleWhyEmpty, Section: key, Blocking: true,
 					Message:    "The why-tree is empty: without it the postmortem says what happened but not why the system let it happen.",
-					Suggestion: "Start with the impact as the first question ('Why did checkout fail for 40 minutes?') and add an answer for each cause you know of."})
+					Suggestion: "Start with the impact as the first question ('Why did checkout fail for 40 minutes?') and add an answer for each cause you know of.",
+					Says:       says("lint.why_empty.message"), Suggests: says("lint.why_empty.suggestion")})
 			}
 		case LintSectionRemediations:
 			if len(doc.Remediations) == 0 && on(RuleMissingSection) {
 				out = append(out, Finding{Rule: RuleMissingSection, Section: key, Blocking: true,
 					Message:    "No remediations are linked: a postmortem with no improvement to make changes nothing.",
-					Suggestion: "Add at least one remediation with an owner and a due date, or state in the lessons why no change is needed."})
+					Suggestion: "Add at least one remediation with an owner and a due date, or state in the lessons why no change is needed.",
+					Says:       says("lint.no_remediations.message"), Suggests: says("lint.no_remediations.suggestion")})
 			}
 		default:
 			if strings.TrimSpace(doc.Sections[key]) == "" && on(RuleMissingSection) {
 				out = append(out, Finding{Rule: RuleMissingSection, Section: key, Blocking: true,
 					Message:    "The section " + key + " is required and is empty.",
-					Suggestion: "Write the " + strings.ReplaceAll(key, "_", " ") + " section before submitting the postmortem for review."})
+					Suggestion: "Write the " + strings.ReplaceAll(key, "_", " ") + " section before submitting the postmortem for review.",
+					Says:       says("lint.missing_section.message", "Section", Word{"pm_section", key}), Suggests: says("lint.missing_section.suggestion", "Section", Word{"pm_section", key})})
 			}
 		}
 	}
@@ -161,7 +169,8 @@ func lintRemediations(rs []LintRemediation, on func(string) bool) []Finding {
 			out = append(out, Finding{Rule: RuleRemediationNoOwner, Section: LintSectionRemediations,
 				Text: r.Title, Remediation: r.ID, Blocking: true,
 				Message:    "This remediation has no accountable owner: an improvement nobody is tasked with is not pursued.",
-				Suggestion: "Name exactly one owner, the person who makes sure the improvement is pursued and implemented (not necessarily the one who does the work)."})
+				Suggestion: "Name exactly one owner, the person who makes sure the improvement is pursued and implemented (not necessarily the one who does the work).",
+				Says:       says("lint.remediation_no_owner.message"), Suggests: says("lint.remediation_no_owner.suggestion")})
 		}
 		due := strings.TrimSpace(r.Due)
 		if !on(RuleRemediationNoDue) {
@@ -171,12 +180,14 @@ func lintRemediations(rs []LintRemediation, on func(string) bool) []Finding {
 			out = append(out, Finding{Rule: RuleRemediationNoDue, Section: LintSectionRemediations,
 				Text: r.Title, Remediation: r.ID, Blocking: true,
 				Message:    "This remediation has no due date, so it cannot be reviewed or escalated when it is late.",
-				Suggestion: "Set a due date (YYYY-MM-DD) that matches its priority, e.g. within 5 working days for P1."})
+				Suggestion: "Set a due date (YYYY-MM-DD) that matches its priority, e.g. within 5 working days for P1.",
+				Says:       says("lint.remediation_no_due.message"), Suggests: says("lint.remediation_no_due.suggestion")})
 		} else if _, err := time.Parse(time.DateOnly, due); err != nil {
 			out = append(out, Finding{Rule: RuleRemediationNoDue, Section: LintSectionRemediations,
 				Text: r.Title, Remediation: r.ID, Blocking: true,
 				Message:    "The due date " + due + " is not a date in the form YYYY-MM-DD.",
-				Suggestion: "Write the due date as YYYY-MM-DD, e.g. 2025-07-01."})
+				Suggestion: "Write the due date as YYYY-MM-DD, e.g. 2025-07-01.",
+				Says:       says("lint.remediation_due_invalid.message", "Due", due), Suggests: says("lint.remediation_due_invalid.suggestion", "Due", due)})
 		}
 	}
 	return out
@@ -213,7 +224,8 @@ func (c *lintCompiled) whyFindings(doc LintDoc, on func(string) bool) []Finding 
 	if len(whys) >= 3 && !branched && roots <= 1 && on(RuleWhyChain) {
 		out = append(out, Finding{Rule: RuleWhyChain, Section: LintSectionWhys,
 			Message:    "The why-tree is a single chain: each answer has exactly one cause. Incidents almost always have several contributing causes, and a chain hides all but one.",
-			Suggestion: "At each level ask 'what else contributed?': detection, tooling, change management, communication, capacity, dependencies. Add those answers as sibling nodes."})
+			Suggestion: "At each level ask 'what else contributed?': detection, tooling, change management, communication, capacity, dependencies. Add those answers as sibling nodes.",
+			Says:       says("lint.why_chain.message"), Suggests: says("lint.why_chain.suggestion")})
 	}
 	for _, w := range whys {
 		leaf := children[w.ID] == 0
@@ -221,13 +233,15 @@ func (c *lintCompiled) whyFindings(doc LintDoc, on func(string) bool) []Finding 
 			out = append(out, Finding{Rule: RuleWhyEndsAtPerson, Section: LintSectionWhys,
 				Text: w.Answer, Node: w.ID, Blocking: true,
 				Message:    "This branch of the why-tree ends at a person. 'Someone made a mistake' is where the analysis should start, not where it stops: people act on the information and tools they have.",
-				Suggestion: "Ask one more why: what in the system let this happen? E.g. 'Why could the change reach production without the lag check?' → 'The deploy pipeline has no pre-failover check.'"})
+				Suggestion: "Ask one more why: what in the system let this happen? E.g. 'Why could the change reach production without the lag check?' → 'The deploy pipeline has no pre-failover check.'",
+				Says:       says("lint.why_ends_at_person.message"), Suggests: says("lint.why_ends_at_person.suggestion")})
 		}
 		if strings.TrimSpace(w.Factor) != "" && len(w.Remediations) == 0 && on(RuleFactorWithoutRemediation) {
 			out = append(out, Finding{Rule: RuleFactorWithoutRemediation, Section: LintSectionWhys,
 				Text: w.Answer, Node: w.ID, Blocking: true,
 				Message:    "This node is marked as a contributing factor (" + w.Factor + ") but no remediation addresses it, so the same cause can recur.",
-				Suggestion: "Link a remediation with an owner and a due date, or unmark the factor and say in the lessons why no change is needed."})
+				Suggestion: "Link a remediation with an owner and a due date, or unmark the factor and say in the lessons why no change is needed.",
+				Says:       says("lint.factor_without_remediation.message", "Factor", Word{"factor", w.Factor}), Suggests: says("lint.factor_without_remediation.suggestion", "Factor", Word{"factor", w.Factor})})
 		}
 	}
 	return out
@@ -277,8 +291,13 @@ func (c *lintCompiled) phraseFindings(rule, section string, t lintText, phrases 
 					return true
 				}
 			}
-			out = append(out, Finding{Rule: rule, Section: section, Start: s, End: e,
-				Text: string(t.raw[s:e]), Message: ph.Message, Suggestion: ph.Suggestion, Blocking: ph.Blocking})
+			f := Finding{Rule: rule, Section: section, Start: s, End: e,
+				Text: string(t.raw[s:e]), Message: ph.Message, Suggestion: ph.Suggestion, Blocking: ph.Blocking}
+			if ph.Says != "" {
+				f.Says = says("lint.phrase."+ph.Says+".message", "Phrase", ph.Phrase)
+				f.Suggests = says("lint.phrase."+ph.Says+".suggestion", "Phrase", ph.Phrase)
+			}
+			out = append(out, f)
 			return true
 		})
 	}

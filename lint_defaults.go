@@ -29,13 +29,14 @@ func DefaultLintRules() LintRules {
 	ja := func(phrase string, blocking bool, message, suggestion string) LintPhrase {
 		return LintPhrase{Phrase: phrase, Lang: "ja", Blocking: blocking, Message: message, Suggestion: suggestion}
 	}
+	tag := func(id string, p LintPhrase) LintPhrase { p.Says = id; return p }
 	prio := func(phrase, lang string, except ...string) LintPhrase {
 		s := priorityEN
 		if lang == "ja" {
 			s = priorityJA
 		}
 		return LintPhrase{Phrase: phrase, Lang: lang, Message: strings.Replace(priorityM, "%s", phrase, 1),
-			Suggestion: s, ExceptFollowedBy: except}
+			Suggestion: s, ExceptFollowedBy: except, Says: "priority"}
 	}
 
 	humanError := "'Human error' ends the analysis at a person and explains nothing: people act on the information, tools and time they have."
@@ -50,49 +51,49 @@ func DefaultLintRules() LintRules {
 	return LintRules{
 		Sections: []string{"summary", "impact", "detection", "response", "recovery", "went_well", "went_poorly", "lucky", "lessons"},
 		Blame: []LintPhrase{
-			en("human error", true, humanError, humanErrorS),
-			en("careless", true, careless, carelessS),
-			en("carelessly", true, careless, carelessS),
-			en("negligent", true, "'Negligent' is an accusation, not an explanation.", blameS),
-			en("negligence", true, "'Negligence' is an accusation, not an explanation.", blameS),
-			{Phrase: "fault of", Lang: "en", Blocking: true, Message: blame, Suggestion: blameS,
-				ExceptPrecededBy: []string{"a", "hardware", "disk", "power", "network"}},
-			en("at fault", true, blame, blameS),
-			en("blame", true, blame, blameS),
-			en("blamed", true, blame, blameS),
+			tag("human_error", en("human error", true, humanError, humanErrorS)),
+			tag("careless", en("careless", true, careless, carelessS)),
+			tag("careless", en("carelessly", true, careless, carelessS)),
+			tag("negligent", en("negligent", true, "'Negligent' is an accusation, not an explanation.", blameS)),
+			tag("negligent", en("negligence", true, "'Negligence' is an accusation, not an explanation.", blameS)),
+			tag("blame", LintPhrase{Phrase: "fault of", Lang: "en", Blocking: true, Message: blame, Suggestion: blameS,
+				ExceptPrecededBy: []string{"a", "hardware", "disk", "power", "network"}}),
+			tag("blame", en("at fault", true, blame, blameS)),
+			tag("blame", en("blame", true, blame, blameS)),
+			tag("blame", en("blamed", true, blame, blameS)),
 			// "We should have an alert" proposes an improvement; "should have
 			// checked" judges a past decision. Only the second is flagged.
-			{Phrase: "should have", Lang: "en", Message: hindsight, ExceptFollowedBy: shouldHave,
-				Suggestion: "Say what was done and what was known at the time, then what would make the safer choice easier: 'the lag was not checked; the runbook does not list the check'."},
-			{Phrase: "should've", Lang: "en", Message: hindsight, ExceptFollowedBy: shouldHave,
-				Suggestion: "Say what was done and what was known at the time, then what would make the safer choice easier: 'the lag was not checked; the runbook does not list the check'."},
-			en("failed to", false, "'Failed to' frames an action as a personal failure and hides why it did not happen.",
-				"Describe what the system did and what information the person had: 'the check was not run because the runbook did not list it'."),
-			en("forgot", false, "'Forgot' puts the gap in a person's memory instead of in the process that relied on it.",
-				"Describe the missing prompt or safeguard: 'the step is not in the checklist, so it was not done'."),
-			en("forgotten", false, "'Forgotten' puts the gap in a person's memory instead of in the process that relied on it.",
-				"Describe the missing prompt or safeguard: 'the step is not in the checklist, so it was not done'."),
-			en("obviously", false, "What is obvious in hindsight was not obvious at the time; the word implies the people involved should have seen it.",
-				"Remove it, or state the evidence: 'the dashboard showed a 40% error rate from 14:02'."),
+			tag("hindsight", LintPhrase{Phrase: "should have", Lang: "en", Message: hindsight, ExceptFollowedBy: shouldHave,
+				Suggestion: "Say what was done and what was known at the time, then what would make the safer choice easier: 'the lag was not checked; the runbook does not list the check'."}),
+			tag("hindsight", LintPhrase{Phrase: "should've", Lang: "en", Message: hindsight, ExceptFollowedBy: shouldHave,
+				Suggestion: "Say what was done and what was known at the time, then what would make the safer choice easier: 'the lag was not checked; the runbook does not list the check'."}),
+			tag("failed_to", en("failed to", false, "'Failed to' frames an action as a personal failure and hides why it did not happen.",
+				"Describe what the system did and what information the person had: 'the check was not run because the runbook did not list it'.")),
+			tag("forgot", en("forgot", false, "'Forgot' puts the gap in a person's memory instead of in the process that relied on it.",
+				"Describe the missing prompt or safeguard: 'the step is not in the checklist, so it was not done'.")),
+			tag("forgot", en("forgotten", false, "'Forgotten' puts the gap in a person's memory instead of in the process that relied on it.",
+				"Describe the missing prompt or safeguard: 'the step is not in the checklist, so it was not done'.")),
+			tag("obviously", en("obviously", false, "What is obvious in hindsight was not obvious at the time; the word implies the people involved should have seen it.",
+				"Remove it, or state the evidence: 'the dashboard showed a 40% error rate from 14:02'.")),
 			// "just" as a minimiser ("just restart it"); the time and amount
 			// senses ("just before", "just under 5 minutes") are precise.
-			{Phrase: "just", Lang: "en", Message: "'Just' makes a step sound trivial; it hides its cost and risk and implies that anyone who did not do it was careless.",
+			tag("just", LintPhrase{Phrase: "just", Lang: "en", Message: "'Just' makes a step sound trivial; it hides its cost and risk and implies that anyone who did not do it was careless.",
 				Suggestion:       "Remove 'just', or state what the step involves and its risk: 'restart the primary (4 minutes, drops open connections)'.",
-				ExceptFollowedBy: []string{"before", "after", "as", "now", "then", "under", "over", "below", "above", "in time", "in case", "like", "about", "when", "once", "prior"}},
-			ja("人的ミス", true, humanError, humanErrorJ),
-			ja("ヒューマンエラー", true, humanError, humanErrorJ),
-			ja("不注意", true, careless, "状況を書く:「両方の端末のプロンプトが同じだったため、本番環境でコマンドが実行された」。"),
-			ja("うっかり", true, careless, "状況を書く:「手順書に確認の手順がなく、確認されないまま作業が進んだ」。"),
-			ja("怠った", true, "'怠った' (neglected) is an accusation of negligence, not an explanation.",
-				"何が行われ、なぜ行われなかったかを書く:「手順書に記載がなかったため、遅延の確認は実行されなかった」。"),
-			ja("すべきだった", false, hindsight, "当時何が行われ、何が分かっていたかを書き、安全な選択を容易にする改善を書く。"+hindsightJ),
-			ja("べきだった", false, hindsight, "当時何が行われ、何が分かっていたかを書き、安全な選択を容易にする改善を書く。"+hindsightJ),
-			{Phrase: "忘れた", Lang: "ja", Message: "'忘れた' (forgot) puts the gap in a person's memory instead of in the process that relied on it.",
-				Suggestion: "欠けていた仕組みを書く:「チェックリストにその手順がなかったため、実施されなかった」。", ExceptFollowedBy: []string{"場合"}},
-			ja("当然", false, "'当然' (obviously): what is obvious in hindsight was not obvious at the time.",
-				"削除するか、根拠を書く:「14:02 からダッシュボードのエラー率が 40% を示していた」。"),
-			{Phrase: "単に", Lang: "ja", Message: "'単に' (just) makes a step sound trivial and hides its cost and risk.",
-				Suggestion: "削除するか、手順の内容とリスクを書く:「プライマリを再起動する（約 4 分、接続が切断される）」。", ExceptPrecededBy: []string{"簡"}},
+				ExceptFollowedBy: []string{"before", "after", "as", "now", "then", "under", "over", "below", "above", "in time", "in case", "like", "about", "when", "once", "prior"}}),
+			tag("human_error", ja("人的ミス", true, humanError, humanErrorJ)),
+			tag("human_error", ja("ヒューマンエラー", true, humanError, humanErrorJ)),
+			tag("careless", ja("不注意", true, careless, "状況を書く:「両方の端末のプロンプトが同じだったため、本番環境でコマンドが実行された」。")),
+			tag("careless", ja("うっかり", true, careless, "状況を書く:「手順書に確認の手順がなく、確認されないまま作業が進んだ」。")),
+			tag("negligent", ja("怠った", true, "'怠った' (neglected) is an accusation of negligence, not an explanation.",
+				"何が行われ、なぜ行われなかったかを書く:「手順書に記載がなかったため、遅延の確認は実行されなかった」。")),
+			tag("hindsight", ja("すべきだった", false, hindsight, "当時何が行われ、何が分かっていたかを書き、安全な選択を容易にする改善を書く。"+hindsightJ)),
+			tag("hindsight", ja("べきだった", false, hindsight, "当時何が行われ、何が分かっていたかを書き、安全な選択を容易にする改善を書く。"+hindsightJ)),
+			tag("forgot", LintPhrase{Phrase: "忘れた", Lang: "ja", Message: "'忘れた' (forgot) puts the gap in a person's memory instead of in the process that relied on it.",
+				Suggestion: "欠けていた仕組みを書く:「チェックリストにその手順がなかったため、実施されなかった」。", ExceptFollowedBy: []string{"場合"}}),
+			tag("obviously", ja("当然", false, "'当然' (obviously): what is obvious in hindsight was not obvious at the time.",
+				"削除するか、根拠を書く:「14:02 からダッシュボードのエラー率が 40% を示していた」。")),
+			tag("just", LintPhrase{Phrase: "単に", Lang: "ja", Message: "'単に' (just) makes a step sound trivial and hides its cost and risk.",
+				Suggestion: "削除するか、手順の内容とリスクを書く:「プライマリを再起動する（約 4 分、接続が切断される）」。", ExceptPrecededBy: []string{"簡"}}),
 		},
 		Priority: []LintPhrase{
 			prio("ASAP", "en"),

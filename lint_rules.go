@@ -56,6 +56,10 @@ type LintPhrase struct {
 	// ExceptPrecededBy excuses a match that is preceded by one of these
 	// (簡単に is not 単に).
 	ExceptPrecededBy []string `json:"except_preceded_by,omitempty" yaml:"except_preceded_by,omitempty"`
+	// Says names a built-in phrase's words in the catalogs:
+	// lint.phrase.SAYS.message and .suggestion, with the phrase as
+	// {{.Phrase}}. A configured phrase has none: its own words stand.
+	Says string `json:"says,omitempty" yaml:"-"`
 }
 
 // WithScales returns a copy of r that recognises the level keys of the
@@ -316,6 +320,12 @@ func (c *lintCompiled) personFinding(section string, t lintText, m lintPersonMat
 	} else {
 		f.Message = "'" + f.Text + "' names " + m.name + " as the subject of a failure. Naming who failed teaches people to hide mistakes, and it stops the analysis at a person instead of the system that let the failure happen."
 	}
+	if m.possessive {
+		f.Says = says("lint.blame_person.possessive", "Text", f.Text, "Name", m.name)
+	} else {
+		f.Says = says("lint.blame_person.subject", "Text", f.Text, "Name", m.name)
+	}
+	f.Suggests = says("lint.blame_person.suggestion")
 	if m.japanese {
 		f.Suggestion = "人ではなく仕組みや手順を主語にする:「フェイルオーバー前にレプリカ遅延の確認が実行されなかった」。そのうえで、なぜその手順が抜けやすかったのかを書く。"
 	} else {

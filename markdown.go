@@ -7,7 +7,36 @@ import (
 	"time"
 )
 
-// SectionTitle is a section's heading.
+// Words prints messages by ID in a reader's language, with arguments as
+// name and value pairs; an i18n.Printer is one. An argument that is a
+// Word (or any message by ID) is printed in the same language.
+type Words interface {
+	T(id string, args ...any) string
+	Has(id string) bool
+}
+
+// in is a data word in w's language, or the value itself where no
+// catalog names it.
+func (wd Word) in(w Words) string {
+	if w.Has(wd.MessageID()) {
+		return w.T(wd.MessageID())
+	}
+	return wd.String()
+}
+
+// In is the description printed with w.
+func (d EventDescription) In(w Words) string { return w.T(d.ID, pairs(d.Args)...) }
+
+func pairs(args map[string]any) []any {
+	out := make([]any, 0, 2*len(args))
+	for k, v := range args {
+		out = append(out, k, v)
+	}
+	return out
+}
+
+// SectionTitle is a section's heading in English, for the command line
+// that prints no catalogs yet; the export prints word.pm_section.KEY.
 func SectionTitle(key string) string {
 	switch key {
 	case "went_well":
@@ -20,61 +49,66 @@ func SectionTitle(key string) string {
 	return strings.ToUpper(key[:1]) + key[1:]
 }
 
-// Markdown renders the postmortem as one Markdown document: sections, key
-// times in UTC, the timeline highlights (the events given), the why-tree as
-// a nested list, the contributing factors and the incident's remediations.
+// Markdown renders the postmortem as one Markdown document in w's
+// language: sections, key times in UTC, the timeline highlights (the
+// events given), the why-tree as a nested list, the contributing factors
+// and the incident's remediations.
 //
 // Everything people wrote is escaped (mdLine, mdBlock): the document goes
 // to renderers that may allow raw HTML, so a `<script>`, a link written
 // into a title or a `#` at the start of a section must show as the text it
-// is, and only the structure this function writes is Markdown.
-func (pm Postmortem) Markdown(highlights []Event, remediations []Remediation) string {
+// is, and only the structure this function writes is Markdown. The
+// catalogs' words are plain text too, and escaped alike.
+func (pm Postmortem) Markdown(w Words, highlights []Event, remediations []Remediation) string {
+	t := func(id string, args ...any) string { return mdLine(w.T(id, args...)) }
+	word := func(kind, value string) string { return mdLine(Word{kind, value}.in(w)) }
 	var b strings.Builder
-	fmt.Fprintf(&b, "# INC-%d: %s — postmortem\n\n", pm.Incident, mdLine(pm.Title))
-	status := mdLine(string(pm.Status))
+	fmt.Fprintf(&b, "# %s\n\n", t("export.title", "Number", pm.Incident, "Title", pm.Title))
+	status := word("postmortem_state", string(pm.Status))
 	if pm.PublishedAt != nil {
-		status = fmt.Sprintf("published %s (revision %d)", pm.PublishedAt.UTC().Format("2006-01-02"), pm.Revision)
+		status = t("export.published_revision", "Date", pm.PublishedAt.UTC().Format("2006-01-02"), "Revision", pm.Revision)
 	}
 	authors := make([]string, len(pm.Authors))
 	for i, a := range pm.Authors {
 		authors[i] = mdLine(a)
 	}
-	fmt.Fprintf(&b, "Severity: %s · Status: %s · Authors: %s\n\n", mdLine(pm.Severity), status, strings.Join(authors, ", "))
-	pm.writeOverride(&b)
+	fmt.Fprintf(&b, "%s: %s · %s: %s · %s: %s\n\n", t("common.severity"), mdLine(pm.Severity), t("common.status"), status,
+		t("export.authors"), strings.Join(authors, ", "))
+	pm.writeOverride(&b, t)
 	for _, k := range SectionKeys() {
-		fmt.Fprintf(&b, "## %s\n\n", SectionTitle(k))
+		fmt.Fprintf(&b, "## %s\n\n", word("pm_section", k))
 		if text := mdBlock(pm.Sections[k]); text != "" {
 			b.WriteString(text + "\n\n")
 		} else {
-			b.WriteString("_Not written._\n\n")
+			fmt.Fprintf(&b, "_%s_\n\n", t("export.not_written"))
 		}
 	}
 
-	b.WriteString("## Key times (UTC)\n\n| Key time | UTC |\n|---|---|\n")
+	fmt.Fprintf(&b, "## %s\n\n| %s | UTC |\n|---|---|\n", t("export.key_times"), t("export.key_time"))
 	for _, kt := range pm.Record.KeyTimes {
 		at := "—"
 		if kt.At != nil {
 			at = kt.At.UTC().Format("2006-01-02 15:04:05")
 		}
-		fmt.Fprintf(&b, "| %s | %s |\n", mdLine(kt.Name), at)
+		fmt.Fprintf(&b, "| %s | %s |\n", word("key_time", kt.Name), at)
 	}
 	if len(pm.Record.Durations) > 0 {
-		b.WriteString("\n| From | To | Duration |\n|---|---|---|\n")
+		fmt.Fprintf(&b, "\n| %s | %s | %s |\n|---|---|---|\n", t("export.from"), t("export.to"), t("export.duration"))
 		for _, d := range pm.Record.Durations {
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdLine(d.From), mdLine(d.To), time.Duration(d.Seconds)*time.Second)
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", word("key_time", d.From), word("key_time", d.To), time.Duration(d.Seconds)*time.Second)
 		}
 	}
-	b.WriteString("\n## Timeline highlights\n\n")
+	fmt.Fprintf(&b, "\n## %s\n\n", t("export.timeline_highlights"))
 	if len(highlights) == 0 {
-		b.WriteString("_None picked._\n")
+		fmt.Fprintf(&b, "_%s_\n", t("export.none_picked"))
 	}
 	for _, e := range highlights {
-		fmt.Fprintf(&b, "- `%s UTC` %s — %s\n", e.At.UTC().Format("2006-01-02 15:04:05"), mdLine(e.Actor), mdLine(DescribeEvent(e)))
+		fmt.Fprintf(&b, "- `%s UTC` %s — %s\n", e.At.UTC().Format("2006-01-02 15:04:05"), mdLine(e.Actor), mdLine(DescribeEvent(e).In(w)))
 	}
 
-	b.WriteString("\n## Why-tree\n\n")
+	fmt.Fprintf(&b, "\n## %s\n\n", t("common.why_tree"))
 	if len(pm.Whys) == 0 {
-		b.WriteString("_No whys asked._\n")
+		fmt.Fprintf(&b, "_%s_\n", t("export.no_whys"))
 	}
 	var walk func(parent int64, depth int)
 	walk = func(parent int64, depth int) {
@@ -84,7 +118,7 @@ func (pm Postmortem) Markdown(highlights []Event, remediations []Remediation) st
 			}
 			fmt.Fprintf(&b, "%s- **%s** %s", strings.Repeat("  ", depth), mdLine(n.Question), mdLine(n.Answer))
 			if n.Factor != "" {
-				fmt.Fprintf(&b, " _(contributing factor: %s)_", mdLine(n.Factor))
+				fmt.Fprintf(&b, " _(%s)_", t("export.contributing_factor", "Factor", Word{"factor", n.Factor}))
 			}
 			b.WriteString("\n")
 			walk(n.ID, depth+1)
@@ -92,37 +126,38 @@ func (pm Postmortem) Markdown(highlights []Event, remediations []Remediation) st
 	}
 	walk(0, 0)
 
-	b.WriteString("\n## Contributing factors\n\n")
+	fmt.Fprintf(&b, "\n## %s\n\n", t("export.contributing_factors"))
 	factors := 0
 	for _, n := range pm.Whys {
 		if n.Factor != "" {
-			fmt.Fprintf(&b, "- **%s**: %s\n", mdLine(n.Factor), mdLine(n.Answer))
+			fmt.Fprintf(&b, "- **%s**: %s\n", word("factor", n.Factor), mdLine(n.Answer))
 			factors++
 		}
 	}
 	if factors == 0 {
-		b.WriteString("_None marked._\n")
+		fmt.Fprintf(&b, "_%s_\n", t("export.none_marked"))
 	}
-	b.WriteString("\n## Remediations\n\n")
+	fmt.Fprintf(&b, "\n## %s\n\n", t("common.remediations"))
 	if len(remediations) == 0 {
-		b.WriteString("_None recorded._\n")
+		fmt.Fprintf(&b, "_%s_\n", t("export.none_recorded"))
 	} else {
-		b.WriteString("| # | Remediation | Owner | Priority | Due | Status |\n|---|---|---|---|---|---|\n")
+		fmt.Fprintf(&b, "| # | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", t("export.remediation"), t("common.owner"),
+			t("common.priority"), t("common.due_heading"), t("common.status"))
 		for _, r := range remediations {
 			title := mdLine(r.Title)
 			if dest := mdLinkDestination(r.Link); dest != "" {
 				title = "[" + title + "](" + dest + ")"
 			}
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", r.ID, title, mdLine(r.Owner), mdLine(r.Priority), mdLine(r.Due),
-				mdLine(strings.ReplaceAll(string(r.Status), "_", " ")))
+				word("remediation_status", string(r.Status)))
 		}
 	}
 	if len(pm.Reviewers) > 0 {
-		b.WriteString("\n## Reviewers\n\n")
+		fmt.Fprintf(&b, "\n## %s\n\n", t("export.reviewers"))
 		for _, r := range pm.Reviewers {
-			state := "not approved"
+			state := t("export.not_approved")
 			if r.ApprovedAt != nil {
-				state = "approved " + r.ApprovedAt.UTC().Format("2006-01-02 15:04 UTC")
+				state = t("export.approved_at", "At", r.ApprovedAt.UTC().Format("2006-01-02 15:04 UTC"))
 			}
 			fmt.Fprintf(&b, "- %s: %s\n", mdLine(r.User), state)
 		}
@@ -131,19 +166,23 @@ func (pm Postmortem) Markdown(highlights []Event, remediations []Remediation) st
 }
 
 // writeOverride says, at the top, what the publication went past and why.
-func (pm Postmortem) writeOverride(b *strings.Builder) {
+func (pm Postmortem) writeOverride(b *strings.Builder, t func(id string, args ...any) string) {
 	o := pm.PublishedOver
 	if o == nil {
 		if pm.Override != "" { // recorded before the override said more
-			fmt.Fprintf(b, "> Published over blocking lint findings: %s\n\n", mdLine(pm.Override))
+			fmt.Fprintf(b, "> %s: %s\n\n", t("export.published_over_findings"), mdLine(pm.Override))
 		}
 		return
 	}
-	what := "Published over blocking lint findings"
+	what := t("export.published_over_findings")
 	if len(o.BlockingFindings) == 0 {
-		what = "Published on its authors' own review"
+		what = t("export.published_on_own_review")
 	}
-	fmt.Fprintf(b, "> %s: %s\n>\n> %s, %s.\n", what, mdLine(o.Reason), mdLine(upperFirst(o.Summary())), o.At.UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(b, "> %s: %s\n>\n> %s\n", what, mdLine(o.Reason),
+		t("export.published_by", "By", o.By, "At", o.At.UTC().Format("2006-01-02 15:04 UTC")))
+	if len(o.SelfReviewedBy) > 0 {
+		fmt.Fprintf(b, "> %s\n", t("export.approved_only_by_authors", "Users", strings.Join(o.SelfReviewedBy, ", ")))
+	}
 	if len(o.BlockingFindings) > 0 {
 		b.WriteString(">\n")
 		for _, f := range o.BlockingFindings {

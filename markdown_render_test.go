@@ -78,17 +78,17 @@ func mdStandIn(s string) string {
 func mdCheck(t testing.TB, a, b, c string) {
 	t.Helper()
 	pm, evs, rems := mdDocument(a, b, c)
-	got := mdRender(t, pm.Markdown(evs, rems))
+	got := mdRender(t, pm.Markdown(enWords(), evs, rems))
 	spm, sevs, srems := mdDocument(mdStandIn(a), mdStandIn(b), mdStandIn(c))
 	srems[0].Link = c // the link is checked, not stood in for: it may stay a link
-	want := mdRender(t, spm.Markdown(sevs, srems))
+	want := mdRender(t, spm.Markdown(enWords(), sevs, srems))
 	if g, w := mdTags(got), mdTags(want); strings.Join(g, "") != strings.Join(w, "") {
 		for i := range min(len(g), len(w)) {
 			if g[i] != w[i] {
-				t.Fatalf("user text became markup: tag %d is %s, want %s\nexport:\n%s\nrendered:\n%s", i, g[i], w[i], pm.Markdown(evs, rems), got)
+				t.Fatalf("user text became markup: tag %d is %s, want %s\nexport:\n%s\nrendered:\n%s", i, g[i], w[i], pm.Markdown(enWords(), evs, rems), got)
 			}
 		}
-		t.Fatalf("user text became markup: %d tags, want %d\nexport:\n%s\nrendered:\n%s", len(g), len(w), pm.Markdown(evs, rems), got)
+		t.Fatalf("user text became markup: %d tags, want %d\nexport:\n%s\nrendered:\n%s", len(g), len(w), pm.Markdown(enWords(), evs, rems), got)
 	}
 	// CommonMark replaces NUL and bad UTF-8; only then may the text differ.
 	if !utf8.ValidString(a) || !utf8.ValidString(b) || strings.ContainsRune(a+b, 0) {
@@ -129,7 +129,7 @@ func TestMarkdownExportEscapesUserText(t *testing.T) {
 		})
 	}
 	pm, evs, rems := mdDocument("<script>alert(1)</script>", "# heading\n<img src=x onerror=alert(1)>", "[x](javascript:alert(1))")
-	md := pm.Markdown(evs, rems)
+	md := pm.Markdown(enWords(), evs, rems)
 	out := mdRender(t, md)
 	for _, bad := range []string{"<script", "<img", "javascript:", "<h1>heading"} {
 		if strings.Contains(strings.ReplaceAll(out, "&lt;", "<"), bad) && !strings.Contains(out, html.EscapeString(bad)) {

@@ -70,6 +70,11 @@ type RecordEntry struct {
 	Actor string    `json:"actor"`
 	Kind  string    `json:"kind"` // severity, role, intent, note
 	Text  string    `json:"text"`
+	// Message and Args say Text as a message by ID, for a reader in
+	// another language; an entry recorded before they were has Text
+	// alone.
+	Message string            `json:"message,omitempty"`
+	Args    map[string]string `json:"args,omitempty"`
 }
 
 // Record is what the draft was prefilled from: the incident's key times
@@ -199,6 +204,7 @@ func recordOf(inc Incident, events []Event) Record {
 			entry.Kind, entry.Text = "role", fmt.Sprintf("%s: %s", d.Role, d.User)
 			if d.Previous != "" {
 				entry.Text = fmt.Sprintf("%s handed over from %s to %s", d.Role, d.Previous, d.User)
+				entry.Message, entry.Args = "timeline.role_handed_over", map[string]string{"Role": d.Role, "Previous": d.Previous, "User": d.User}
 			}
 			r.Roles = append(r.Roles, entry)
 		case EventIntentStated:

@@ -170,7 +170,7 @@ func (pm Postmortem) UpdateWhy(id int64, in WhyInput, env PostmortemEnv) (Postmo
 	}
 	i := slices.IndexFunc(pm.Whys, func(n WhyNode) bool { return n.ID == id })
 	if i < 0 {
-		return pm, Errorf(ENOTFOUND, "there is no why %d in this postmortem", id)
+		return pm, Errorf(ENOTFOUND, "there is no why %d in this postmortem", id).Says("error.no_why", "ID", id)
 	}
 	pm.Whys = slices.Clone(pm.Whys)
 	n := pm.Whys[i]
@@ -205,7 +205,7 @@ func (pm Postmortem) DeleteWhy(id int64, cascade bool, env PostmortemEnv) (Postm
 		return pm, err
 	}
 	if !slices.ContainsFunc(pm.Whys, func(n WhyNode) bool { return n.ID == id }) {
-		return pm, Errorf(ENOTFOUND, "there is no why %d in this postmortem", id)
+		return pm, Errorf(ENOTFOUND, "there is no why %d in this postmortem", id).Says("error.no_why", "ID", id)
 	}
 	doomed := map[int64]bool{id: true}
 	for changed := true; changed; {

@@ -126,7 +126,7 @@ func TestReviewersAreNotAuthors(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := "status resolved → closed: postmortem published (revision 1); published by carol over 2 blocking lint findings: Legal wording agreed."
-		if got := DescribeEvent(evs[0]); got != want {
+		if got := DescribeEvent(evs[0]).In(enWords()); got != want {
 			t.Errorf("timeline\n got %s\nwant %s", got, want)
 		}
 		// An amendment starts a revision without it.

@@ -1050,7 +1050,7 @@ func pmtDocument(t *testing.T) (Postmortem, []Event) {
 
 func TestMarkdown(t *testing.T) {
 	pm, highlights := pmtDocument(t)
-	md := pm.Markdown(highlights, nil)
+	md := pm.Markdown(enWords(), highlights, nil)
 	lines := strings.Split(md, "\n")
 
 	t.Run("title and status", func(t *testing.T) {
@@ -1098,11 +1098,11 @@ func TestMarkdown(t *testing.T) {
 	t.Run("key times in UTC", func(t *testing.T) {
 		for _, want := range []string{
 			"## Key times (UTC)",
-			"| started | 2025-03-14 09:00:00 |", "| detected | 2025-03-14 09:20:00 |",
-			"| declared | 2025-03-14 09:30:00 |", "| acknowledged | 2025-03-14 09:30:00 |",
-			"| mitigated | 2025-03-14 09:50:00 |", "| resolved | 2025-03-14 10:10:00 |",
-			"| started | detected | 20m0s |", "| detected | declared | 10m0s |",
-			"| mitigated | resolved | 20m0s |", "| started | resolved | 1h10m0s |",
+			"| Started | 2025-03-14 09:00:00 |", "| Detected | 2025-03-14 09:20:00 |",
+			"| Declared | 2025-03-14 09:30:00 |", "| Acknowledged | 2025-03-14 09:30:00 |",
+			"| Mitigated | 2025-03-14 09:50:00 |", "| Resolved | 2025-03-14 10:10:00 |",
+			"| Started | Detected | 20m0s |", "| Detected | Declared | 10m0s |",
+			"| Mitigated | Resolved | 20m0s |", "| Started | Resolved | 1h10m0s |",
 		} {
 			pmtWantLine(t, lines, want)
 		}
@@ -1111,9 +1111,9 @@ func TestMarkdown(t *testing.T) {
 		tokyo.Record.KeyTimes = slices.Clone(pm.Record.KeyTimes)
 		tokyo.Record.KeyTimes[0].At = ptr(time.Date(2025, 3, 14, 18, 0, 0, 0, time.FixedZone("JST", 9*3600)))
 		tokyo.Record.KeyTimes[3].At = nil
-		md := strings.Split(tokyo.Markdown(nil, nil), "\n")
-		pmtWantLine(t, md, "| started | 2025-03-14 09:00:00 |")
-		pmtWantLine(t, md, "| acknowledged | — |")
+		md := strings.Split(tokyo.Markdown(enWords(), nil, nil), "\n")
+		pmtWantLine(t, md, "| Started | 2025-03-14 09:00:00 |")
+		pmtWantLine(t, md, "| Acknowledged | — |")
 	})
 
 	t.Run("highlights", func(t *testing.T) {
@@ -1125,14 +1125,14 @@ func TestMarkdown(t *testing.T) {
 			t.Fatal("no highlights heading")
 		}
 		for j, e := range highlights {
-			want := fmt.Sprintf("- `%s UTC` %s — %s", e.At.Format("2006-01-02 15:04:05"), e.Actor, DescribeEvent(e))
+			want := fmt.Sprintf("- `%s UTC` %s — %s", e.At.Format("2006-01-02 15:04:05"), e.Actor, DescribeEvent(e).In(enWords()))
 			if got := lines[i+2+j]; got != want {
 				t.Errorf("highlight %d = %q, want %q", j, got, want)
 			}
 		}
 		pmtWantLine(t, lines, "- `2025-03-14 09:34:00 UTC` alice — commander handed over from alice to bob")
 		pmtWantLine(t, lines, "- `2025-03-14 10:11:00 UTC` bob — note: Error rate at baseline for 15 minutes.")
-		if !strings.Contains(pmtDraft(t).Markdown(nil, nil), "## Timeline highlights\n\n_None picked._\n") {
+		if !strings.Contains(pmtDraft(t).Markdown(enWords(), nil, nil), "## Timeline highlights\n\n_None picked._\n") {
 			t.Error("no highlights: want _None picked._")
 		}
 	})
@@ -1143,11 +1143,11 @@ func TestMarkdown(t *testing.T) {
 			"  - **Why did it time out?** The pool was exhausted. _(contributing factor: capacity)_\n" +
 			"    - **Why was it exhausted?** Retries doubled the load.\n" +
 			"  - **Why so long to notice?** No alert on \\| checkout errors. _(contributing factor: detection)_\n" +
-			"- **Why no rollback?** Deploys are manual. _(contributing factor: change\\_management)_\n"
+			"- **Why no rollback?** Deploys are manual. _(contributing factor: change management)_\n"
 		if !strings.Contains(md, want) {
 			t.Errorf("why-tree not rendered as\n%s\nin\n%s", want, md)
 		}
-		if !strings.Contains(pmtDraft(t).Markdown(nil, nil), "## Why-tree\n\n_No whys asked._\n") {
+		if !strings.Contains(pmtDraft(t).Markdown(enWords(), nil, nil), "## Why-tree\n\n_No whys asked._\n") {
 			t.Error("no whys: want _No whys asked._")
 		}
 	})
@@ -1156,11 +1156,11 @@ func TestMarkdown(t *testing.T) {
 		want := "## Contributing factors\n\n" +
 			"- **capacity**: The pool was exhausted.\n" +
 			"- **detection**: No alert on \\| checkout errors.\n" +
-			"- **change\\_management**: Deploys are manual.\n"
+			"- **change management**: Deploys are manual.\n"
 		if !strings.Contains(md, want) {
 			t.Errorf("factors not rendered as\n%s\nin\n%s", want, md)
 		}
-		if !strings.Contains(pmtDraft(t).Markdown(nil, nil), "## Contributing factors\n\n_None marked._\n") {
+		if !strings.Contains(pmtDraft(t).Markdown(enWords(), nil, nil), "## Contributing factors\n\n_None marked._\n") {
 			t.Error("no factors: want _None marked._")
 		}
 	})

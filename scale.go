@@ -23,10 +23,16 @@ type Level struct {
 	Translations map[string]Translation `json:"translations,omitempty"`
 }
 
-// Translation is a level's name and definition in one language.
+// Translation is a level's (or a glossary term's) words in one language:
+// its name and definition, and a level's criteria, expected response, who
+// is paged and examples. A field left empty is shown untranslated.
 type Translation struct {
-	Name       string `json:"name"`
-	Definition string `json:"definition"`
+	Name       string   `json:"name"`
+	Definition string   `json:"definition"`
+	Criteria   []string `json:"criteria,omitempty"`
+	Response   string   `json:"response,omitempty"`
+	Pages      string   `json:"pages,omitempty"`
+	Examples   []string `json:"examples,omitempty"`
 }
 
 // Localized returns the level's name and definition in lang, falling back to
@@ -42,6 +48,30 @@ func (l Level) Localized(lang string) (name, definition string) {
 		}
 	}
 	return name, definition
+}
+
+// In is the level with every field in lang where a translation gives it,
+// and as configured where not.
+func (l Level) In(lang string) Level {
+	out := l
+	out.Name, out.Definition = l.Localized(lang)
+	t, ok := l.Translations[lang]
+	if !ok {
+		return out
+	}
+	if len(t.Criteria) > 0 {
+		out.Criteria = t.Criteria
+	}
+	if t.Response != "" {
+		out.Response = t.Response
+	}
+	if t.Pages != "" {
+		out.Pages = t.Pages
+	}
+	if len(t.Examples) > 0 {
+		out.Examples = t.Examples
+	}
+	return out
 }
 
 // Scale is an ordered list of levels, most severe or most pressing first.
@@ -72,7 +102,26 @@ func (s Scale) Level(key string) (Level, error) {
 		}
 		fmt.Fprintf(&b, " %s (%s): %s", l.Key, l.Name, l.Definition)
 	}
-	return Level{}, FieldError(s.Kind, "%s", b.String())
+	err := FieldError(s.Kind, "%s", b.String())
+	if key == "" {
+		return Level{}, err.Says("error.level_required", "Kind", field(s.Kind), "Levels", levelList(s.Levels))
+	}
+	return Level{}, err.Says("error.level_unknown", "Kind", field(s.Kind), "Key", key, "Levels", levelList(s.Levels))
+}
+
+// levelList is a scale's levels as an error lists them, each with its
+// name and definition in the reader's language (a printer asks
+// InLanguage).
+type levelList []Level
+
+// InLanguage is the list in lang, from the levels' translations.
+func (ls levelList) InLanguage(lang string) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		name, def := l.Localized(lang)
+		parts[i] = fmt.Sprintf("%s (%s): %s", l.Key, name, def)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Rank returns the position of key in the scale (0 is the most severe), or -1.

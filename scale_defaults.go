@@ -9,7 +9,7 @@ package hansei
 // Each call builds a new value, so callers may change what they get back.
 // A config file can replace any of the three parts.
 func DefaultScales() Scales {
-	return Scales{
+	s := Scales{
 		Severity: Scale{Kind: "severity", Levels: []Level{
 			{
 				Key:        "SEV1",
@@ -295,4 +295,16 @@ func DefaultScales() Scales {
 			},
 		},
 	}
+	// Every field of every level in Japanese and German, beside the name
+	// and definition above (scale_defaults_ja.go, scale_defaults_de.go).
+	for lang, levels := range map[string]map[string]Translation{"ja": defaultLevelsJA(), "de": defaultLevelsDE()} {
+		for _, sc := range []*Scale{&s.Severity, &s.Priority} {
+			for i, l := range sc.Levels {
+				t, more := l.Translations[lang], levels[l.Key]
+				t.Criteria, t.Response, t.Pages, t.Examples = more.Criteria, more.Response, more.Pages, more.Examples
+				sc.Levels[i].Translations[lang] = t
+			}
+		}
+	}
+	return s
 }

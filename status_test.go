@@ -294,7 +294,7 @@ func TestPublishUpdateRecordsTheUpdate(t *testing.T) {
 	}
 	// The update is public text of its own; it shows on the internal
 	// timeline too, so responders see what the public was told.
-	if got := DescribeEvent(evs[0]); !strings.Contains(got, "A fix is out.") {
+	if got := DescribeEvent(evs[0]).In(enWords()); !strings.Contains(got, "A fix is out.") {
 		t.Errorf("DescribeEvent = %q", got)
 	}
 }

@@ -32,10 +32,12 @@ func TestBrowserReadersLanguage(t *testing.T) {
 		page := fmt.Sprintf("/incidents/%d", inc.Number)
 
 		readers := []struct {
-			user, lang, timeline, join, joined, intent, silence string
+			user, lang, timeline, join, joined, intent, silence, stated string
 		}{
-			{"kenji", "ja", "タイムライン", "レスポンダーとして参加", "インシデントに参加しました。", "意図の表明", "沈黙は同意ではありません。"},
-			{"dora", "de", "Zeitleiste", "Als Responder beitreten", "Sie sind dem Incident beigetreten.", "Absichtserklärung", "Schweigen ist keine Zustimmung."},
+			{"kenji", "ja", "タイムライン", "レスポンダーとして参加", "インシデントに参加しました。", "意図の表明", "沈黙は同意ではありません。",
+				"意図表明 1（作業、承認：誰か一人）：「" + "Roll back payments to 4.1" + "」"},
+			{"dora", "de", "Zeitleiste", "Als Responder beitreten", "Sie sind dem Incident beigetreten.", "Absichtserklärung", "Schweigen ist keine Zustimmung.",
+				"Absichtserklärung 1 (Aktion, Bestätigung von irgendwem): „Roll back payments to 4.1“"},
 		}
 		c := newChrome(t, srv)
 		tabs := map[string]*tab{}
@@ -77,6 +79,19 @@ func TestBrowserReadersLanguage(t *testing.T) {
 			for _, english := range []string{"Statement of intent", "Silence is not consent", "Acknowledge"} {
 				if strings.Contains(banner, english) {
 					t.Errorf("%s's banner is in English (%q):\n%s", r.user, english, banner)
+				}
+			}
+			// The event arrives live in the timeline too, in the reader's
+			// words, with the data words (kind, who acknowledges) in them.
+			b.waitUntil("the intent's timeline line", 5*time.Second,
+				`(text) => [...document.querySelectorAll("#events .what")].some(s => s.innerText.includes(text))`, text)
+			events := b.text("#events")
+			if !strings.Contains(events, r.stated) {
+				t.Errorf("%s's timeline lacks %q:\n%s", r.user, r.stated, events)
+			}
+			for _, english := range []string{"statement of intent", "ack from", " joined", "declared \""} {
+				if strings.Contains(events, english) {
+					t.Errorf("%s's timeline is in English (%q):\n%s", r.user, english, events)
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"html"
 	"net/http"
 	"os"
@@ -87,6 +88,9 @@ func normalText(s string) string {
 }
 
 var (
+	// markdownTexts parts a line of the export where Markdown or the
+	// export's layout does: the texts between are read as a page's.
+	markdownTexts = regexp.MustCompile(`\s*(?:\||\*\*|^#+ |^- |^> |·|: |` + "`" + `[^` + "`" + `]*` + "`" + `)\s*`)
 	scriptOrStyle = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>`)
 	tagOrText     = regexp.MustCompile(`<[^>]*>|[^<]+`)
 	wordAttr      = regexp.MustCompile(`\b(placeholder|aria-label|title|alt|data-msg|data-expired|data-format-ms|data-format-s)="([^"]*)"`)
@@ -147,6 +151,35 @@ func (g *golden) readLanguages() {
 				g.t.Errorf("GET %s in %s: status %d", p, lang, resp.StatusCode)
 			}
 			check(p+" in "+lang, string(body))
+		}
+		// The Markdown export, from the page and from the API (the token
+		// user's language is English: ?lang= asks for another).
+		for _, p := range []string{"/incidents/1/postmortem/export", "/incidents/3/postmortem/export",
+			"/api/v1/incidents/1/postmortem.md", "/api/v1/incidents/3/postmortem.md"} {
+			req := goldenRequest{method: "GET", path: p + "?lang=" + lang, as: "admin", page: !strings.HasPrefix(p, "/api/")}
+			resp, body := g.send(req)
+			if resp.StatusCode != http.StatusOK {
+				g.t.Errorf("GET %s in %s: status %d", p, lang, resp.StatusCode)
+			}
+			for _, line := range strings.Split(string(body), "\n") {
+				for _, part := range markdownTexts.Split(line, -1) {
+					check(p+" in "+lang, "<html lang=\""+lang+"\">"+html.EscapeString(part))
+				}
+			}
+		}
+		// The lint's findings from the API: message and suggestion in the
+		// language asked for.
+		for _, p := range []string{"/api/v1/incidents/3/postmortem/lint"} {
+			resp, body := g.send(goldenRequest{method: "GET", path: p + "?lang=" + lang, as: "admin"})
+			var out struct {
+				Findings []struct{ Message, Suggestion string }
+			}
+			if err := json.Unmarshal(body, &out); err != nil || resp.StatusCode != http.StatusOK || len(out.Findings) == 0 {
+				g.t.Errorf("GET %s in %s: status %d, %d findings, %v", p, lang, resp.StatusCode, len(out.Findings), err)
+			}
+			for _, f := range out.Findings {
+				check(p+" in "+lang, "<html lang=\""+lang+"\">"+html.EscapeString(f.Message)+"<p>"+html.EscapeString(f.Suggestion))
+			}
 		}
 		for _, p := range []string{"/signin", "/signin?next=/incidents/1", "/signin/link?token=nope"} {
 			_, body := g.send(goldenRequest{method: "GET", path: p, header: []string{"Accept-Language", "en;q=0.2, " + lang}})

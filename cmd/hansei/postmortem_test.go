@@ -190,7 +190,7 @@ func TestPostmortemStory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"# INC-1: Checkout failing — postmortem", "| resolved | 20", "## Timeline highlights",
+		for _, want := range []string{"# INC-1: Checkout failing — postmortem", "| Resolved | 20", "## Timeline highlights",
 			"- **Why did checkout fail?** The payments connection pool was exhausted.",
 			"  - **Why was the pool exhausted?** Client retries multiplied the load. _(contributing factor: capacity)_",
 			"## Contributing factors", "Published over blocking lint findings: the alert routing fix is tracked in OPS-77",

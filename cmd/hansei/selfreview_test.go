@@ -117,7 +117,7 @@ func TestSelfReviewAllowedIsAnOverride(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustContain(t, md, "> Published on its authors' own review: We are a team of one this week.",
-			"> Published by alice over a review by its own authors (alice), ")
+			"> Published by alice, ", "> Approved only by its authors: alice")
 		tl, err := c.Timeline(ctx, 1, 0, 100)
 		if err != nil {
 			t.Fatal(err)

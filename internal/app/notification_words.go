@@ -39,20 +39,13 @@ func printNotification(n hansei.Notification, p *i18n.Printer) hansei.Notificati
 	return n
 }
 
-// printMessage prints m, its arguments that are messages themselves (a
-// remediation's status as a word) first.
+// printMessage prints m; the printer prints its arguments that are
+// messages themselves (a remediation's status as a word) in the same
+// language, into a copy of the arguments, so the domain's map, shared by
+// every copy of the notification, is left as it was.
 func printMessage(p *i18n.Printer, m hansei.NotificationMessage) string {
 	if m.ID == "" {
 		return ""
 	}
-	// A copy of the arguments: the domain's map is shared by every copy
-	// of the notification, each printed in its own language.
-	args := make(map[string]any, len(m.Args))
-	for k, v := range m.Args {
-		if inner, ok := v.(hansei.NotificationMessage); ok {
-			v = printMessage(p, inner)
-		}
-		args[k] = v
-	}
-	return p.Print(i18n.Message{ID: m.ID, Args: args})
+	return p.Print(m)
 }

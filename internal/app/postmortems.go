@@ -84,8 +84,9 @@ func (s *Postmortems) Lint(ctx context.Context, viewer hansei.User, pm hansei.Po
 }
 
 // Export renders the postmortem of an incident as Markdown, with its
-// highlighted timeline events and its remediations.
-func (s *Postmortems) Export(ctx context.Context, viewer hansei.User, number int64) (hansei.Postmortem, string, error) {
+// highlighted timeline events and its remediations, in the language w
+// prints.
+func (s *Postmortems) Export(ctx context.Context, viewer hansei.User, number int64, w hansei.Words) (hansei.Postmortem, string, error) {
 	pm, err := s.store.Postmortem(ctx, viewer, number)
 	if err != nil {
 		return pm, "", err
@@ -102,7 +103,7 @@ func (s *Postmortems) Export(ctx context.Context, viewer hansei.User, number int
 	if err != nil {
 		return pm, "", err
 	}
-	return pm, pm.Markdown(highlights, rems), nil
+	return pm, pm.Markdown(w, highlights, rems), nil
 }
 
 // Published lists the postmortems published since a time that the viewer

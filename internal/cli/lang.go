@@ -110,10 +110,7 @@ func (env *cli) word(kind, value string) string {
 func (env *cli) status(s hansei.Status) string { return env.word("incident_status", string(s)) }
 
 // eventWords is the words of one timeline event in p's language: the one
-// place the CLI turns an event into words. While the domain describes
-// events in English only, p is unused; when its description becomes a
-// localizable value, the body becomes p.Print(hansei.DescribeEvent(e)).
+// place the CLI turns an event into words.
 func eventWords(p *i18n.Printer, e hansei.Event) string {
-	_ = p
-	return hansei.DescribeEvent(e)
+	return p.Print(hansei.DescribeEvent(e))
 }

@@ -225,7 +225,7 @@ func TestParseInvalid(t *testing.T) {
 			`hansei.yaml:6: severity[0].translations.de: expected {name, definition}, found text "Kritisch"`, 1},
 		{"unknown translation field",
 			"severity:\n  - key: SEV1\n" + level + "    translations:\n      de:\n        name: Kritisch\n        beschreibung: Alles kaputt.\n",
-			`hansei.yaml:8: severity[0].translations.de: field "beschreibung" is not known; known fields: name, definition`, 1},
+			`hansei.yaml:8: severity[0].translations.de: field "beschreibung" is not known; known fields: name, definition, criteria, response, pages, examples`, 1},
 		{"translations of the wrong type",
 			"severity:\n  - key: SEV1\n" + level + "    translations: [ja, de]\n",
 			"hansei.yaml:5: severity[0].translations: expected a mapping from language code (such as ja or de) to {name, definition}, found a list", 1},

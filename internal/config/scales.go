@@ -63,8 +63,9 @@ func levelFields() []field[hansei.Level] {
 			value: scalar(func(l *hansei.Level) *bool { return &l.OutOfHours }, boolean(), false)},
 		{key: "examples", doc: "Typical cases.",
 			value: list(func(l *hansei.Level) *[]string { return &l.Examples }, "examples")},
-		{key: "translations", doc: "Language code → `{name, definition}`.",
-			value: translationsValue[hansei.Level]{at: func(l *hansei.Level) *map[string]hansei.Translation { return &l.Translations }}},
+		{key: "translations", doc: "Language code → `{name, definition, criteria, response, pages, examples}`, each optional.",
+			value: translationsValue[hansei.Level]{at: func(l *hansei.Level) *map[string]hansei.Translation { return &l.Translations },
+				fields: levelTranslationFields}},
 	}
 }
 
@@ -75,7 +76,8 @@ func termFields() []field[hansei.Term] {
 		{key: "definition", doc: "What it means.", required: "every glossary term needs a definition",
 			value: scalar(func(t *hansei.Term) *string { return &t.Definition }, text(), "")},
 		{key: "translations", doc: "Language code → `{name, definition}`; `name` is the translated term.",
-			value: translationsValue[hansei.Term]{at: func(t *hansei.Term) *map[string]hansei.Translation { return &t.Translations }}},
+			value: translationsValue[hansei.Term]{at: func(t *hansei.Term) *map[string]hansei.Translation { return &t.Translations },
+				fields: translationFields}},
 	}
 }
 
@@ -86,6 +88,21 @@ func translationFields() []field[hansei.Translation] {
 		{key: "definition", doc: "The definition in that language.",
 			value: scalar(func(t *hansei.Translation) *string { return &t.Definition }, text(), "")},
 	}
+}
+
+// levelTranslationFields are a level's fields in another language: a
+// term's name and definition, and every other field a level shows.
+func levelTranslationFields() []field[hansei.Translation] {
+	return append(translationFields(), []field[hansei.Translation]{
+		{key: "criteria", doc: "A level's criteria in that language.",
+			value: listValue[hansei.Translation, string]{at: func(t *hansei.Translation) *[]string { return &t.Criteria }, kind: text(), plural: "criteria"}},
+		{key: "response", doc: "A level's expected response in that language.",
+			value: scalar(func(t *hansei.Translation) *string { return &t.Response }, text(), "")},
+		{key: "pages", doc: "Who a level pages, in that language.",
+			value: scalar(func(t *hansei.Translation) *string { return &t.Pages }, text(), "")},
+		{key: "examples", doc: "A level's examples in that language.",
+			value: listValue[hansei.Translation, string]{at: func(t *hansei.Translation) *[]string { return &t.Examples }, kind: text(), plural: "examples"}},
+	}...)
 }
 
 // scaleValue is a scale: a list of levels that replaces the built-in scale
@@ -144,6 +161,9 @@ func checkGlossary(d *decoder, terms []hansei.Term, path string) {
 type translationsValue[S any] struct {
 	noEnv[S]
 	at func(*S) *map[string]hansei.Translation
+	// fields are what a translation may give: a level's every field, a
+	// term's name and definition.
+	fields func() []field[hansei.Translation]
 }
 
 func (v translationsValue[S]) decode(d *decoder, n *yaml.Node, path string, s *S) {
@@ -173,8 +193,8 @@ func (v translationsValue[S]) decode(d *decoder, n *yaml.Node, path string, s *S
 			continue
 		}
 		var t hansei.Translation
-		decodeFields(d, m, at, translationFields(), &t)
-		if t.Name == "" && t.Definition == "" {
+		decodeFields(d, m, at, v.fields(), &t)
+		if t.Name == "" && t.Definition == "" && len(t.Criteria) == 0 && t.Response == "" && t.Pages == "" && len(t.Examples) == 0 {
 			d.errorf(p.key, at, "the translation is empty; give a name, a definition or both")
 		}
 		out[lang] = t
@@ -191,7 +211,7 @@ func (v translationsValue[S]) describe(path string, seen map[string]bool) (strin
 		return "none", nil
 	}
 	seen["translation"] = true
-	return "none", describeFields(translationFields(), path+".LANG", seen)
+	return "none", describeFields(v.fields(), path+".LANG", seen)
 }
 
 // checkLanguage accepts the short BCP 47 tags that hansei uses as they are

@@ -134,8 +134,26 @@ func (p *Printer) Print(l Localizable) string {
 	return p.print(l.MessageID(), m, data)
 }
 
-// print fills in a message that has placeholders or plural forms.
+// print fills in a message that has placeholders or plural forms. An
+// argument that is itself a Localizable (a data word inside a timeline
+// sentence) is printed in this language first; one no catalog has prints
+// as its String, so that a value without a word still shows. An argument
+// that carries its own translations (a configured level: InLanguage)
+// says itself in this language.
 func (p *Printer) print(id string, m *printed, data map[string]any) string {
+	for k, v := range data {
+		if l, ok := v.(interface{ InLanguage(lang string) string }); ok {
+			data[k] = l.InLanguage(p.lang)
+			continue
+		}
+		if l, ok := v.(Localizable); ok {
+			if p.Has(l.MessageID()) {
+				data[k] = p.Print(l)
+			} else {
+				data[k] = fmt.Sprint(v)
+			}
+		}
+	}
 	for _, a := range m.args {
 		if _, ok := data[a]; !ok {
 			// A caller that leaves an argument out gets an empty one, not

@@ -44,7 +44,12 @@ func words() map[string][]string {
 			hansei.StatusResolved, hansei.StatusClosed),
 		"incident_role":   str(hansei.RoleCommander, hansei.RoleCommunications, hansei.RoleScribe),
 		"responder_state": str(hansei.ResponderActive, hansei.ResponderStoodDown),
-		"intent_kind":     str(hansei.IntentAction, hansei.IntentStandDown, hansei.IntentInformation),
+		"ack_from":        str(hansei.AckCommander, hansei.AckAny, hansei.AckAll),
+		// The request fields the domain's errors name.
+		"field": {"answer", "date", "description", "detected_at", "due", "ends_at", "group", "link", "message", "name",
+			"note", "override", "priority", "question", "reason", "services", "severity", "started_at", "starts_at",
+			"summary", "text", "title"},
+		"intent_kind": str(hansei.IntentAction, hansei.IntentStandDown, hansei.IntentInformation),
 		"intent_state": str(hansei.IntentOpen, hansei.IntentAcknowledged, hansei.IntentObjected,
 			hansei.IntentWithdrawn, hansei.IntentExpired),
 		"component_state": str(hansei.ComponentOperational, hansei.ComponentMaintenance, hansei.ComponentDegraded,
@@ -199,9 +204,44 @@ func TestEveryMessageIsUsed(t *testing.T) {
 			}
 		}
 	}
+	// The built-in lint phrases name their words by a part of the ID.
+	rules := hansei.DefaultLintRules()
+	for _, ph := range append(rules.Blame, rules.Priority...) {
+		if ph.Says == "" {
+			continue
+		}
+		for _, id := range []string{"lint.phrase." + ph.Says + ".message", "lint.phrase." + ph.Says + ".suggestion"} {
+			used[id] = true
+			if en.messages[id] == nil {
+				t.Errorf("the lint phrase %q has no words: add %s to the catalogs", ph.Phrase, id)
+			}
+		}
+	}
 	for _, id := range sortedIDs(en.messages) {
 		if !used[id] {
 			t.Errorf("%s is in the catalogs, but nothing prints it: remove it, or use it", id)
+		}
+	}
+}
+
+// TestEveryEventIsDescribed: every type of timeline event has its own
+// sentence (not timeline.unknown), and every built-in catalog says it in
+// its own words, so that no timeline shows an English line among others.
+func TestEveryEventIsDescribed(t *testing.T) {
+	for _, typ := range hansei.EventTypes() {
+		d := hansei.DescribeEvent(hansei.Event{Type: typ, Data: []byte("{}")})
+		if d.MessageID() == "timeline.unknown" {
+			t.Errorf("%s: DescribeEvent has no sentence for it", typ)
+			continue
+		}
+		for _, lang := range builtinLanguages() {
+			c, err := builtin(lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.messages[d.MessageID()] == nil {
+				t.Errorf("%s: the %s catalog lacks %s", typ, lang, d.MessageID())
+			}
 		}
 	}
 }

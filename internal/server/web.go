@@ -109,7 +109,10 @@ func (s *Web) StatusChanged() { s.status.Changed() }
 // SetCatalogs gives the pages the deployment's languages (i18n.New over
 // the config's catalogs; the public page gets them with its Config). Call
 // it before Start.
-func (s *Web) SetCatalogs(c *i18n.Catalogs) { s.ui.SetCatalogs(c) }
+func (s *Web) SetCatalogs(c *i18n.Catalogs) {
+	s.ui.SetCatalogs(c)
+	s.api.SetCatalogs(c)
+}
 
 // StatusPage is the public status page, for the scheduler to keep current.
 func (s *Web) StatusPage() *statuspage.Page { return s.status }

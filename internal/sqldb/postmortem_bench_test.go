@@ -29,6 +29,7 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
+	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/hansei-dev/hansei/internal/sqldb"
 	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
 )
@@ -153,7 +154,7 @@ func benchPostmortem(b *testing.B, dsn string) {
 				}
 				highlights = append(highlights, events...)
 			}
-			if md := pm.Markdown(highlights, nil); len(md) == 0 || len(highlights) != pmBenchHighlights {
+			if md := pm.Markdown(i18n.MustBuiltin().Printer("en"), highlights, nil); len(md) == 0 || len(highlights) != pmBenchHighlights {
 				return fmt.Errorf("export: %d bytes, %d highlights", len(md), len(highlights))
 			}
 			return nil
@@ -169,7 +170,7 @@ func benchPostmortem(b *testing.B, dsn string) {
 			}
 			highlights = append(highlights, events...)
 		}
-		md := pm.Markdown(highlights, nil)
+		md := pm.Markdown(i18n.MustBuiltin().Printer("en"), highlights, nil)
 		if n := strings.Count(md, "- **Why "); n != pmBenchWhys {
 			b.Fatalf("the Markdown lists %d whys, want %d", n, pmBenchWhys)
 		}
@@ -178,7 +179,7 @@ func benchPostmortem(b *testing.B, dsn string) {
 		}
 		var sink int
 		measureLatency(b, func() error {
-			sink += len(pm.Markdown(highlights, nil))
+			sink += len(pm.Markdown(i18n.MustBuiltin().Printer("en"), highlights, nil))
 			return nil
 		})
 		if sink == 0 {

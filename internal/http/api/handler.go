@@ -15,6 +15,7 @@ import (
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/app"
 	"github.com/hansei-dev/hansei/internal/http/httpx"
+	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // Handler serves the JSON API (../shared/DESIGN.md §4): every handler
@@ -25,6 +26,9 @@ type Handler struct {
 	log     *slog.Logger
 	now     func() time.Time
 	streams Streams
+	// cats print what the API writes as prose (the Markdown export) in
+	// the caller's language.
+	cats *i18n.Catalogs
 }
 
 // Streams serves the live event streams (internal/live) to the caller
@@ -37,7 +41,20 @@ type Streams interface {
 
 // New returns the API's handlers.
 func New(a *app.App, scales hansei.Scales, log *slog.Logger, now func() time.Time, streams Streams) *Handler {
-	return &Handler{app: a, scales: scales, log: log, now: now, streams: streams}
+	return &Handler{app: a, scales: scales, log: log, now: now, streams: streams, cats: i18n.MustBuiltin()}
+}
+
+// SetCatalogs gives the API the deployment's languages. Call it before
+// serving.
+func (s *Handler) SetCatalogs(c *i18n.Catalogs) { s.cats = c }
+
+// printer prints in the language of a request: ?lang= where a catalog
+// speaks it, else the token user's setting, else English.
+func (s *Handler) printer(r *http.Request, u hansei.User) *i18n.Printer {
+	if lang, ok := s.cats.Lookup(r.URL.Query().Get("lang")); ok {
+		return s.cats.Printer(lang)
+	}
+	return s.cats.Printer(s.cats.Match(u.Language))
 }
 
 // apiHandler handles an authenticated API request and returns an error

@@ -221,6 +221,18 @@ func (s *Handler) lintPostmortem(w http.ResponseWriter, r *http.Request, u hanse
 	if findings == nil {
 		findings = []hansei.Finding{}
 	}
+	// message and suggestion are for people: in the caller's language
+	// (?lang=, else the token user's); every other field is the same in
+	// every language.
+	p := s.printer(r, u)
+	for i, f := range findings {
+		if f.Says.ID != "" && p.Has(f.Says.ID) {
+			findings[i].Message = p.Print(f.Says)
+		}
+		if f.Suggests.ID != "" && p.Has(f.Suggests.ID) {
+			findings[i].Suggestion = p.Print(f.Suggests)
+		}
+	}
 	return httpx.WriteJSON(w, http.StatusOK, map[string]any{"findings": findings})
 }
 
@@ -229,7 +241,7 @@ func (s *Handler) exportPostmortem(w http.ResponseWriter, r *http.Request, u han
 	if err != nil {
 		return err
 	}
-	pm, md, err := s.app.Postmortems.Export(r.Context(), u, n)
+	pm, md, err := s.app.Postmortems.Export(r.Context(), u, n, s.printer(r, u))
 	if err != nil {
 		return err
 	}

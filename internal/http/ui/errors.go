@@ -41,6 +41,19 @@ func (s *Handler) pageErr(code, field, id string, args ...any) error {
 	return &pageError{err: e, msg: msg}
 }
 
+// localizeFinding is a lint finding with its message and suggestion in
+// p's language where the domain says them by ID; a configured phrase's
+// own words stay as they are.
+func localizeFinding(p *i18n.Printer, f hansei.Finding) hansei.Finding {
+	if f.Says.ID != "" && p.Has(f.Says.ID) {
+		f.Message = p.Print(f.Says)
+	}
+	if f.Suggests.ID != "" && p.Has(f.Suggests.ID) {
+		f.Suggestion = p.Print(f.Suggests)
+	}
+	return f
+}
+
 // errorText is an error in the viewer's words. An error that names its
 // message (the pages' own; the domain's, once it carries message IDs) is
 // printed in the viewer's language; an unexpected error gets the generic
@@ -48,7 +61,7 @@ func (s *Handler) pageErr(code, field, id string, args ...any) error {
 // still carries its English message, shown as it is.
 func (v *viewer) errorText(err error) string {
 	var l i18n.Localizable
-	if errors.As(err, &l) {
+	if errors.As(err, &l) && l.MessageID() != "" {
 		return v.p.Print(l)
 	}
 	if hansei.ErrorCode(err) == hansei.EINTERNAL {

@@ -218,6 +218,9 @@ func (s *Handler) loadPostmortemView(r *http.Request, v *viewer) (postmortemView
 		if findings, err = s.app.Postmortems.Lint(ctx, v.User, pm); err != nil {
 			return d, err
 		}
+		for i := range findings {
+			findings[i] = localizeFinding(v.p, findings[i])
+		}
 	}
 	d.Findings = len(findings)
 

@@ -244,7 +244,7 @@ func (s *Handler) postmortemExportPage(w http.ResponseWriter, r *http.Request, v
 	if err != nil {
 		return err
 	}
-	pm, md, err := s.app.Postmortems.Export(r.Context(), v.User, n)
+	pm, md, err := s.app.Postmortems.Export(r.Context(), v.User, n, v.p)
 	if err != nil {
 		return err
 	}

@@ -73,5 +73,15 @@ func (s *Handler) scalesPage(w http.ResponseWriter, r *http.Request, v *viewer) 
 		glossary[i] = t
 	}
 	return s.render(w, r, http.StatusOK, "scales", view{V: v, Title: v.T("common.scales_and_glossary"), Nav: "scales",
-		D: scalesView{Severity: s.scales.Severity.Levels, Priority: s.scales.Priority.Levels, Glossary: glossary}})
+		D: scalesView{Severity: levelsIn(s.scales.Severity, v.Lang), Priority: levelsIn(s.scales.Priority, v.Lang), Glossary: glossary}})
+}
+
+// levelsIn are a scale's levels with every field in lang where the scale
+// translates it.
+func levelsIn(sc hansei.Scale, lang string) []hansei.Level {
+	out := make([]hansei.Level, len(sc.Levels))
+	for i, l := range sc.Levels {
+		out[i] = l.In(lang)
+	}
+	return out
 }

@@ -156,7 +156,23 @@ func (v *viewer) Level(l hansei.Level) [2]string {
 func (v *viewer) Status(s hansei.Status) string { return v.Word("incident_status", string(s)) }
 
 // Describe is a timeline event in words.
-func (v *viewer) Describe(e hansei.Event) string { return hansei.DescribeEvent(e) }
+func (v *viewer) Describe(e hansei.Event) string { return v.p.Print(hansei.DescribeEvent(e)) }
+
+// Entry is a postmortem record's entry in the viewer's language where it
+// was recorded as a message, else as it was recorded.
+func (v *viewer) Entry(e hansei.RecordEntry) string {
+	if e.Message == "" || !v.p.Has(e.Message) {
+		return e.Text
+	}
+	args := make(map[string]any, len(e.Args))
+	for k, a := range e.Args {
+		args[k] = a
+	}
+	if r, ok := e.Args["Role"]; ok {
+		args["Role"] = hansei.Word{Kind: "incident_role", Value: r}
+	}
+	return v.p.Print(i18n.Message{ID: e.Message, Args: args})
+}
 
 // Date is a YYYY-MM-DD date in the viewer's zone.
 func (v *viewer) Date(t time.Time) string { return t.In(v.Loc).Format("2006-01-02") }
