@@ -72,7 +72,7 @@ func BenchmarkStatusBuild(b *testing.B) {
 	})
 	set := p.cur.Load()
 	for _, body := range []statusBody{bodyPage, bodyJSON, bodyV2Summary} {
-		e := set.bodies[body]
+		e := set.byLang[p.langs.def].bodies[body]
 		b.Logf("body %d: identity %d B, gzip %d B, br %d B", body, len(e.reps[encIdentity].body), len(e.reps[encGzip].body), len(e.reps[encBrotli].body))
 	}
 }

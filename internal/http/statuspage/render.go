@@ -24,7 +24,7 @@ const statusDays = 90
 
 // statusModel is a snapshot worked out for rendering.
 type statusModel struct {
-	name, url, lang string
+	name, url string
 	now             time.Time
 	// lastMod is when the pages last changed: the latest change in the
 	// data, or the latest thing the clock changed (a maintenance window
@@ -60,7 +60,7 @@ type statusMaintenance struct {
 
 func newStatusModel(snap hansei.StatusSnapshot, now time.Time, sc hansei.Scale, cfg Config) statusModel {
 	now = now.UTC()
-	m := statusModel{name: cfg.Name, url: strings.TrimRight(cfg.URL, "/"), lang: cfg.Language, now: now,
+	m := statusModel{name: cfg.Name, url: strings.TrimRight(cfg.URL, "/"), now: now,
 		names: make(map[string]string, len(snap.Components))}
 	incidents := snap.Incidents
 	if len(incidents) > statusMaxIncidents {
@@ -167,11 +167,11 @@ func (m *statusModel) link(path string) string { return m.url + path }
 
 func incidentPath(n int64) string { return "/status/incidents/" + strconv.FormatInt(n, 10) }
 
-// render produces every body: the fixed ones by statusBody, and one page
-// per incident.
-func (p *Page) render(m statusModel) ([numBodies][]byte, map[int64][]byte, error) {
+// render produces the bodies written in words, in lang: the page, the
+// 404, the feeds, and one page per incident. renderData makes the others.
+func (p *Page) render(m statusModel, lang string) ([numBodies][]byte, map[int64][]byte, error) {
 	var out [numBodies][]byte
-	v := &publicViewer{Lang: m.lang, p: p.cats.Printer(m.lang)}
+	v := &publicViewer{Lang: lang, p: p.cats.Printer(lang)}
 	words, err := stateWords(p.tmpl.page, v)
 	if err != nil {
 		return out, nil, err
@@ -190,7 +190,10 @@ func (p *Page) render(m statusModel) ([numBodies][]byte, map[int64][]byte, error
 			return out, nil, err
 		}
 	}
-	if err := m.renderData(&out); err != nil {
+	if out[bodyAtom], err = marshalXML(m.atom(v, words)); err != nil {
+		return out, nil, err
+	}
+	if out[bodyRSS], err = marshalXML(m.rss(v, words)); err != nil {
 		return out, nil, err
 	}
 	return out, incidents, nil
