@@ -25,7 +25,7 @@ const statusDays = 90
 // statusModel is a snapshot worked out for rendering.
 type statusModel struct {
 	name, url string
-	now             time.Time
+	now       time.Time
 	// lastMod is when the pages last changed: the latest change in the
 	// data, or the latest thing the clock changed (a maintenance window
 	// starting or ending, a new day in the history bars), whichever is
