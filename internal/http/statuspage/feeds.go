@@ -157,7 +157,10 @@ func (m *statusModel) feedItems(v *publicViewer, words map[hansei.ComponentState
 	var items []feedItem
 	for _, inc := range m.incidents {
 		for _, u := range inc.Updates {
-			link := m.link(incidentPath(inc.Number)) + "#update-" + strconv.FormatInt(u.Seq, 10)
+			// The id is the update's permanent link, the same in every
+			// language; the link opens the page in the feed's.
+			id := m.link(incidentPath(inc.Number)) + "#update-" + strconv.FormatInt(u.Seq, 10)
+			link := m.link(v.Link(incidentPath(inc.Number) + "#update-" + strconv.FormatInt(u.Seq, 10)))
 			text := u.Text
 			if len(u.Components) > 0 {
 				var parts []string
@@ -166,17 +169,18 @@ func (m *statusModel) feedItems(v *publicViewer, words map[hansei.ComponentState
 				}
 				text += "\n\n" + strings.Join(parts, "; ")
 			}
-			items = append(items, feedItem{id: link, link: link, at: u.At.UTC(), text: text,
+			items = append(items, feedItem{id: id, link: link, at: u.At.UTC(), text: text,
 				title: v.T("statuspage.feed_update_title", "Title", inc.Title, "Status", v.Status(u.Status))})
 		}
 	}
 	for _, w := range m.maintenance {
-		link := m.link("/status") + "#maintenance-" + strconv.FormatInt(w.ID, 10)
+		id := m.link("/status") + "#maintenance-" + strconv.FormatInt(w.ID, 10)
+		link := m.link(v.Link("/status#maintenance-" + strconv.FormatInt(w.ID, 10)))
 		text := v.T("statuspage.feed_maintenance_text", "Starts", pubTimeOf(w.StartsAt).Text, "Ends", pubTimeOf(w.EndsAt).Text)
 		if w.Text != "" {
 			text += "\n\n" + w.Text
 		}
-		items = append(items, feedItem{id: link, link: link, at: w.CreatedAt.UTC(), text: text,
+		items = append(items, feedItem{id: id, link: link, at: w.CreatedAt.UTC(), text: text,
 			title: v.T("statuspage.feed_maintenance_title", "Title", w.Title)})
 	}
 	slices.SortStableFunc(items, func(a, b feedItem) int {
@@ -228,8 +232,8 @@ type (
 func (m *statusModel) atom(v *publicViewer, words map[hansei.ComponentState]string) atomFeed {
 	f := atomFeed{Lang: v.Lang, ID: m.link("/status"), Title: m.name, Updated: m.lastMod.Format(time.RFC3339),
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: m.link("/status/feed.atom")},
-			{Rel: "alternate", Type: "text/html", Href: m.link("/status")},
+			{Rel: "self", Type: "application/atom+xml", Href: m.link(v.Link("/status/feed.atom"))},
+			{Rel: "alternate", Type: "text/html", Href: m.link(v.Link("/status"))},
 		},
 		Author: atomPerson{Name: m.name}}
 	for _, it := range m.feedItems(v, words) {
@@ -277,9 +281,9 @@ type (
 
 func (m *statusModel) rss(v *publicViewer, words map[hansei.ComponentState]string) rssDoc {
 	d := rssDoc{Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", Channel: rssChannel{
-		Title: m.name, Link: m.link("/status"), Description: v.T("statuspage.feed_description", "Name", m.name),
+		Title: m.name, Link: m.link(v.Link("/status")), Description: v.T("statuspage.feed_description", "Name", m.name),
 		Language: v.Lang, LastBuildDate: m.lastMod.Format(time.RFC1123Z),
-		Self: rssSelf{Href: m.link("/status/feed.rss"), Rel: "self", Type: "application/rss+xml"}}}
+		Self: rssSelf{Href: m.link(v.Link("/status/feed.rss")), Rel: "self", Type: "application/rss+xml"}}}
 	for _, it := range m.feedItems(v, words) {
 		d.Channel.Items = append(d.Channel.Items, rssItem{Title: it.title, Link: it.link, GUID: rssGUID{IsPermaLink: true, Value: it.id},
 			PubDate: it.at.Format(time.RFC1123Z), Description: it.text})

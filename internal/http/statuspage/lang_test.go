@@ -108,6 +108,20 @@ func TestStatusLanguage(t *testing.T) {
 			t.Errorf("%s in German: %d %.200s", path, rec.Code, rec.Body.String())
 		}
 	}
+	// The links keep the language; the footer offers the others.
+	german, _ := askBoth(t, p, "/status", "Accept-Language", "de")
+	for _, want := range []string{`href="/status/incidents/1?lang=de"`, `<b lang="de">Deutsch</b>`,
+		`<a href="/status?lang=ja" hreflang="ja" lang="ja">日本語</a>`, `href="/status/feed.atom?lang=de"`} {
+		if !strings.Contains(german.body, want) {
+			t.Errorf("the German page lacks %s", want)
+		}
+	}
+	atom, _ := askBoth(t, p, "/status/feed.atom", "Accept-Language", "de")
+	for _, want := range []string{"<id>https://status.example.com/status/incidents/1#update-", `href="https://status.example.com/status/incidents/1?lang=de#update-`} {
+		if !strings.Contains(atom.body, want) {
+			t.Errorf("the German feed lacks %s", want)
+		}
+	}
 	// Each language has its own validators.
 	tags := map[string]string{}
 	for _, l := range []string{"en", "ja", "de"} {

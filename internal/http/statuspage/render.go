@@ -6,6 +6,7 @@ import (
 	"html"
 	"html/template"
 	"maps"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,6 +173,9 @@ func incidentPath(n int64) string { return "/status/incidents/" + strconv.Format
 func (p *Page) render(m statusModel, lang string) ([numBodies][]byte, map[int64][]byte, error) {
 	var out [numBodies][]byte
 	v := &publicViewer{Lang: lang, p: p.cats.Printer(lang)}
+	for _, l := range p.langs.langs {
+		v.Langs = append(v.Langs, pubLang{Code: l, Name: p.cats.Name(l), Href: langLink("/status", l), Current: l == lang})
+	}
 	words, err := stateWords(p.tmpl.page, v)
 	if err != nil {
 		return out, nil, err
@@ -224,7 +228,29 @@ func stateWords(t *template.Template, v *publicViewer) (map[hansei.ComponentStat
 // language. Templates call T to translate.
 type publicViewer struct {
 	Lang string
-	p    *i18n.Printer
+	// Langs are the languages the page is in, for the visitor to choose.
+	Langs []pubLang
+	p     *i18n.Printer
+}
+
+type pubLang struct {
+	Code, Name, Href string
+	Current          bool
+}
+
+// Link is a public page's address in the viewer's language: a visitor
+// who chose a language with ?lang= keeps it from page to page, whatever
+// the browser says.
+func (v *publicViewer) Link(path string) string { return langLink(path, v.Lang) }
+
+// langLink is path in lang. The bytes of a page are the same however its
+// language was chosen, so the page's links name the language always.
+func langLink(path, lang string) string {
+	base, frag, _ := strings.Cut(path, "#")
+	if frag != "" {
+		frag = "#" + frag
+	}
+	return base + "?lang=" + url.QueryEscape(lang) + frag
 }
 
 // T prints the message id in the page's language, with its arguments as
