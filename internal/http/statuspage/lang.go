@@ -1,9 +1,12 @@
 package statuspage
 
 import (
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 
+	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
@@ -170,4 +173,45 @@ func langParam[S text](query S) S {
 		}
 	}
 	return query[:0]
+}
+
+// publicViewer is who reads the public pages: anyone, in the page's
+// language. Templates call T to translate.
+type publicViewer struct {
+	Lang string
+	// Langs are the languages the page is in, for the visitor to choose.
+	Langs []pubLang
+	p     *i18n.Printer
+}
+
+type pubLang struct {
+	Code, Name, Href string
+	Current          bool
+}
+
+// Link is a public page's address in the viewer's language: a visitor
+// who chose a language with ?lang= keeps it from page to page, whatever
+// the browser says.
+func (v *publicViewer) Link(path string) string { return langLink(path, v.Lang) }
+
+// langLink is path in lang. The bytes of a page are the same however its
+// language was chosen, so the page's links name the language always.
+func langLink(path, lang string) string {
+	base, frag, _ := strings.Cut(path, "#")
+	if frag != "" {
+		frag = "#" + frag
+	}
+	return base + "?lang=" + url.QueryEscape(lang) + frag
+}
+
+// T prints the message id in the page's language, with its arguments as
+// name and value pairs.
+func (v *publicViewer) T(id string, args ...any) string { return v.p.T(id, args...) }
+
+// Status is an incident status in the page's words.
+func (v *publicViewer) Status(s hansei.Status) string {
+	if id := "word.incident_status." + string(s); v.p.Has(id) {
+		return v.p.T(id)
+	}
+	return string(s)
 }
