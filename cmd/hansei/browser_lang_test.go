@@ -97,3 +97,48 @@ func TestBrowserReadersLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestBrowserStatusPageLanguage: a visitor of the public status page in
+// headless Chromium chooses 日本語 in the page's footer, reads the page in
+// Japanese, follows an incident and stays in Japanese, then goes back to
+// the page; the JSON link beside it stays the one JSON for every language.
+func TestBrowserStatusPageLanguage(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		srv := startServer(t, dsn)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		api := srv.client(srv.AdminToken)
+		if _, err := api.Declare(ctx, client.DeclareRequest{Title: "Checkout fails", Severity: "SEV2"}); err != nil {
+			t.Fatal(err)
+		}
+		if resp, err := api.Do(ctx, client.Request{Method: "POST", Path: "/api/v1/incidents/1/public-updates",
+			Body: []byte(`{"title":"Payments fail","text":"Some card payments fail; we are on it."}`)}); err != nil || resp.Status >= 300 {
+			t.Fatalf("public update: %v %d %s", err, resp.Status, resp.Body)
+		}
+		waitFor(t, srv.URL+"/status", "Payments fail")
+
+		b := newChrome(t, srv).newTab("visitor")
+		b.open("/status")
+		b.follow("日本語")
+		if lang, path := eval[string](b, `document.documentElement.lang`), b.path(); lang != "ja" || path != "/status?lang=ja" {
+			t.Fatalf("after choosing 日本語: %s in %q", path, lang)
+		}
+		if h := b.text("#active"); h != "発生中のインシデント" {
+			t.Errorf("the active incidents are headed %q", h)
+		}
+		b.follow("Payments fail")
+		if lang, path := eval[string](b, `document.documentElement.lang`), b.path(); lang != "ja" || path != "/status/incidents/1?lang=ja" {
+			t.Errorf("the incident: %s in %q, want Japanese", path, lang)
+		}
+		if s := b.text(".status-updates .status"); s != "調査中" {
+			t.Errorf("the update's status reads %q, want 調査中", s)
+		}
+		b.follow("← 現在のステータス")
+		if b.path() != "/status?lang=ja" {
+			t.Errorf("back to the page: %s", b.path())
+		}
+		if href := eval[string](b, `[...document.querySelectorAll("a")].find(a => a.textContent === "JSON").getAttribute("href")`); href != "/status.json" {
+			t.Errorf("the JSON link is %q", href)
+		}
+	})
+}

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 )
 
 // Status is the public status page's settings.
@@ -15,7 +17,8 @@ type Status struct {
 	// PublicAddr, when set, serves the public routes (and only them) on a
 	// second listener too, host:port.
 	PublicAddr string
-	// Language of the page's own words: en, ja or de.
+	// Language is the organisation's default language of the page: en, ja,
+	// de or a language the config adds.
 	Language string
 	// RateLimit bounds public requests a second, over all public routes
 	// together; 0 turns it off.
@@ -55,7 +58,7 @@ func DefaultMaxInFlight() int { return max(4*runtime.GOMAXPROCS(0), 16) }
 //	  name: Example status
 //	  url: https://status.example.com
 //	  public_addr: :8081          # also serve the public routes here
-//	  language: en                # en, ja or de
+//	  language: en                # default: en, ja, de or a code under languages
 //	  rate_limit: 20000           # public requests a second; 0: no limit
 //	  max_in_flight: 64           # public requests at once; 0: no limit
 //	  max_connections: 2048       # open connections on public_addr; 0: no limit
@@ -73,9 +76,9 @@ func statusFields() []field[Status] {
 		}
 		return ""
 	})
-	language := oneOf([]string{"en", "ja", "de"}, func(lang string) string {
-		return fmt.Sprintf("unknown language %q; the status page speaks en, ja or de", lang)
-	})
+	// A language code here; whether a catalog speaks it is checked once
+	// the languages: section is read (checkStatusLanguage).
+	language := textKind(checkLanguage)
 	return []field[Status]{
 		{key: "name", doc: "Heads the page and its feeds, 1 to 100 characters.",
 			value: scalar(func(s *Status) *string { return &s.Name }, pageName, DefaultStatusName)},
@@ -86,7 +89,7 @@ func statusFields() []field[Status] {
 		{key: "public_addr", env: "HANSEI_PUBLIC_ADDR",
 			doc:   "`host:port` of a second listener that serves the public routes and nothing else; it must differ from `addr`.",
 			value: scalar(func(s *Status) *string { return &s.PublicAddr }, listenAddr(true), "")},
-		{key: "language", doc: "The language of the page's own words: `en`, `ja` or `de`; the feeds and JSON are in English.",
+		{key: "language", doc: "The organisation's default language of the page, its feeds and refusals, for a visitor who asks for none it has (`?lang=`, then `Accept-Language`, come first): `en`, `ja`, `de` or a code under `languages`. The JSON is the same in every language.",
 			value: scalar(func(s *Status) *string { return &s.Language }, language, "en")},
 		{key: "rate_limit", doc: "Public requests a second over all public routes together, on both addresses; beyond it 429. `0`: no limit.",
 			value: scalar(func(s *Status) *int { return &s.RateLimit }, count(10_000_000), DefaultRateLimit)},
@@ -113,6 +116,23 @@ func headerName() kind[string] {
 		}
 		return ""
 	})
+}
+
+// checkStatusLanguage: the page's default language is one a catalog
+// speaks, built in or named under languages.
+func checkStatusLanguage(d *decoder, c *Config) {
+	lang := c.Status.Language
+	known := []string{"en", "ja", "de"}
+	for _, l := range c.Languages {
+		if !slices.Contains(known, l.Code) {
+			known = append(known, l.Code)
+		}
+	}
+	if lang == "" || slices.Contains(known, lang) || checkLanguage(lang) != "" {
+		return
+	}
+	list := strings.Join(known[:len(known)-1], ", ") + " or " + known[len(known)-1]
+	d.problem("status.language", "unknown language %q; the status page speaks %s", lang, list)
 }
 
 // checkPublicAddr: the public listener needs its own port.

@@ -37,6 +37,18 @@ const (
 	numBodies
 )
 
+// byLanguage tells whether the body is written in words, and so is
+// rendered once for each language the page speaks. The JSON bodies are
+// data: their fields and values are the same in every language (a machine
+// reads them), so they are rendered once and served to every visitor.
+func (b statusBody) byLanguage() bool {
+	switch b {
+	case bodyPage, bodyNotFound, bodyAtom, bodyRSS:
+		return true
+	}
+	return false
+}
+
 // Content types, by body.
 const (
 	typeHTML = "text/html; charset=utf-8"
@@ -93,6 +105,17 @@ type statusRep struct {
 	// fastOK and fastNotModified are the same headers as bytes, for the
 	// public listener (fasthttp), which then copies them without parsing.
 	fastOK, fastNotModified []fastHeader
+	// named are the headers when ?lang= chose the language: the URL
+	// alone then says what the body is, so a cache need not keep a copy
+	// per Accept-Language (Vary: Accept-Encoding only). Only a body
+	// written in words has them; the others are the same either way.
+	named *statusHeadersOf
+}
+
+// statusHeadersOf are one variant of a representation's headers.
+type statusHeadersOf struct {
+	ok, notModified         []header
+	fastOK, fastNotModified []fastHeader
 }
 
 // fastHeader is a header as fasthttp takes it: canonical key and value as
@@ -122,14 +145,22 @@ type statusEntry struct {
 // statusSet is everything the public routes serve, as of one snapshot. It
 // is never changed once published; a rebuild makes a new one.
 type statusSet struct {
-	version   string
-	bodies    [numBodies]*statusEntry
-	incidents map[int64]*statusEntry
+	version string
+	// byLang are the bodies in each language, in the order of the
+	// page's languages (pageLangs); the JSON ones are the same entries in
+	// all.
+	byLang []*langSet
 	// next is when the pages change by the clock alone: a maintenance
 	// window starts or ends, or a new day begins for the history bars.
 	next time.Time
 	// builtAt is when the set was built (by the page's clock).
 	builtAt time.Time
+}
+
+// langSet is every body as a visitor in one language reads it.
+type langSet struct {
+	bodies    [numBodies]*statusEntry
+	incidents map[int64]*statusEntry
 }
 
 // compressed keeps the compressed forms of a body by its hash, so that a
@@ -146,8 +177,10 @@ type packer struct {
 	hdr        *statusHeaders
 }
 
-// entry builds the representations of body and their headers.
-func (pk *packer) entry(body []byte, kind statusBody, code int) *statusEntry {
+// entry builds the representations of body and their headers. lang is
+// the language of a body written in words ("" for the others): its
+// ETags carry it, and its Vary names Accept-Language.
+func (pk *packer) entry(body []byte, kind statusBody, code int, lang string) *statusEntry {
 	sum := sha256.Sum256(body)
 	c, ok := pk.prev[sum]
 	if !ok {
@@ -160,6 +193,15 @@ func (pk *packer) entry(body []byte, kind statusBody, code int) *statusEntry {
 	h, lastMod := pk.hdr, pk.lastMod
 	e := &statusEntry{code: code, lastMod: lastMod}
 	tag := base64.RawURLEncoding.EncodeToString(sum[:12])
+	vary := h.vary
+	if lang != "" {
+		// Two languages may write the same bytes (a catalog that lacks
+		// every word the body uses); their ETags still differ, so that a
+		// cache never answers one language's request with the other's
+		// validator.
+		tag += "-" + lang
+		vary = h.varyLang
+	}
 	lm := []string{lastMod.UTC().Format(http.TimeFormat)}
 	ct := []string{kind.contentType()}
 	cacheControl := h.cacheControl
@@ -177,7 +219,7 @@ func (pk *packer) entry(body []byte, kind statusBody, code int) *statusEntry {
 			{"Content-Type", ct},
 			{"Content-Length", []string{strconv.Itoa(len(b))}},
 			{"Cache-Control", cacheControl},
-			{"Vary", h.vary},
+			{"Vary", vary},
 		}
 		if code == http.StatusOK {
 			r.ok = append(r.ok, header{"Etag", et}, header{"Last-Modified", lm})
@@ -194,8 +236,13 @@ func (pk *packer) entry(body []byte, kind statusBody, code int) *statusEntry {
 		}
 		// A 304 repeats the validators and the caching headers of the
 		// 200 it stands for (RFC 9110, 15.4.5), and carries no body.
-		r.notModified = []header{{"Etag", et}, {"Last-Modified", lm}, {"Cache-Control", cacheControl}, {"Vary", h.vary}}
+		r.notModified = []header{{"Etag", et}, {"Last-Modified", lm}, {"Cache-Control", cacheControl}, {"Vary", vary}}
 		r.fastOK, r.fastNotModified = fastHeaders(r.ok), fastHeaders(r.notModified)
+		if lang != "" {
+			n := &statusHeadersOf{ok: withVary(r.ok, h.vary), notModified: withVary(r.notModified, h.vary)}
+			n.fastOK, n.fastNotModified = fastHeaders(n.ok), fastHeaders(n.notModified)
+			r.named = n
+		}
 		return r
 	}
 	e.reps[encIdentity] = rep(body, `"`+tag+`"`, nil)
@@ -206,6 +253,18 @@ func (pk *packer) entry(body []byte, kind statusBody, code int) *statusEntry {
 		e.reps[encBrotli] = rep(c.br, `"`+tag+`-br"`, h.br)
 	}
 	return e
+}
+
+// withVary is hs with Vary set to vary.
+func withVary(hs []header, vary []string) []header {
+	out := make([]header, len(hs))
+	for i, kv := range hs {
+		if kv.key == "Vary" {
+			kv.val = vary
+		}
+		out[i] = kv
+	}
+	return out
 }
 
 // gzipBytes compresses b as hard as gzip can (the cost is paid once per
@@ -241,7 +300,7 @@ func brotliBytes(b []byte) []byte {
 // statusHeaders are the header values every response shares, allocated
 // once: assigning a shared slice to a response's header costs nothing.
 type statusHeaders struct {
-	cacheControl, shortCache, vary, nosniff, csp, anyOrigin, gzip, br, plain, noStore []string
+	cacheControl, shortCache, vary, varyLang, nosniff, csp, anyOrigin, gzip, br, plain, noStore []string
 }
 
 func newStatusHeaders() statusHeaders {
@@ -249,6 +308,7 @@ func newStatusHeaders() statusHeaders {
 		cacheControl: []string{statusCacheControl},
 		shortCache:   []string{"public, max-age=30"},
 		vary:         []string{"Accept-Encoding"},
+		varyLang:     []string{"Accept-Encoding, Accept-Language"},
 		nosniff:      []string{"nosniff"},
 		csp:          []string{statusCSP},
 		anyOrigin:    []string{"*"},
@@ -260,8 +320,8 @@ func newStatusHeaders() statusHeaders {
 }
 
 // serveEntry writes e in the representation the client prefers, or 304
-// when the client's copy is current.
-func serveEntry(w http.ResponseWriter, r *http.Request, e *statusEntry) {
+// when the client's copy is current. named: ?lang= chose the language.
+func serveEntry(w http.ResponseWriter, r *http.Request, e *statusEntry, named bool) {
 	rep := e.reps[encIdentity]
 	if ae, ok := r.Header["Accept-Encoding"]; ok {
 		if enc := chooseEncoding(ae); e.reps[enc] != nil {
@@ -269,14 +329,18 @@ func serveEntry(w http.ResponseWriter, r *http.Request, e *statusEntry) {
 		}
 	}
 	h := w.Header()
+	hs := statusHeadersOf{ok: rep.ok, notModified: rep.notModified}
+	if named && rep.named != nil {
+		hs = *rep.named
+	}
 	if e.code == http.StatusOK && notModified(r, rep.etag, e.lastMod) {
-		for _, kv := range rep.notModified {
+		for _, kv := range hs.notModified {
 			h[kv.key] = kv.val
 		}
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	for _, kv := range rep.ok {
+	for _, kv := range hs.ok {
 		h[kv.key] = kv.val
 	}
 	w.WriteHeader(e.code)

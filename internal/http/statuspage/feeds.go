@@ -22,16 +22,13 @@ import (
 // are what they have not seen.
 const statusFeedEntries = 100
 
-// renderData fills in every body but the HTML ones.
+// renderData fills in the JSON bodies, which are the same in every
+// language: machines read them, and their fields and values never change
+// with the reader's language. The feeds are written in words, and render
+// makes them in each language.
 func (m *statusModel) renderData(out *[numBodies][]byte) error {
 	var err error
 	if out[bodyJSON], err = marshalJSON(m.statusJSON()); err != nil {
-		return err
-	}
-	if out[bodyAtom], err = marshalXML(m.atom()); err != nil {
-		return err
-	}
-	if out[bodyRSS], err = marshalXML(m.rss()); err != nil {
 		return err
 	}
 	return m.renderV2(out)
@@ -154,32 +151,37 @@ type feedItem struct {
 	at                    time.Time
 }
 
-// feedItems are the public updates and maintenance windows, newest first.
-func (m *statusModel) feedItems() []feedItem {
+// feedItems are the public updates and maintenance windows, newest first,
+// in v's language; words are the component states in it.
+func (m *statusModel) feedItems(v *publicViewer, words map[hansei.ComponentState]string) []feedItem {
 	var items []feedItem
 	for _, inc := range m.incidents {
 		for _, u := range inc.Updates {
-			link := m.link(incidentPath(inc.Number)) + "#update-" + strconv.FormatInt(u.Seq, 10)
+			// The id is the update's permanent link, the same in every
+			// language; the link opens the page in the feed's.
+			id := m.link(incidentPath(inc.Number)) + "#update-" + strconv.FormatInt(u.Seq, 10)
+			link := m.link(v.Link(incidentPath(inc.Number) + "#update-" + strconv.FormatInt(u.Seq, 10)))
 			text := u.Text
 			if len(u.Components) > 0 {
 				var parts []string
 				for _, k := range slices.Sorted(maps.Keys(u.Components)) {
-					parts = append(parts, m.compName(k)+": "+feedStateWords(u.Components[k]))
+					parts = append(parts, m.compName(k)+": "+words[u.Components[k]])
 				}
 				text += "\n\n" + strings.Join(parts, "; ")
 			}
-			items = append(items, feedItem{id: link, link: link, at: u.At.UTC(), text: text,
-				title: inc.Title + " (" + string(u.Status) + ")"})
+			items = append(items, feedItem{id: id, link: link, at: u.At.UTC(), text: text,
+				title: v.T("statuspage.feed_update_title", "Title", inc.Title, "Status", v.Status(u.Status))})
 		}
 	}
 	for _, w := range m.maintenance {
-		link := m.link("/status") + "#maintenance-" + strconv.FormatInt(w.ID, 10)
-		text := "Scheduled maintenance from " + pubTimeOf(w.StartsAt).Text + " to " + pubTimeOf(w.EndsAt).Text + "."
+		id := m.link("/status") + "#maintenance-" + strconv.FormatInt(w.ID, 10)
+		link := m.link(v.Link("/status#maintenance-" + strconv.FormatInt(w.ID, 10)))
+		text := v.T("statuspage.feed_maintenance_text", "Starts", pubTimeOf(w.StartsAt).Text, "Ends", pubTimeOf(w.EndsAt).Text)
 		if w.Text != "" {
 			text += "\n\n" + w.Text
 		}
-		items = append(items, feedItem{id: link, link: link, at: w.CreatedAt.UTC(), text: text,
-			title: "Scheduled maintenance: " + w.Title})
+		items = append(items, feedItem{id: id, link: link, at: w.CreatedAt.UTC(), text: text,
+			title: v.T("statuspage.feed_maintenance_title", "Title", w.Title)})
 	}
 	slices.SortStableFunc(items, func(a, b feedItem) int {
 		if c := b.at.Compare(a.at); c != 0 {
@@ -193,16 +195,11 @@ func (m *statusModel) feedItems() []feedItem {
 	return items
 }
 
-// feedStateWords is a component state in words for the feeds, which are in
-// English whatever the page's language.
-func feedStateWords(st hansei.ComponentState) string {
-	return strings.ReplaceAll(st.Statuspage(), "_", " ")
-}
-
 // Atom 1.0 (RFC 4287).
 type (
 	atomFeed struct {
 		XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+		Lang    string      `xml:"xml:lang,attr"`
 		ID      string      `xml:"id"`
 		Title   string      `xml:"title"`
 		Updated string      `xml:"updated"`
@@ -232,14 +229,14 @@ type (
 	}
 )
 
-func (m *statusModel) atom() atomFeed {
-	f := atomFeed{ID: m.link("/status"), Title: m.name, Updated: m.lastMod.Format(time.RFC3339),
+func (m *statusModel) atom(v *publicViewer, words map[hansei.ComponentState]string) atomFeed {
+	f := atomFeed{Lang: v.Lang, ID: m.link("/status"), Title: m.name, Updated: m.lastMod.Format(time.RFC3339),
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: m.link("/status/feed.atom")},
-			{Rel: "alternate", Type: "text/html", Href: m.link("/status")},
+			{Rel: "self", Type: "application/atom+xml", Href: m.link(v.Link("/status/feed.atom"))},
+			{Rel: "alternate", Type: "text/html", Href: m.link(v.Link("/status"))},
 		},
 		Author: atomPerson{Name: m.name}}
-	for _, it := range m.feedItems() {
+	for _, it := range m.feedItems(v, words) {
 		at := it.at.Format(time.RFC3339)
 		f.Entries = append(f.Entries, atomEntry{ID: it.id, Title: it.title, Updated: at, Published: at,
 			Link: atomLink{Rel: "alternate", Type: "text/html", Href: it.link}, Content: atomText{Type: "text", Text: it.text}})
@@ -282,12 +279,12 @@ type (
 	}
 )
 
-func (m *statusModel) rss() rssDoc {
+func (m *statusModel) rss(v *publicViewer, words map[hansei.ComponentState]string) rssDoc {
 	d := rssDoc{Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", Channel: rssChannel{
-		Title: m.name, Link: m.link("/status"), Description: m.name + ": incidents and maintenance",
-		Language: "en", LastBuildDate: m.lastMod.Format(time.RFC1123Z),
-		Self: rssSelf{Href: m.link("/status/feed.rss"), Rel: "self", Type: "application/rss+xml"}}}
-	for _, it := range m.feedItems() {
+		Title: m.name, Link: m.link(v.Link("/status")), Description: v.T("statuspage.feed_description", "Name", m.name),
+		Language: v.Lang, LastBuildDate: m.lastMod.Format(time.RFC1123Z),
+		Self: rssSelf{Href: m.link(v.Link("/status/feed.rss")), Rel: "self", Type: "application/rss+xml"}}}
+	for _, it := range m.feedItems(v, words) {
 		d.Channel.Items = append(d.Channel.Items, rssItem{Title: it.title, Link: it.link, GUID: rssGUID{IsPermaLink: true, Value: it.id},
 			PubDate: it.at.Format(time.RFC1123Z), Description: it.text})
 	}

@@ -2,6 +2,7 @@ package statuspage
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -9,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // The public status page's own limits. During an outage the page takes a
@@ -116,7 +119,7 @@ const inFlightWait = 100 * time.Millisecond
 func (p *Page) limited(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if no := p.admit(r.Context(), p.clientAddr(r)); no.code != 0 {
-			p.refuse(w, no)
+			p.refuse(w, r, no)
 			return
 		}
 		defer p.leave()
@@ -129,7 +132,38 @@ func (p *Page) limited(h http.HandlerFunc) http.HandlerFunc {
 type refusal struct {
 	code  int
 	after time.Duration
-	msg   string
+	why   refuseReason
+}
+
+// refuseReason says why a request is refused, in the visitor's language:
+// each reason's text is printed once per language at start (refusals).
+type refuseReason int
+
+const (
+	refuseClientRate refuseReason = iota // 429: this client is over its rate
+	refuseRate                           // 429: all clients together are
+	refuseBusy                           // 503: too many requests at once
+	refuseNotReady                       // 503: nothing built yet
+	numRefuseReasons
+)
+
+// refuseMessages are the reasons' messages.
+func refuseMessages() [numRefuseReasons]string {
+	return [numRefuseReasons]string{"statuspage.refused_client_rate", "statuspage.refused_rate",
+		"statuspage.refused_busy", "statuspage.refused_not_ready"}
+}
+
+// refusalTexts are the refusals' bodies in each of the page's languages,
+// so that refusing a request in a flood prints nothing.
+func refusalTexts(cats *i18n.Catalogs, langs []string) [][numRefuseReasons]string {
+	out := make([][numRefuseReasons]string, len(langs))
+	for i, l := range langs {
+		pr := cats.Printer(l)
+		for r, id := range refuseMessages() {
+			out[i][r] = pr.T(id) + "\n"
+		}
+	}
+	return out
 }
 
 // admit passes a request from client through the public limits: the
@@ -139,16 +173,16 @@ type refusal struct {
 func (p *Page) admit(ctx context.Context, client netip.Addr) refusal {
 	if cl := p.perClient; cl != nil {
 		if ok, after := cl.allow(client); !ok {
-			return refusal{http.StatusTooManyRequests, after, "Too many requests from your address to the status page; try again in a moment.\n"}
+			return refusal{http.StatusTooManyRequests, after, refuseClientRate}
 		}
 	}
 	if rl := p.rate; rl != nil {
 		if ok, after := rl.allow(); !ok {
-			return refusal{http.StatusTooManyRequests, after, "Too many requests to the status page; try again in a moment.\n"}
+			return refusal{http.StatusTooManyRequests, after, refuseRate}
 		}
 	}
 	if f := p.flight; f != nil && !f.acquire(ctx) {
-		return refusal{http.StatusServiceUnavailable, time.Second, "The status page is busy; try again in a moment.\n"}
+		return refusal{http.StatusServiceUnavailable, time.Second, refuseBusy}
 	}
 	return refusal{}
 }
@@ -160,14 +194,16 @@ func (p *Page) leave() {
 	}
 }
 
-// refuse answers no. It is not cached: the next try may well succeed.
-func (p *Page) refuse(w http.ResponseWriter, no refusal) {
+// refuse answers no, in the visitor's language. It is not cached: the
+// next try may well succeed.
+func (p *Page) refuse(w http.ResponseWriter, r *http.Request, no refusal) {
 	h := w.Header()
 	for _, kv := range p.refusalHeaders(no) {
 		h[kv.key] = kv.val
 	}
+	lang, _ := p.requestLang(r)
 	w.WriteHeader(no.code)
-	w.Write([]byte(no.msg))
+	io.WriteString(w, p.refusals[lang][no.why])
 }
 
 // refusalHeaders are the headers of a refusal, with Retry-After in whole

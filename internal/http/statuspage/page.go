@@ -43,9 +43,14 @@ type Config struct {
 	// URL is the page's public address without a path, such as
 	// https://status.example.com: feeds and the v2 JSON link to it.
 	URL string
-	// Language of the page's own words: en, ja, de or a language the
-	// deployment's Catalogs add.
+	// Language is the organisation's default: the page's words for a
+	// visitor who names no language the page speaks (en, ja, de or a
+	// language the deployment's Catalogs add).
 	Language string
+	// Languages are the languages the page is rendered in, each once per
+	// change; empty: every language of Catalogs. Language is added when
+	// it is not among them.
+	Languages []string
 	// Catalogs are the words in every language; nil: the built-in ones.
 	Catalogs *i18n.Catalogs
 	// RateLimit bounds public requests per second, over all public routes
@@ -92,6 +97,9 @@ type Page struct {
 	tmpl  statusTemplates
 	hdr   statusHeaders
 	cats  *i18n.Catalogs
+	langs *pageLangs
+	// refusals are the refusals' bodies by language and reason.
+	refusals [][numRefuseReasons]string
 
 	rate      *rateLimiter
 	perClient *clientLimiter
@@ -139,7 +147,13 @@ func (p *Page) Configure(cfg Config) {
 		p.cats = cfg.Catalogs
 	}
 	cfg.Language = p.cats.Match(cfg.Language)
+	langs := cfg.Languages
+	if len(langs) == 0 {
+		langs = p.cats.Languages()
+	}
 	p.cfg = cfg
+	p.langs = newPageLangs(p.cats, langs, cfg.Language)
+	p.refusals = refusalTexts(p.cats, p.langs.langs)
 	p.rate = newRateLimiter(cfg.RateLimit)
 	p.perClient = newClientLimiter(cfg.ClientRateLimit)
 	p.flight = newInFlight(cfg.MaxInFlight, inFlightWait)
@@ -247,25 +261,44 @@ func (p *Page) refresh(ctx context.Context, force bool) error {
 	return nil
 }
 
-// build renders every body and packs it; buildMu is held.
+// build renders every body and packs it; buildMu is held. The JSON
+// bodies are rendered once; the pages and feeds once in each language,
+// so that a request in any language only picks bytes.
 func (p *Page) build(snap hansei.StatusSnapshot, now time.Time) (*statusSet, error) {
 	m := newStatusModel(snap, now, p.scale, p.cfg)
-	bodies, incidents, err := p.render(m)
-	if err != nil {
+	var shared [numBodies][]byte
+	if err := m.renderData(&shared); err != nil {
 		return nil, err
 	}
-	pk := packer{prev: p.packed, next: make(map[[sha256.Size]byte]compressed, len(bodies)+len(incidents)),
+	pk := packer{prev: p.packed, next: make(map[[sha256.Size]byte]compressed, len(p.packed)),
 		lastMod: m.lastMod, hdr: &p.hdr}
-	set := &statusSet{next: m.next, builtAt: now, incidents: make(map[int64]*statusEntry, len(incidents))}
-	for b, body := range bodies {
-		code := http.StatusOK
-		if statusBody(b) == bodyNotFound {
-			code = http.StatusNotFound
+	var sharedEntries [numBodies]*statusEntry
+	for b, body := range shared {
+		if body != nil {
+			sharedEntries[b] = pk.entry(body, statusBody(b), http.StatusOK, "")
 		}
-		set.bodies[b] = pk.entry(body, statusBody(b), code)
 	}
-	for n, body := range incidents {
-		set.incidents[n] = pk.entry(body, bodyPage, http.StatusOK)
+	set := &statusSet{next: m.next, builtAt: now, byLang: make([]*langSet, len(p.langs.langs))}
+	for i, lang := range p.langs.langs {
+		bodies, incidents, err := p.render(m, lang)
+		if err != nil {
+			return nil, err
+		}
+		ls := &langSet{bodies: sharedEntries, incidents: make(map[int64]*statusEntry, len(incidents))}
+		for b, body := range bodies {
+			if body == nil {
+				continue
+			}
+			code := http.StatusOK
+			if statusBody(b) == bodyNotFound {
+				code = http.StatusNotFound
+			}
+			ls.bodies[b] = pk.entry(body, statusBody(b), code, lang)
+		}
+		for n, body := range incidents {
+			ls.incidents[n] = pk.entry(body, bodyPage, http.StatusOK, lang)
+		}
+		set.byLang[i] = ls
 	}
 	p.packed = pk.next
 	return set, nil
@@ -278,10 +311,11 @@ func (p *Page) serveBody(b statusBody) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		set := p.cur.Load()
 		if set == nil {
-			p.unavailable(w)
+			p.unavailable(w, r)
 			return
 		}
-		serveEntry(w, r, set.bodies[b])
+		lang, named := p.requestLang(r)
+		serveEntry(w, r, set.byLang[lang].bodies[b], named)
 	}
 }
 
@@ -291,29 +325,42 @@ func (p *Page) serveBody(b statusBody) http.HandlerFunc {
 func (p *Page) serveIncident(w http.ResponseWriter, r *http.Request) {
 	set := p.cur.Load()
 	if set == nil {
-		p.unavailable(w)
+		p.unavailable(w, r)
 		return
 	}
-	e := set.bodies[bodyNotFound]
+	lang, named := p.requestLang(r)
+	ls := set.byLang[lang]
+	e := ls.bodies[bodyNotFound]
 	if n, err := strconv.ParseInt(r.PathValue("n"), 10, 64); err == nil {
-		if found := set.incidents[n]; found != nil {
+		if found := ls.incidents[n]; found != nil {
 			e = found
 		}
 	}
-	serveEntry(w, r, e)
+	serveEntry(w, r, e, named)
 }
 
 // notFound answers every path the public handler does not know.
 func (p *Page) notFound(w http.ResponseWriter, r *http.Request) {
 	if set := p.cur.Load(); set != nil {
-		serveEntry(w, r, set.bodies[bodyNotFound])
+		lang, named := p.requestLang(r)
+		serveEntry(w, r, set.byLang[lang].bodies[bodyNotFound], named)
 		return
 	}
 	http.NotFound(w, r)
 }
 
-func (p *Page) unavailable(w http.ResponseWriter) {
-	p.refuse(w, refusal{http.StatusServiceUnavailable, 5 * time.Second, "The status page is not ready yet; try again in a moment.\n"})
+// requestLang is the index of a request's language, and whether ?lang=
+// named it.
+func (p *Page) requestLang(r *http.Request) (int, bool) {
+	var accept string
+	if v := r.Header["Accept-Language"]; len(v) > 0 {
+		accept = v[0]
+	}
+	return p.langs.choose(langParam(r.URL.RawQuery), accept)
+}
+
+func (p *Page) unavailable(w http.ResponseWriter, r *http.Request) {
+	p.refuse(w, r, refusal{http.StatusServiceUnavailable, 5 * time.Second, refuseNotReady})
 }
 
 //go:embed templates/*.html

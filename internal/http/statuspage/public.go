@@ -119,7 +119,10 @@ func (fp *fastPublic) serve(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	set := fp.p.cur.Load()
-	route, e := fp.lookup(set, ctx.Request.Header.RequestURI())
+	target := ctx.Request.Header.RequestURI()
+	path, query := cutByte(target, '?')
+	lang, named := fp.p.langs.chooseBytes(langParam(query), ctx.Request.Header.Peek(fasthttp.HeaderAcceptLanguage))
+	route, e := fp.lookup(set, lang, path)
 	if e == nil {
 		fp.fallback(ctx)
 		return
@@ -127,27 +130,24 @@ func (fp *fastPublic) serve(ctx *fasthttp.RequestCtx) {
 	start := fp.p.now()
 	var code int
 	if r := fp.p.admit(ctx, fp.p.fastClientAddr(ctx)); r.code != 0 {
-		fp.refuse(ctx, r)
+		fp.refuse(ctx, r, lang)
 		code = r.code
 	} else {
-		code = fp.answer(ctx, e)
+		code = fp.answer(ctx, e, named)
 		fp.p.leave()
 	}
 	fp.observe(method, route, code, fp.p.now().Sub(start))
 }
 
-// lookup finds the route and entry of a request target that is exactly a
-// public path (with any query), or nil.
-func (fp *fastPublic) lookup(set *statusSet, target []byte) (string, *statusEntry) {
+// lookup finds the route and entry, in language lang, of a request path
+// that is exactly a public path (the query left out), or nil.
+func (fp *fastPublic) lookup(set *statusSet, lang int, path []byte) (string, *statusEntry) {
 	if set == nil {
 		return "", nil
 	}
-	path := target
-	if i := indexByte(target, '?'); i >= 0 {
-		path = target[:i]
-	}
+	ls := set.byLang[lang]
 	if r, ok := fp.routes[string(path)]; ok {
-		return r.pattern, set.bodies[r.body]
+		return r.pattern, ls.bodies[r.body]
 	}
 	const incidents = "/status/incidents/"
 	if len(path) > len(incidents) && string(path[:len(incidents)]) == incidents {
@@ -157,26 +157,17 @@ func (fp *fastPublic) lookup(set *statusSet, target []byte) (string, *statusEntr
 				return "", nil
 			}
 		}
-		e := set.bodies[bodyNotFound]
-		if n, err := strconv.ParseInt(string(digits), 10, 64); err == nil && set.incidents[n] != nil {
-			e = set.incidents[n]
+		e := ls.bodies[bodyNotFound]
+		if n, err := strconv.ParseInt(string(digits), 10, 64); err == nil && ls.incidents[n] != nil {
+			e = ls.incidents[n]
 		}
 		return incidentPattern, e
 	}
 	return "", nil
 }
 
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
-}
-
 // answer writes e as serveEntry does, and returns the status code.
-func (fp *fastPublic) answer(ctx *fasthttp.RequestCtx, e *statusEntry) int {
+func (fp *fastPublic) answer(ctx *fasthttp.RequestCtx, e *statusEntry, named bool) int {
 	req, h := &ctx.Request.Header, &ctx.Response.Header
 	rep := e.reps[encIdentity]
 	if ae := req.PeekAll(fasthttp.HeaderAcceptEncoding); len(ae) > 0 {
@@ -185,9 +176,13 @@ func (fp *fastPublic) answer(ctx *fasthttp.RequestCtx, e *statusEntry) int {
 		}
 	}
 	code := e.code
-	hs := rep.fastOK
+	ok, nm := rep.fastOK, rep.fastNotModified
+	if named && rep.named != nil {
+		ok, nm = rep.named.fastOK, rep.named.fastNotModified
+	}
+	hs := ok
 	if code == http.StatusOK && fastNotModified(req, rep.etag, e.lastMod) {
-		code, hs = http.StatusNotModified, rep.fastNotModified
+		code, hs = http.StatusNotModified, nm
 	}
 	for _, kv := range hs {
 		h.SetCanonical(kv.key, kv.val)
@@ -216,14 +211,14 @@ func fastNotModified(req *fasthttp.RequestHeader, etag string, lastMod time.Time
 	return false
 }
 
-// refuse is Page.refuse for fasthttp.
-func (fp *fastPublic) refuse(ctx *fasthttp.RequestCtx, r refusal) {
+// refuse is Page.refuse for fasthttp, in language lang.
+func (fp *fastPublic) refuse(ctx *fasthttp.RequestCtx, r refusal, lang int) {
 	h := &ctx.Response.Header
 	for _, kv := range fp.p.refusalHeaders(r) {
 		h.Set(kv.key, kv.val[0])
 	}
 	ctx.SetStatusCode(r.code)
-	ctx.SetBodyString(r.msg)
+	ctx.SetBodyString(fp.p.refusals[lang][r.why])
 }
 
 // incidentPattern is the route of one public incident, as routes.go

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/internal/i18n"
 )
 
 // Rendering is pure: a snapshot, the time and the page's configuration in,
@@ -24,8 +23,8 @@ const statusDays = 90
 
 // statusModel is a snapshot worked out for rendering.
 type statusModel struct {
-	name, url, lang string
-	now             time.Time
+	name, url string
+	now       time.Time
 	// lastMod is when the pages last changed: the latest change in the
 	// data, or the latest thing the clock changed (a maintenance window
 	// starting or ending, a new day in the history bars), whichever is
@@ -60,7 +59,7 @@ type statusMaintenance struct {
 
 func newStatusModel(snap hansei.StatusSnapshot, now time.Time, sc hansei.Scale, cfg Config) statusModel {
 	now = now.UTC()
-	m := statusModel{name: cfg.Name, url: strings.TrimRight(cfg.URL, "/"), lang: cfg.Language, now: now,
+	m := statusModel{name: cfg.Name, url: strings.TrimRight(cfg.URL, "/"), now: now,
 		names: make(map[string]string, len(snap.Components))}
 	incidents := snap.Incidents
 	if len(incidents) > statusMaxIncidents {
@@ -167,11 +166,14 @@ func (m *statusModel) link(path string) string { return m.url + path }
 
 func incidentPath(n int64) string { return "/status/incidents/" + strconv.FormatInt(n, 10) }
 
-// render produces every body: the fixed ones by statusBody, and one page
-// per incident.
-func (p *Page) render(m statusModel) ([numBodies][]byte, map[int64][]byte, error) {
+// render produces the bodies written in words, in lang: the page, the
+// 404, the feeds, and one page per incident. renderData makes the others.
+func (p *Page) render(m statusModel, lang string) ([numBodies][]byte, map[int64][]byte, error) {
 	var out [numBodies][]byte
-	v := &publicViewer{Lang: m.lang, p: p.cats.Printer(m.lang)}
+	v := &publicViewer{Lang: lang, p: p.cats.Printer(lang)}
+	for _, l := range p.langs.langs {
+		v.Langs = append(v.Langs, pubLang{Code: l, Name: p.cats.Name(l), Href: langLink("/status", l), Current: l == lang})
+	}
 	words, err := stateWords(p.tmpl.page, v)
 	if err != nil {
 		return out, nil, err
@@ -190,7 +192,10 @@ func (p *Page) render(m statusModel) ([numBodies][]byte, map[int64][]byte, error
 			return out, nil, err
 		}
 	}
-	if err := m.renderData(&out); err != nil {
+	if out[bodyAtom], err = marshalXML(m.atom(v, words)); err != nil {
+		return out, nil, err
+	}
+	if out[bodyRSS], err = marshalXML(m.rss(v, words)); err != nil {
 		return out, nil, err
 	}
 	return out, incidents, nil
@@ -215,25 +220,6 @@ func stateWords(t *template.Template, v *publicViewer) (map[hansei.ComponentStat
 		words[st] = html.UnescapeString(buf.String())
 	}
 	return words, nil
-}
-
-// publicViewer is who reads the public pages: anyone, in the page's
-// language. Templates call T to translate.
-type publicViewer struct {
-	Lang string
-	p    *i18n.Printer
-}
-
-// T prints the message id in the page's language, with its arguments as
-// name and value pairs.
-func (v *publicViewer) T(id string, args ...any) string { return v.p.T(id, args...) }
-
-// Status is an incident status in the page's words.
-func (v *publicViewer) Status(s hansei.Status) string {
-	if id := "word.incident_status." + string(s); v.p.Has(id) {
-		return v.p.T(id)
-	}
-	return string(s)
 }
 
 // statusView is what the public templates get; the layout uses V, Title

@@ -278,7 +278,7 @@ func TestStatusFeeds(t *testing.T) {
 	}
 	e := atom.Entries[0]
 	if e.ID != fmt.Sprintf("https://status.example.com/status/incidents/1#update-%d", last) || e.Updated != "2026-11-02T11:05:00Z" ||
-		!strings.Contains(e.Content, "A bad deploy") || !strings.Contains(e.Content, "Checkout: partial outage") {
+		!strings.Contains(e.Content, "A bad deploy") || !strings.Contains(e.Content, "Checkout: Partial outage") {
 		t.Errorf("newest entry %+v", e)
 	}
 	for i := 1; i < len(atom.Entries); i++ {
