@@ -40,7 +40,7 @@ func TestCLISpeaksTheUsersLanguage(t *testing.T) {
 		srv.mustCLI(t, kenji, "incident", "join", "1")
 		srv.mustCLI(t, kenji, "intent", "1", "--stand-down", "travel to a medical appointment")
 
-		japanese := []string{"状態: 調査中", "主要な時刻:", "タイムライン(全", "役割: コマンダー=admin", "kenji (対応中)", "の意図表明", "沈黙は同意ではありません"}
+		japanese := []string{"状態: 調査中", "主要な時刻:", "タイムライン(全", "役割: コマンダー=admin", "kenji (対応中)", "の意図表明", "沈黙は同意ではありません", "を SEV2 で宣言"}
 		german := []string{"Zustand:   in Untersuchung", "Wichtige Zeitpunkte:", "Verlauf (letzte", "Absicht 1 in INC-1", "Schweigen ist keine Zustimmung"}
 		for _, tc := range []struct {
 			name  string
@@ -118,7 +118,7 @@ func germanStatus(t *testing.T) string {
 	return s
 }
 
-// cliEnglish reads the English catalog's cli.* messages: the whole
+// cliEnglish reads the English catalog's cli.* and timeline.* messages: the whole
 // constant ones, and the runs of two words or more between placeholders.
 func cliEnglish(t *testing.T) (whole, fragments map[string]string) {
 	b, err := os.ReadFile("../../internal/i18n/catalogs/en.yaml")
@@ -131,6 +131,7 @@ func cliEnglish(t *testing.T) (whole, fragments map[string]string) {
 	}
 	whole, fragments = map[string]string{}, map[string]string{}
 	placeholder := regexp.MustCompile(`\{\{[^}]*\}\}`)
+	twoWords := regexp.MustCompile(`[A-Za-z]{2,}\s+[A-Za-z]{2,}`) // not punctuation between placeholders
 	add := func(id, text string) {
 		if !strings.Contains(text, "{{") {
 			whole[text] = id
@@ -138,13 +139,15 @@ func cliEnglish(t *testing.T) (whole, fragments map[string]string) {
 		for _, f := range placeholder.Split(text, -1) {
 			// Commands and flags quoted in a message are the same in
 			// every language: hansei incident list --cursor.
-			if f = strings.TrimSpace(f); strings.Contains(f, " ") && !strings.Contains(f, "hansei ") && !strings.Contains(f, "--") {
+			if f = strings.TrimSpace(f); twoWords.MatchString(f) && !strings.Contains(f, "hansei ") && !strings.Contains(f, "--") {
 				fragments[f] = id
 			}
 		}
 	}
 	for id, m := range messages {
-		if !strings.HasPrefix(id, "cli.") {
+		// The timeline's sentences too: incident show and timeline
+		// print them.
+		if !strings.HasPrefix(id, "cli.") && !strings.HasPrefix(id, "timeline.") {
 			continue
 		}
 		switch m := m.(type) {
