@@ -149,3 +149,35 @@ func usedForms(lang string) (map[string]int, error) {
 	}
 	return out, nil
 }
+
+// segment is a piece of a checked message: literal text, or the name of
+// a placeholder to fill in.
+type segment struct {
+	text, arg string
+}
+
+// segments splits a message that placeholders() accepted into its pieces,
+// so that a printer fills it in without running a template: a message
+// holds only text and {{.Name}}, so filling in is concatenation.
+func segments(src string) []segment {
+	trees, err := parse.Parse("m", src, "{{", "}}")
+	if err != nil || trees["m"] == nil {
+		return nil
+	}
+	var segs []segment
+	for _, n := range trees["m"].Root.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			segs = append(segs, segment{text: string(n.Text)})
+		case *parse.ActionNode:
+			name, ok := fieldName(n)
+			if !ok {
+				return nil
+			}
+			segs = append(segs, segment{arg: name})
+		default:
+			return nil
+		}
+	}
+	return segs
+}

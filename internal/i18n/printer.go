@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"fmt"
+	"strings"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 )
@@ -29,6 +30,10 @@ type printed struct {
 	// args are the English message's placeholders: every caller passes
 	// them all.
 	args []string
+	// segs is a message with placeholders but no plural forms, split
+	// once: filled in by concatenation, many times faster than
+	// go-i18n's template (timeline pages print hundreds a request).
+	segs []segment
 	loc  *goi18n.Localizer
 }
 
@@ -50,7 +55,12 @@ func newPrinter(c *Catalogs, bundle *goi18n.Bundle, lang string, own, en map[str
 		if !e.plural && len(e.args) == 0 && len(ref.args) == 0 {
 			m.text, m.constant = e.forms["other"], true
 		} else {
-			m.loc = localizer(from)
+			if !e.plural && !ref.plural {
+				m.segs = segments(e.forms["other"])
+			}
+			if m.segs == nil {
+				m.loc = localizer(from)
+			}
 		}
 		p.table[id] = m
 	}
@@ -163,6 +173,17 @@ func (p *Printer) print(id string, m *printed, data map[string]any) string {
 				p.c.log.Error("message printed without an argument", "key", id, "arg", a)
 			}
 		}
+	}
+	if m.segs != nil {
+		var b strings.Builder
+		for _, s := range m.segs {
+			if s.arg == "" {
+				b.WriteString(s.text)
+			} else if v := data[s.arg]; v != nil {
+				fmt.Fprint(&b, v)
+			}
+		}
+		return b.String()
 	}
 	lc := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
 	if m.plural {
