@@ -1,14 +1,13 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/hansei-dev/hansei/internal/yamldoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -25,40 +24,14 @@ const maxNodes = 200_000
 // mappings, which also stops a mapping that merges itself.
 const maxMergeDepth = 16
 
-// parseYAML parses exactly one YAML document. The parser's own panics, which
-// would be bugs in it, become errors: a config file must never crash hansei.
-func parseYAML(data []byte) (doc *yaml.Node, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			doc, err = nil, fmt.Errorf("the YAML parser failed: %v", r)
-		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var n yaml.Node
-	if err := dec.Decode(&n); errors.Is(err, io.EOF) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	var next yaml.Node
-	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
-		if err != nil {
-			return nil, err
-		}
-		return nil, &docError{line: next.Line}
-	}
-	return &n, nil
-}
-
-type docError struct{ line int }
-
-func (e *docError) Error() string { return "more than one document" }
+// parseYAML parses exactly one YAML document (internal/yamldoc).
+func parseYAML(data []byte) (*yaml.Node, error) { return yamldoc.Parse(data) }
 
 // syntaxError turns the YAML parser's error into an Error with a line.
 func syntaxError(file string, err error) *Error {
-	var de *docError
+	var de *yamldoc.ExtraDocumentError
 	if errors.As(err, &de) {
-		return &Error{File: file, Line: de.line, Message: "the file holds more than one YAML document (---); put every setting in one"}
+		return &Error{File: file, Line: de.Line, Message: "the file holds more than one YAML document (---); put every setting in one"}
 	}
 	msg := err.Error()
 	if m := regexp.MustCompile(`^yaml: line (\d+): (.*)$`).FindStringSubmatch(msg); m != nil {

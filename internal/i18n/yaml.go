@@ -1,14 +1,13 @@
 package i18n
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/hansei-dev/hansei/internal/yamldoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -39,33 +38,22 @@ func kindName(k yaml.Kind) string {
 	return "value"
 }
 
-// parseDocument parses exactly one YAML document. Aliases are refused: a
-// catalog has no use for them, and they are how a small file expands
-// into a huge one. The parser's own panics become errors.
-func parseDocument(data []byte) (doc *yaml.Node, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			doc, err = nil, fmt.Errorf("yaml: the YAML parser failed: %v", r)
-		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var n yaml.Node
-	if err := dec.Decode(&n); errors.Is(err, io.EOF) {
-		return nil, nil
-	} else if err != nil {
+// parseDocument parses exactly one YAML document (internal/yamldoc).
+// Aliases are refused: a catalog has no use for them, and they are how a
+// small file expands into a huge one.
+func parseDocument(data []byte) (*yaml.Node, error) {
+	n, err := yamldoc.Parse(data)
+	var extra *yamldoc.ExtraDocumentError
+	if errors.As(err, &extra) {
+		return nil, &docError{extra.Line, "the file holds more than one YAML document (---); put every message in one"}
+	}
+	if err != nil || n == nil {
 		return nil, err
 	}
-	var next yaml.Node
-	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
-		if err != nil {
-			return nil, err
-		}
-		return nil, &docError{next.Line, "the file holds more than one YAML document (---); put every message in one"}
-	}
-	if line := findAlias(&n, 0); line != 0 {
+	if line := findAlias(n, 0); line != 0 {
 		return nil, &docError{line, "anchors and aliases (&, *) are not allowed in a catalog; write each message out"}
 	}
-	return &n, nil
+	return n, nil
 }
 
 // docError is valid YAML that a catalog may not be.
