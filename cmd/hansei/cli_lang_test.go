@@ -121,14 +121,6 @@ func germanStatus(t *testing.T) string {
 // cliEnglish reads the English catalog's cli.* and timeline.* messages: the whole
 // constant ones, and the runs of two words or more between placeholders.
 func cliEnglish(t *testing.T) (whole, fragments map[string]string) {
-	b, err := os.ReadFile("../../internal/i18n/catalogs/en.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var messages map[string]any
-	if err := yaml.Unmarshal(b, &messages); err != nil {
-		t.Fatal(err)
-	}
 	whole, fragments = map[string]string{}, map[string]string{}
 	placeholder := regexp.MustCompile(`\{\{[^}]*\}\}`)
 	twoWords := regexp.MustCompile(`[A-Za-z]{2,}\s+[A-Za-z]{2,}`) // not punctuation between placeholders
@@ -144,23 +136,11 @@ func cliEnglish(t *testing.T) (whole, fragments map[string]string) {
 			}
 		}
 	}
-	for id, m := range messages {
+	eachEnglishText(t, func(id string) bool {
 		// The timeline's sentences too: incident show and timeline
 		// print them.
-		if !strings.HasPrefix(id, "cli.") && !strings.HasPrefix(id, "timeline.") {
-			continue
-		}
-		switch m := m.(type) {
-		case string:
-			add(id, m)
-		case map[string]any:
-			for form, text := range m {
-				if s, ok := text.(string); ok && form != "description" {
-					add(id, s)
-				}
-			}
-		}
-	}
+		return strings.HasPrefix(id, "cli.") || strings.HasPrefix(id, "timeline.")
+	}, add)
 	if len(whole)+len(fragments) < 20 {
 		t.Fatalf("read only %d English messages of the command line", len(whole)+len(fragments))
 	}

@@ -4,12 +4,9 @@ import (
 	"encoding/json"
 	"html"
 	"net/http"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // The pages in Japanese and German, on the golden test's data: not one
@@ -39,14 +36,6 @@ func sameInEnglish(lang string) []string {
 // for those with placeholders the text between them.
 func (g *golden) englishCatalog() (whole map[string]string, fragments map[string]string) {
 	g.t.Helper()
-	b, err := os.ReadFile("../../internal/i18n/catalogs/en.yaml")
-	if err != nil {
-		g.t.Fatal(err)
-	}
-	var messages map[string]any
-	if err := yaml.Unmarshal(b, &messages); err != nil {
-		g.t.Fatal(err)
-	}
 	whole, fragments = map[string]string{}, map[string]string{}
 	placeholder := regexp.MustCompile(`\{\{[^}]*\}\}`)
 	add := func(id, text string) {
@@ -62,21 +51,8 @@ func (g *golden) englishCatalog() (whole map[string]string, fragments map[string
 			}
 		}
 	}
-	for id, m := range messages {
-		if strings.HasPrefix(id, "cli.") {
-			continue // the command line's words; no page prints them
-		}
-		switch m := m.(type) {
-		case string:
-			add(id, m)
-		case map[string]any:
-			for form, text := range m {
-				if s, ok := text.(string); ok && form != "description" {
-					add(id, s)
-				}
-			}
-		}
-	}
+	// The command line's words are left out: no page prints them.
+	eachEnglishText(g.t, func(id string) bool { return !strings.HasPrefix(id, "cli.") }, add)
 	return whole, fragments
 }
 

@@ -139,3 +139,32 @@ func TestBadCatalogStopsStartup(t *testing.T) {
 		t.Error("the server listened despite the bad catalog")
 	}
 }
+
+// eachEnglishText calls each with every text of the English catalog whose
+// ID keep accepts: a message's text, or each of its plural forms.
+func eachEnglishText(t testing.TB, keep func(id string) bool, each func(id, text string)) {
+	t.Helper()
+	b, err := os.ReadFile("../../internal/i18n/catalogs/en.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var messages map[string]any
+	if err := yaml.Unmarshal(b, &messages); err != nil {
+		t.Fatal(err)
+	}
+	for id, m := range messages {
+		if !keep(id) {
+			continue
+		}
+		switch m := m.(type) {
+		case string:
+			each(id, m)
+		case map[string]any:
+			for form, text := range m {
+				if s, ok := text.(string); ok && form != "description" {
+					each(id, s)
+				}
+			}
+		}
+	}
+}

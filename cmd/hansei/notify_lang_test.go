@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	hansei "github.com/hansei-dev/hansei"
 )
 
@@ -167,14 +165,6 @@ func mailSubject(t *testing.T, m string) string {
 // messages, split at their placeholders into the sentences (two words or
 // more) that a translation must not keep.
 func englishNotificationSentences(t *testing.T) map[string]string {
-	b, err := os.ReadFile("../../internal/i18n/catalogs/en.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var messages map[string]any
-	if err := yaml.Unmarshal(b, &messages); err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
 	placeholder := regexp.MustCompile(`\{\{[^}]*\}\}`)
 	add := func(id, text string) {
@@ -184,21 +174,7 @@ func englishNotificationSentences(t *testing.T) map[string]string {
 			}
 		}
 	}
-	for id, m := range messages {
-		if !strings.HasPrefix(id, "notify.") {
-			continue
-		}
-		switch m := m.(type) {
-		case string:
-			add(id, m)
-		case map[string]any:
-			for form, text := range m {
-				if s, ok := text.(string); ok && form != "description" {
-					add(id, s)
-				}
-			}
-		}
-	}
+	eachEnglishText(t, func(id string) bool { return strings.HasPrefix(id, "notify.") }, add)
 	if len(out) < 15 {
 		t.Fatalf("only %d English sentences of notifications: the catalog's reading is broken", len(out))
 	}
