@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -110,6 +111,9 @@ type statusRep struct {
 	// per Accept-Language (Vary: Accept-Encoding only). Only a body
 	// written in words has them; the others are the same either way.
 	named *statusHeadersOf
+	// file is the body as a file for sendfile (filebody.go), made by
+	// the public listener the first time it sends a large body.
+	file atomic.Pointer[fileBody]
 }
 
 // statusHeadersOf are one variant of a representation's headers.
@@ -142,8 +146,9 @@ type statusEntry struct {
 	reps    [numEncodings]*statusRep
 }
 
-// statusSet is everything the public routes serve, as of one snapshot. It
-// is never changed once published; a rebuild makes a new one.
+// statusSet is everything the public routes serve, as of one snapshot. Its
+// bodies never change once published (a rebuild makes a new set); only the
+// files the public listener sends large bodies from come and go with it.
 type statusSet struct {
 	version string
 	// byLang are the bodies in each language, in the order of the
@@ -155,6 +160,9 @@ type statusSet struct {
 	next time.Time
 	// builtAt is when the set was built (by the page's clock).
 	builtAt time.Time
+	// files are the set's bodies as files, released when a newer set
+	// replaces this one.
+	files setFiles
 }
 
 // langSet is every body as a visitor in one language reads it.

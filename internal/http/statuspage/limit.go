@@ -218,8 +218,9 @@ func (p *Page) refusalHeaders(no refusal) []header {
 // in the kernel's backlog instead of costing memory and goroutines here.
 // The server tells it when a connection has ended (closed), which frees
 // its slot. It hands out the accepted connection itself, not a wrapper, so
-// that fasthttp can send a response's head and a large body in one writev,
-// which it does only on a *net.TCPConn.
+// that fasthttp can send a response's head and a body in one writev, which
+// it does only on a *net.TCPConn, and a body from a file with sendfile
+// (the connection's ReadFrom; filebody.go).
 type publicListener struct {
 	net.Listener
 	sem       chan struct{} // nil: no limit

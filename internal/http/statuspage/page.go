@@ -257,7 +257,9 @@ func (p *Page) refresh(ctx context.Context, force bool) error {
 	if snap.Version != "" {
 		set.version = snap.Version // read in the same transaction as the rest
 	}
-	p.cur.Store(set)
+	if old := p.cur.Swap(set); old != nil {
+		old.files.release()
+	}
 	return nil
 }
 

@@ -133,7 +133,7 @@ func (fp *fastPublic) serve(ctx *fasthttp.RequestCtx) {
 		fp.refuse(ctx, r, lang)
 		code = r.code
 	} else {
-		code = fp.answer(ctx, e, named)
+		code = fp.answer(ctx, set, e, named)
 		fp.p.leave()
 	}
 	fp.observe(method, route, code, fp.p.now().Sub(start))
@@ -167,7 +167,7 @@ func (fp *fastPublic) lookup(set *statusSet, lang int, path []byte) (string, *st
 }
 
 // answer writes e as serveEntry does, and returns the status code.
-func (fp *fastPublic) answer(ctx *fasthttp.RequestCtx, e *statusEntry, named bool) int {
+func (fp *fastPublic) answer(ctx *fasthttp.RequestCtx, set *statusSet, e *statusEntry, named bool) int {
 	req, h := &ctx.Request.Header, &ctx.Response.Header
 	rep := e.reps[encIdentity]
 	if ae := req.PeekAll(fasthttp.HeaderAcceptEncoding); len(ae) > 0 {
@@ -188,9 +188,16 @@ func (fp *fastPublic) answer(ctx *fasthttp.RequestCtx, e *statusEntry, named boo
 		h.SetCanonical(kv.key, kv.val)
 	}
 	ctx.SetStatusCode(code)
-	if code != http.StatusNotModified {
-		ctx.Response.SetBodyRaw(rep.body) // for HEAD fasthttp sends the length, not the body
+	if code == http.StatusNotModified {
+		return code
 	}
+	if len(rep.body) >= fileBodyMin && !ctx.IsHead() {
+		if s := set.files.fileFor(rep).stream(); s != nil {
+			ctx.Response.SetBodyStream(s, len(rep.body))
+			return code
+		}
+	}
+	ctx.Response.SetBodyRaw(rep.body) // for HEAD fasthttp sends the length, not the body
 	return code
 }
 
