@@ -43,7 +43,8 @@ func (w Word) String() string { return w.Value }
 func EventTypes() []string {
 	return []string{EventDeclared, EventSeverityChanged, EventStatusChanged, EventRoleAssigned, EventResponderJoined,
 		EventNoteAdded, EventIntentStated, EventIntentAcked, EventIntentObjected, EventObjectionLifted,
-		EventIntentWithdrawn, EventIntentExpired, EventResponderStoodDown, EventPublicUpdate, EventComponentsLinked}
+		EventIntentWithdrawn, EventIntentExpired, EventResponderStoodDown, EventPublicUpdate, EventComponentsLinked,
+		EventCorrected, EventRoleVacated}
 }
 
 // DescribeEvent is a timeline event as a message (timeline.*) with its
@@ -82,6 +83,19 @@ func describe(e Event) (string, map[string]any) {
 			return "timeline.role_handed_over", args
 		}
 		return "timeline.role_assigned", args
+	case EventRoleVacated:
+		var d RoleVacatedData
+		decodeEvent(e, &d)
+		return "timeline.role_vacated", map[string]any{"Role": Word{"incident_role", d.Role}, "User": d.User}
+	case EventCorrected:
+		var d CorrectedData
+		decodeEvent(e, &d)
+		args := map[string]any{"Field": Word{"corrected_field", d.Field}, "From": correctionValue(d.From),
+			"To": correctionValue(d.To), "Reason": d.Reason}
+		if string(d.From) == "null" {
+			return "timeline.corrected_set", args
+		}
+		return "timeline.corrected", args
 	case EventResponderJoined:
 		var d ResponderJoinedData
 		decodeEvent(e, &d)

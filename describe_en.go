@@ -32,6 +32,14 @@ func describeEnglish(e Event) string {
 			return fmt.Sprintf("%s handed over from %s to %s", d.Role, d.Previous, d.User)
 		}
 		return fmt.Sprintf("%s is now %s", d.User, d.Role)
+	case EventRoleVacated:
+		var d RoleVacatedData
+		decodeEvent(e, &d)
+		return fmt.Sprintf("vacated %s (held by %s)", d.Role, d.User)
+	case EventCorrected:
+		var d CorrectedData
+		decodeEvent(e, &d)
+		return fmt.Sprintf("corrected %s from %s to %s: %s", strings.ReplaceAll(d.Field, "_at", " time"), correctionValue(d.From), correctionValue(d.To), d.Reason)
 	case EventResponderJoined:
 		var d ResponderJoinedData
 		decodeEvent(e, &d)

@@ -62,7 +62,8 @@ const (
 	ResponderStoodDown = "stood_down"
 )
 
-// Built-in roles; any other lower-case name is a free-form role.
+// Built-in roles; a config adds others (RoleDef), and only the roles of
+// Scales.RoleList may be assigned.
 const (
 	RoleCommander      = "commander"
 	RoleCommunications = "communications"

@@ -92,6 +92,17 @@ func Apply(inc Incident, e Event) (Incident, error) {
 			}
 			slices.Sort(inc.Components)
 		}
+	case EventRoleVacated:
+		var p RoleVacatedData
+		if err = json.Unmarshal(e.Data, &p); err == nil {
+			inc.Roles = cloneRoles(inc.Roles)
+			delete(inc.Roles, p.Role)
+		}
+	case EventCorrected:
+		var p CorrectedData
+		if err = json.Unmarshal(e.Data, &p); err == nil {
+			inc, err = applyCorrection(inc, p)
+		}
 	case EventNoteAdded:
 		// Notes live only on the timeline.
 	default:

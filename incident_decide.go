@@ -35,6 +35,10 @@ func Decide(inc Incident, env Env, cmd Command) ([]Event, error) {
 		err = d.join(c)
 	case AddNote:
 		err = d.addNote(c)
+	case Correct:
+		err = d.correct(c)
+	case VacateRole:
+		err = d.vacateRole(c)
 	case StateIntent:
 		err = d.stateIntent(c)
 	case AcknowledgeIntent:
@@ -200,9 +204,11 @@ func (d *decider) changeStatus(c ChangeStatus) error {
 }
 
 func (d *decider) assignRole(c AssignRole) error {
-	if err := ValidateRoleName(c.Role); err != nil {
+	role, err := d.env.Scales.Role(c.Role)
+	if err != nil {
 		return err
 	}
+	c.Role = role
 	user, err := d.lookupActor("user", c.User)
 	if err != nil {
 		return err
@@ -262,21 +268,6 @@ func (d *decider) lookupActor(field, name string) (User, error) {
 		return User{}, FieldError(field, "%q is a viewer and cannot take part in a response; an admin can make them a responder", name)
 	}
 	return u, nil
-}
-
-// ValidateRoleName accepts the built-in roles and free-form ones of
-// lower-case letters, digits, '-' and '_'.
-func ValidateRoleName(role string) error {
-	ok := role != "" && len(role) <= MaxRole && role[0] >= 'a' && role[0] <= 'z'
-	for _, r := range role {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			ok = false
-		}
-	}
-	if !ok {
-		return FieldError("role", "role %q is not valid: use commander, communications, scribe, or a name of up to %d lower-case letters, digits, '-' or '_'", role, MaxRole)
-	}
-	return nil
 }
 
 func cleanServices(in []string) ([]string, error) {

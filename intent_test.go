@@ -241,9 +241,9 @@ func TestStateIntentStandDownRefusals(t *testing.T) {
 	})
 	t.Run("two roles", func(t *testing.T) {
 		inc, _ := decide(t, inc, AssignRole{Role: RoleScribe, User: "bob"})
-		inc, _ = decide(t, inc, AssignRole{Role: "ops-lead", User: "bob"})
+		inc, _ = decide(t, inc, AssignRole{Role: RoleCommunications, User: "bob"})
 		e := refuse(t, inc, envAs("bob"), sd, ECONFLICT)
-		wantMessage(t, e, "ops-lead and scribe", "hansei incident role 7 ops-lead USER")
+		wantMessage(t, e, "communications and scribe", "hansei incident role 7 communications USER")
 		// Other kinds are fine for role holders.
 		decideWith(t, inc, envAs("bob"), act(1))
 	})

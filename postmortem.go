@@ -173,23 +173,7 @@ func NewDraft(inc Incident, events []Event, author string, now time.Time) (Postm
 
 func recordOf(inc Incident, events []Event) Record {
 	r := Record{Severity: []RecordEntry{}, Roles: []RecordEntry{}, Intents: []RecordEntry{}, Candidates: []RecordEntry{}}
-	started, detected, declared := inc.StartedAt, inc.DetectedAt, inc.DeclaredAt
-	r.KeyTimes = []KeyTime{
-		{"started", &started}, {"detected", &detected}, {"declared", &declared},
-		{"acknowledged", inc.AcknowledgedAt}, {"mitigated", inc.MitigatedAt}, {"resolved", inc.ResolvedAt},
-	}
-	for i := 1; i < len(r.KeyTimes); i++ {
-		a, b := r.KeyTimes[0], r.KeyTimes[i]
-		if i > 1 {
-			a = r.KeyTimes[i-1]
-		}
-		if a.At != nil && b.At != nil {
-			r.Durations = append(r.Durations, Duration{From: a.Name, To: b.Name, Seconds: int64(b.At.Sub(*a.At) / time.Second)})
-		}
-	}
-	if s, e := r.KeyTimes[0].At, inc.ResolvedAt; s != nil && e != nil {
-		r.Durations = append(r.Durations, Duration{From: "started", To: "resolved", Seconds: int64(e.Sub(*s) / time.Second)})
-	}
+	r.KeyTimes, r.Durations = RecordTimes(inc)
 	for _, e := range events {
 		entry := RecordEntry{Seq: e.Seq, At: e.At, Actor: e.Actor}
 		switch e.Type {
@@ -234,4 +218,28 @@ func recordOf(inc Incident, events []Event) Record {
 		r.Candidates = slices.Clone(r.Candidates[len(r.Candidates)-MaxCandidates:])
 	}
 	return r
+}
+
+// RecordTimes are the incident's key times and the durations between them,
+// as the postmortem's record shows them; a correction of a key time
+// recomputes them (and "time to detect" with them).
+func RecordTimes(inc Incident) (times []KeyTime, durations []Duration) {
+	started, detected, declared := inc.StartedAt, inc.DetectedAt, inc.DeclaredAt
+	times = []KeyTime{
+		{"started", &started}, {"detected", &detected}, {"declared", &declared},
+		{"acknowledged", inc.AcknowledgedAt}, {"mitigated", inc.MitigatedAt}, {"resolved", inc.ResolvedAt},
+	}
+	for i := 1; i < len(times); i++ {
+		a, b := times[0], times[i]
+		if i > 1 {
+			a = times[i-1]
+		}
+		if a.At != nil && b.At != nil {
+			durations = append(durations, Duration{From: a.Name, To: b.Name, Seconds: int64(b.At.Sub(*a.At) / time.Second)})
+		}
+	}
+	if s, e := times[0].At, inc.ResolvedAt; s != nil && e != nil {
+		durations = append(durations, Duration{From: "started", To: "resolved", Seconds: int64(e.Sub(*s) / time.Second)})
+	}
+	return times, durations
 }

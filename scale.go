@@ -150,12 +150,15 @@ type Term struct {
 	Translations map[string]Translation `json:"translations,omitempty"`
 }
 
-// Scales holds the configured vocabulary: the severity and priority scales and
-// the glossary.
+// Scales holds the configured vocabulary: the severity and priority scales,
+// the glossary and the incident roles.
 type Scales struct {
 	Severity Scale  `json:"severity"`
 	Priority Scale  `json:"priority"`
 	Glossary []Term `json:"glossary"`
+	// Roles are the roles an incident may have: the built-ins first, then
+	// those the config adds.
+	Roles []RoleDef `json:"roles"`
 }
 
 // Validate checks a scale for what would make it ambiguous: no levels, a

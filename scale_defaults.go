@@ -306,5 +306,6 @@ func DefaultScales() Scales {
 			}
 		}
 	}
+	s.Roles = BuiltinRoles()
 	return s
 }

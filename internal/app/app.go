@@ -59,7 +59,7 @@ func New(cfg Config) *App {
 	pms := &Postmortems{store: cfg.Store, users: users, rules: cfg.LintRules}
 	reviews := &Reviews{store: cfg.Store, now: cfg.Now, Policy: hansei.DefaultReviewPolicy()}
 	return &App{
-		Incidents:     &Incidents{store: cfg.Store},
+		Incidents:     &Incidents{store: cfg.Store, scales: cfg.Scales},
 		Intents:       &Intents{store: cfg.Store},
 		Postmortems:   pms,
 		Remediations:  &Remediations{store: cfg.Store},

@@ -21,7 +21,10 @@ type incidentStore interface {
 // Incidents declares incidents and changes them through commands; the
 // domain's Decide says whether a command is allowed, the store appends
 // its events and the projection in one transaction.
-type Incidents struct{ store incidentStore }
+type Incidents struct {
+	store  incidentStore
+	scales hansei.Scales
+}
 
 // Declare opens an incident.
 func (s *Incidents) Declare(ctx context.Context, actor hansei.User, cmd hansei.Declare) (hansei.Incident, error) {
@@ -33,6 +36,54 @@ func (s *Incidents) Declare(ctx context.Context, actor hansei.User, cmd hansei.D
 func (s *Incidents) Execute(ctx context.Context, actor hansei.User, number int64, cmd hansei.Command) (hansei.Incident, []hansei.Event, error) {
 	return s.store.Execute(ctx, actor, number, cmd)
 }
+
+// Correct changes an incident's title, summary, services or key times,
+// each change an event with the old and the new value and the reason. Its
+// commander or an admin corrects; a viewer is refused before anything is
+// read, anyone else once the incident says who commands it (the store's
+// transaction checks again, against the locked incident).
+func (s *Incidents) Correct(ctx context.Context, actor hansei.User, number int64, cmd hansei.Correct) (hansei.Incident, []hansei.Event, error) {
+	if err := actor.RequireActor(); err != nil {
+		return hansei.Incident{}, nil, err
+	}
+	inc, err := s.store.Incident(ctx, actor, number)
+	if err != nil {
+		return inc, nil, err
+	}
+	if err := hansei.MayCorrect(inc, actor); err != nil {
+		return inc, nil, err
+	}
+	return s.store.Execute(ctx, actor, number, cmd)
+}
+
+// AssignRole gives a configured role to a user. The role is matched
+// without regard to case against the configured list before storage is
+// touched, and stored by its canonical name.
+func (s *Incidents) AssignRole(ctx context.Context, actor hansei.User, number int64, role, user string) (hansei.Incident, []hansei.Event, error) {
+	if err := actor.RequireActor(); err != nil {
+		return hansei.Incident{}, nil, err
+	}
+	canonical, err := s.scales.Role(role)
+	if err != nil {
+		return hansei.Incident{}, nil, err
+	}
+	return s.store.Execute(ctx, actor, number, hansei.AssignRole{Role: canonical, User: user})
+}
+
+// VacateRole leaves a role empty; any responder may, as any responder may
+// assign one. The commander's role is refused (it is handed over).
+func (s *Incidents) VacateRole(ctx context.Context, actor hansei.User, number int64, role string) (hansei.Incident, []hansei.Event, error) {
+	if err := actor.RequireActor(); err != nil {
+		return hansei.Incident{}, nil, err
+	}
+	if canonical, err := s.scales.Role(role); err == nil {
+		role = canonical
+	}
+	return s.store.Execute(ctx, actor, number, hansei.VacateRole{Role: role})
+}
+
+// Roles are the roles an incident may have, as configured.
+func (s *Incidents) Roles() []hansei.RoleDef { return s.scales.RoleList() }
 
 // Get reads an incident the viewer may read (restricted ones are "not
 // found" to anyone else).

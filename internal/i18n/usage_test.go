@@ -48,8 +48,11 @@ func words() map[string][]string {
 		// The request fields the domain's errors name.
 		"field": {"answer", "date", "description", "detected_at", "due", "ends_at", "group", "link", "message", "name",
 			"note", "override", "priority", "question", "reason", "services", "severity", "started_at", "starts_at",
-			"summary", "text", "title"},
-		"intent_kind": str(hansei.IntentAction, hansei.IntentStandDown, hansei.IntentInformation),
+			"summary", "text", "title",
+			"mitigated_at"},
+		// The fields a correction changes (incident.corrected).
+		"corrected_field": hansei.CorrectableFields(),
+		"intent_kind":     str(hansei.IntentAction, hansei.IntentStandDown, hansei.IntentInformation),
 		"intent_state": str(hansei.IntentOpen, hansei.IntentAcknowledged, hansei.IntentObjected,
 			hansei.IntentWithdrawn, hansei.IntentExpired),
 		"component_state": str(hansei.ComponentOperational, hansei.ComponentMaintenance, hansei.ComponentDegraded,

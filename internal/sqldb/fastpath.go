@@ -24,6 +24,11 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 	if _, intent := cmd.(hansei.StateIntent); intent {
 		return hansei.Incident{}, nil, false, nil
 	}
+	if _, correction := cmd.(hansei.Correct); correction {
+		// The title and summary columns, the search index and the
+		// postmortem's record follow a correction: the transaction path.
+		return hansei.Incident{}, nil, false, nil
+	}
 	inc, cached := db.projections.get(number)
 	if !cached {
 		return inc, nil, false, nil

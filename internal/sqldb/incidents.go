@@ -165,6 +165,9 @@ func (t *tx) execute(ctx context.Context, actor hansei.User, inc hansei.Incident
 	if err := t.trackPublic(ctx, events); err != nil {
 		return inc, nil, false, err
 	}
+	if err := t.followCorrections(ctx, inc, events); err != nil {
+		return inc, nil, false, err
+	}
 	t.onCommit(func() { t.db.projections.put(inc) })
 	return inc, events, true, nil
 }

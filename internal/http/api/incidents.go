@@ -154,14 +154,22 @@ func (s *Handler) changeStatus(w http.ResponseWriter, r *http.Request, u hansei.
 }
 
 func (s *Handler) assignRole(w http.ResponseWriter, r *http.Request, u hansei.User) error {
-	return s.execute(w, r, u, func() (hansei.Command, error) {
-		var in struct {
-			Role string `json:"role"`
-			User string `json:"user"`
-		}
-		err := httpx.DecodeJSON(w, r, &in, false)
-		return hansei.AssignRole{Role: in.Role, User: in.User}, err
-	})
+	n, err := httpx.IncidentNumber(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Role string `json:"role"`
+		User string `json:"user"`
+	}
+	if err := httpx.DecodeJSON(w, r, &in, false); err != nil {
+		return err
+	}
+	inc, events, err := s.app.Incidents.AssignRole(r.Context(), u, n, in.Role, in.User)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, incidentJSON(inc, events))
 }
 
 func (s *Handler) joinIncident(w http.ResponseWriter, r *http.Request, u hansei.User) error {

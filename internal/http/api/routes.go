@@ -21,6 +21,10 @@ func (s *Handler) Routes() httpx.Routes {
 		"GET /api/v1/incidents/{n}/stream":      s.streams.Incident(bearerToken, bearer),
 		"GET /api/v1/stream":                    s.streams.All(bearerToken, bearer),
 
+		// Corrections and roles (issue 17).
+		"PATCH /api/v1/incidents/{n}":               s.api(s.correctIncident),
+		"DELETE /api/v1/incidents/{n}/roles/{role}": s.api(s.vacateRole),
+
 		"POST /api/v1/incidents/{n}/intents":       s.api(s.stateIntent),
 		"GET /api/v1/incidents/{n}/intents":        s.api(s.listIntents),
 		"POST /api/v1/intents/{id}/acknowledge":    s.api(s.intentAction(s.acknowledgeIntent)),
