@@ -120,6 +120,14 @@ glossary:
 				t.Errorf("glossary = %+v, want none", c.Scales.Glossary)
 			}
 		}},
+		{"roles add to the built-in ones", "roles:\n  - name: liaison\n    description: Talks to the vendor.\n    translations:\n      ja: {name: 連絡係}\n", func(t *testing.T, c Config) {
+			if got := c.Scales.RoleNames(); !reflect.DeepEqual(got, []string{"commander", "communications", "scribe", "liaison"}) {
+				t.Errorf("roles = %v", got)
+			}
+			if name, _ := c.Scales.Roles[3].Localized("ja"); name != "連絡係" {
+				t.Errorf("liaison in ja = %q", name)
+			}
+		}},
 		{"anchors and merge keys", `
 severity:
   - &base
@@ -159,10 +167,10 @@ func TestParseInvalid(t *testing.T) {
 	}{
 		{"unknown top-level field",
 			"addr: :8080\n\nseverty: []\n",
-			`hansei.yaml:3: field "severty" is not known; known fields: addr, db, url, log_level, severity, priority, glossary, intent_window, lint, notify, reviews, status, database, postmortems, signin, trusted_proxies, http, languages (did you mean "severity"?)`, 1},
+			`hansei.yaml:3: field "severty" is not known; known fields: addr, db, url, log_level, severity, priority, glossary, roles, intent_window, lint, notify, reviews, status, database, postmortems, signin, trusted_proxies, http, languages (did you mean "severity"?)`, 1},
 		{"unknown field without a suggestion",
 			"integrations: {}\n",
-			`hansei.yaml:1: field "integrations" is not known; known fields: addr, db, url, log_level, severity, priority, glossary, intent_window, lint, notify, reviews, status, database, postmortems, signin, trusted_proxies, http, languages`, 1},
+			`hansei.yaml:1: field "integrations" is not known; known fields: addr, db, url, log_level, severity, priority, glossary, roles, intent_window, lint, notify, reviews, status, database, postmortems, signin, trusted_proxies, http, languages`, 1},
 		{"missing definition",
 			"severity:\n  - key: SEV1\n" + level + "  - key: SEV2\n    name: Major\n",
 			"hansei.yaml:5: severity[1].definition: every level needs a definition: a level without one means different things to different people", 1},
@@ -229,6 +237,12 @@ func TestParseInvalid(t *testing.T) {
 		{"translations of the wrong type",
 			"severity:\n  - key: SEV1\n" + level + "    translations: [ja, de]\n",
 			"hansei.yaml:5: severity[0].translations: expected a mapping from language code (such as ja or de) to {name, definition}, found a list", 1},
+		{"role without description", "roles:\n  - name: liaison\n",
+			`hansei.yaml:2: roles[0].description: every role needs a description: a role without one means different things to different people`, 1},
+		{"a built-in role again", "roles:\n  - name: scribe\n    description: Writes.\n",
+			`hansei.yaml:2: roles[0].name: role "scribe" is already defined (commander, communications and scribe are built in); keep one`, 1},
+		{"a role in capitals", "roles:\n  - name: Liaison\n    description: Talks.\n",
+			`hansei.yaml:2: roles[0].name: role "Liaison" is not valid: use a name of up to 40 lower-case letters, digits, '-' or '_', starting with a letter`, 1},
 		{"glossary term without definition",
 			"glossary:\n  - term: freeze\n    definition: No deploys.\n  - term: thaw\n",
 			"hansei.yaml:4: glossary[1].definition: every glossary term needs a definition", 1},
@@ -261,7 +275,7 @@ func TestParseInvalid(t *testing.T) {
 			`hansei.yaml:1: db: database "mysql://…@db/hansei" is not supported; give a file path such as hansei.db, sqlite:PATH, or postgres://user@host/name`, 1},
 		{"root not a mapping",
 			"- addr\n",
-			"hansei.yaml:1: the file must be a mapping of settings (addr, db, url, log_level, severity, priority, glossary, intent_window, lint, notify, reviews, status, database, postmortems, signin, trusted_proxies, http, languages), not a list", 1},
+			"hansei.yaml:1: the file must be a mapping of settings (addr, db, url, log_level, severity, priority, glossary, roles, intent_window, lint, notify, reviews, status, database, postmortems, signin, trusted_proxies, http, languages), not a list", 1},
 		{"syntax error",
 			"addr: :8080\nseverity: [\n",
 			"hansei.yaml:2: YAML syntax: did not find expected node content", 1},

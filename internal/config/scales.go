@@ -15,6 +15,7 @@ import (
 //	severity: [level, …]        # replaces the built-in SEV1…SEV4 scale
 //	priority: [level, …]        # replaces the built-in P0…P3 scale
 //	glossary: [term, …]         # replaces the built-in glossary
+//	roles: [role, …]            # adds to the built-in incident roles
 //
 // A level has key, name, definition, criteria (list), response, pages,
 // out_of_hours (true or false), examples (list) and translations (a map from
@@ -38,6 +39,45 @@ func scaleFields() []field[Config] {
 			value: recordsValue[Config, hansei.Term]{at: func(c *Config) *[]hansei.Term { return &c.Scales.Glossary },
 				fields: termFields(), noun: "term", check: checkGlossary,
 				def: func() []hansei.Term { return hansei.DefaultScales().Glossary }}},
+		{key: "roles", def: "commander, communications, scribe",
+			doc: "Incident roles the organisation adds to the built-in commander, communications and scribe (which are always there): a list of `{name, description, translations}`. Only these roles can be assigned, on every surface.",
+			value: recordsValue[Config, hansei.RoleDef]{at: func(c *Config) *[]hansei.RoleDef { return &c.Scales.Roles },
+				fields: roleFields(), noun: "role", check: checkRoles, adds: true, def: hansei.BuiltinRoles}},
+	}
+}
+
+func roleFields() []field[hansei.RoleDef] {
+	return []field[hansei.RoleDef]{
+		{key: "name", doc: "What is typed and stored, such as `liaison`: up to 40 lower-case letters, digits, `-` or `_`, starting with a letter; unique.",
+			required: "every role needs a name", value: scalar(func(r *hansei.RoleDef) *string { return &r.Name }, text(), "")},
+		{key: "description", doc: "One sentence: what the holder does.", required: "every role needs a description: a role without one means different things to different people",
+			value: scalar(func(r *hansei.RoleDef) *string { return &r.Description }, text(), "")},
+		{key: "translations", doc: "Language code → `{name, definition}`: the role's name and description in that language.",
+			value: translationsValue[hansei.RoleDef]{at: func(r *hansei.RoleDef) *map[string]hansei.Translation { return &r.Translations },
+				fields: translationFields}},
+	}
+}
+
+// checkRoles: a role's name has the form of one and is given once, built-in
+// roles included.
+func checkRoles(d *decoder, roles []hansei.RoleDef, path string) {
+	seen := map[string]bool{}
+	for _, r := range hansei.BuiltinRoles() {
+		seen[r.Name] = true
+	}
+	for i, r := range roles {
+		at := fmt.Sprintf("%s[%d].name", path, i)
+		if r.Name == "" || d.isExplained(fmt.Sprintf("%s[%d]", path, i)) {
+			continue
+		}
+		if err := hansei.ValidateRoleName(r.Name); err != nil {
+			d.problem(at, "%s", hansei.ErrorMessage(err))
+			continue
+		}
+		if seen[r.Name] {
+			d.problem(at, "role %q is already defined (commander, communications and scribe are built in); keep one", r.Name)
+		}
+		seen[r.Name] = true
 	}
 }
 
