@@ -168,6 +168,8 @@ type ScalesResponse struct {
 	Severity hansei.Scale  `json:"severity"`
 	Priority hansei.Scale  `json:"priority"`
 	Glossary []hansei.Term `json:"glossary"`
+	// Roles are the incident roles the server's config allows.
+	Roles []Role `json:"roles"`
 }
 
 // Scales returns the scales with names and definitions in lang ("" for the

@@ -82,6 +82,7 @@ func (env *cli) incidentCmd() *cobra.Command {
 	cmd.AddCommand(env.incidentDeclareCmd(), env.incidentListCmd(), env.incidentShowCmd(), env.incidentTimelineCmd())
 	cmd.AddCommand(env.incidentChangeCmds()...)
 	cmd.AddCommand(env.incidentUpdateCmd(), env.incidentAffectsCmd()) // status.go
+	cmd.AddCommand(env.incidentEditCmd(), env.incidentVacateCmd())    // correct.go
 	return cmd
 }
 
@@ -312,7 +313,7 @@ func (env *cli) incidentChangeCmds() []*cobra.Command {
 		{use: `note N "TEXT"`, short: "add a note to the timeline", args: wantArgs(2, `NUMBER and "TEXT"`)},
 		{use: "severity N LEVEL --reason R", short: "change the severity, saying why", args: wantArgs(2, "NUMBER and LEVEL (and --reason)")},
 		{use: "status N STATUS", short: "move to investigating, identified, monitoring or resolved", args: wantArgs(2, "NUMBER and STATUS")},
-		{use: "role N ROLE USER", short: "give a role (commander, communications, scribe, …) to a user", args: wantArgs(3, "NUMBER, ROLE and USER")},
+		{use: "role N ROLE USER", short: "give a configured role (commander, communications, scribe, …) to a user", args: wantArgs(3, "NUMBER, ROLE and USER")},
 		{use: "join N", short: "join as a responder (or add --user)", args: wantArgs(1, "NUMBER")},
 	}, func(cmd *cobra.Command, o *changeOptions) {
 		switch cmd.Name() {
@@ -322,6 +323,8 @@ func (env *cli) incidentChangeCmds() []*cobra.Command {
 			cmd.Flags().StringVar(&o.message, "message", "", "what changed")
 		case "join":
 			cmd.Flags().StringVar(&o.user, "user", "", "who joins (default: you)")
+		case "role":
+			cmd.Long = roleHelp()
 		}
 		jsonFlag(cmd, &o.json)
 	}, env.incidentChange)

@@ -35,6 +35,12 @@ func (env *cli) scales(lang string, asJSON bool) error {
 				}
 			}
 		}
+		if len(s.Roles) > 0 {
+			fmt.Fprintln(env.stdout, "ROLES")
+			for _, r := range s.Roles {
+				fmt.Fprintf(env.stdout, "  %s  %s: %s\n", r.Name, r.Label, r.Description)
+			}
+		}
 		return nil
 	})
 }

@@ -38,12 +38,25 @@ func (s *Handler) getScales(w http.ResponseWriter, r *http.Request, u hansei.Use
 		}
 		glossary[i] = t
 	}
+	// A role's name is what is typed and stored, in every language; its
+	// label and description are in lang.
+	type role struct {
+		Name        string `json:"name"`
+		Label       string `json:"label"`
+		Description string `json:"description"`
+	}
+	roles := []role{}
+	for _, r := range s.scales.RoleList() {
+		label, desc := r.Localized(lang)
+		roles = append(roles, role{r.Name, label, desc})
+	}
 	return httpx.WriteJSON(w, http.StatusOK, struct {
 		Lang     string        `json:"lang"`
 		Severity hansei.Scale  `json:"severity"`
 		Priority hansei.Scale  `json:"priority"`
 		Glossary []hansei.Term `json:"glossary"`
-	}{lang, localize(s.scales.Severity), localize(s.scales.Priority), glossary})
+		Roles    []role        `json:"roles"`
+	}{lang, localize(s.scales.Severity), localize(s.scales.Priority), glossary, roles})
 }
 
 func (s *Handler) getMe(w http.ResponseWriter, r *http.Request, u hansei.User) error {
