@@ -16,21 +16,34 @@ func (s *Handler) correctIncident(w http.ResponseWriter, r *http.Request, u hans
 		return err
 	}
 	var in struct {
-		Title       *string    `json:"title"`
-		Summary     *string    `json:"summary"`
-		Services    *[]string  `json:"services"`
-		StartedAt   *time.Time `json:"started_at"`
-		DetectedAt  *time.Time `json:"detected_at"`
-		MitigatedAt *time.Time `json:"mitigated_at"`
-		Reason      string     `json:"reason"`
+		Title       *string   `json:"title"`
+		Summary     *string   `json:"summary"`
+		Services    *[]string `json:"services"`
+		StartedAt   *string   `json:"started_at"`
+		DetectedAt  *string   `json:"detected_at"`
+		MitigatedAt *string   `json:"mitigated_at"`
+		Reason      string    `json:"reason"`
 	}
 	if err := httpx.DecodeJSON(w, r, &in, false); err != nil {
 		return err
 	}
-	inc, events, err := s.app.Incidents.Correct(r.Context(), u, n, hansei.Correct{
-		Title: in.Title, Summary: in.Summary, Services: in.Services,
-		StartedAt: in.StartedAt, DetectedAt: in.DetectedAt, MitigatedAt: in.MitigatedAt, Reason: in.Reason,
-	})
+	cmd := hansei.Correct{Title: in.Title, Summary: in.Summary, Services: in.Services, Reason: in.Reason}
+	for _, t := range []struct {
+		field string
+		in    *string
+		out   **time.Time
+	}{{"started_at", in.StartedAt, &cmd.StartedAt}, {"detected_at", in.DetectedAt, &cmd.DetectedAt}, {"mitigated_at", in.MitigatedAt, &cmd.MitigatedAt}} {
+		if t.in == nil {
+			continue
+		}
+		at, err := time.Parse(time.RFC3339Nano, *t.in)
+		if err != nil {
+			// Named here, not as the body's: the field is what to fix.
+			return hansei.FieldError(t.field, "%s %q is not a time; give RFC 3339, such as 2026-12-01T09:21:00Z", t.field, *t.in)
+		}
+		*t.out = &at
+	}
+	inc, events, err := s.app.Incidents.Correct(r.Context(), u, n, cmd)
 	if err != nil {
 		return err
 	}
