@@ -14,7 +14,8 @@ import (
 // Methods the table does not reach panic through the nil embedded Store.
 type fakeStore struct {
 	app.Store
-	calls int
+	calls     int
+	commander string
 }
 
 func (f *fakeStore) touch() { f.calls++ }
@@ -76,6 +77,20 @@ func (f *fakeStore) Outbox(context.Context, string, int) ([]hansei.Delivery, err
 	return nil, nil
 }
 func (f *fakeStore) RetryDelivery(context.Context, int64) error { f.touch(); return nil }
+
+// Incident is read, not written: it tells who commands incident 1
+// (commander, or cora), and does not count as touching storage.
+func (f *fakeStore) Incident(_ context.Context, _ hansei.User, n int64) (hansei.Incident, error) {
+	commander := f.commander
+	if commander == "" {
+		commander = "cora"
+	}
+	return hansei.Incident{Number: n, LastSeq: 4, Roles: map[string]string{hansei.RoleCommander: commander}}, nil
+}
+func (f *fakeStore) Execute(context.Context, hansei.User, int64, hansei.Command) (hansei.Incident, []hansei.Event, error) {
+	f.touch()
+	return hansei.Incident{}, nil, nil
+}
 
 // TestAuthorization is who may do what, use case by use case: admins shape
 // the status page and manage people, tokens and the outbox; responders
@@ -174,6 +189,19 @@ func TestAuthorization(t *testing.T) {
 		{"retry a delivery", func(a *app.App, u hansei.User) error {
 			return a.Notifications.Retry(ctx, u, 1)
 		}, []hansei.User{admin}},
+		{"correct an incident someone else commands", func(a *app.App, u hansei.User) error {
+			title := "New"
+			_, _, err := a.Incidents.Correct(ctx, u, 1, hansei.Correct{Title: &title, Reason: "r"})
+			return err
+		}, []hansei.User{admin}},
+		{"assign a role", func(a *app.App, u hansei.User) error {
+			_, _, err := a.Incidents.AssignRole(ctx, u, 1, "scribe", "bob")
+			return err
+		}, []hansei.User{admin, responder}},
+		{"vacate a role", func(a *app.App, u hansei.User) error {
+			_, _, err := a.Incidents.VacateRole(ctx, u, 1, "scribe")
+			return err
+		}, []hansei.User{admin, responder}},
 	}
 	for _, tc := range cases {
 		for _, u := range []hansei.User{admin, responder, viewer} {
@@ -193,6 +221,17 @@ func TestAuthorization(t *testing.T) {
 				t.Errorf("%s as %s: refused after %d store calls; want refused before storage is touched", tc.name, u.Role, store.calls)
 			}
 		}
+	}
+}
+
+// TestCommanderCorrects: the commander corrects their incident, though
+// only a responder.
+func TestCommanderCorrects(t *testing.T) {
+	store := &fakeStore{commander: "bob"}
+	a := app.New(app.Config{Store: store, Scales: hansei.DefaultScales()})
+	title := "New"
+	if _, _, err := a.Incidents.Correct(context.Background(), hansei.User{Name: "bob", Role: hansei.RoleResponder}, 1, hansei.Correct{Title: &title, Reason: "r"}); err != nil || store.calls != 1 {
+		t.Fatalf("the commander's correction: %v after %d writes", err, store.calls)
 	}
 }
 
@@ -226,6 +265,10 @@ func TestInvalidInputNeverReachesStorage(t *testing.T) {
 		}},
 		{"a made-up state, set alone", "state", func(a *app.App) error {
 			_, err := a.StatusPage.SetComponentState(ctx, admin, "api", "down")
+			return err
+		}},
+		{"a role not configured", "role", func(a *app.App) error {
+			_, _, err := a.Incidents.AssignRole(ctx, admin, 1, "comms", "bob")
 			return err
 		}},
 		{"a window that ends as it starts", "ends_at", func(a *app.App) error {
