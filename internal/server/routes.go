@@ -72,6 +72,8 @@ func (s *Web) routes() (http.Handler, error) {
 		"POST /incidents/{n}/severity",
 		"POST /incidents/{n}/status",
 		"POST /incidents/{n}/roles",
+		"POST /incidents/{n}/roles/{role}/vacate",
+		"POST /incidents/{n}/edit",
 		"POST /incidents/{n}/join",
 		"POST /incidents/{n}/intents",
 		"POST /intents/{id}/{action}",

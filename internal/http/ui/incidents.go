@@ -118,6 +118,10 @@ type incidentView struct {
 	IsMember   bool
 	Severities []hansei.Level
 	Roles      []string
+	RoleLabels map[string]string
+	// Correct is the form that corrects the record (nil: not for this
+	// viewer).
+	Correct    *correctionView
 	KeyTimes   []keyTime
 	EventTypes []string // the stream's frame names, for app.js
 	// The public status page: whether the viewer may publish, and the
@@ -134,7 +138,8 @@ func liveEventTypes() []string {
 		hansei.EventRoleAssigned, hansei.EventResponderJoined, hansei.EventNoteAdded,
 		hansei.EventIntentStated, hansei.EventIntentAcked, hansei.EventIntentObjected,
 		hansei.EventObjectionLifted, hansei.EventIntentWithdrawn, hansei.EventIntentExpired,
-		hansei.EventResponderStoodDown, hansei.EventPublicUpdate, hansei.EventComponentsLinked}
+		hansei.EventResponderStoodDown, hansei.EventPublicUpdate, hansei.EventComponentsLinked,
+		hansei.EventCorrected, hansei.EventRoleVacated}
 }
 
 type intentView struct {
@@ -160,8 +165,9 @@ func (s *Handler) loadIncidentView(r *http.Request, v *viewer, before int64) (in
 		return incidentView{}, err
 	}
 	d := incidentView{Inc: inc, Next: hansei.NextStatuses(inc.Status), Severities: s.scales.Severity.Levels,
-		Roles:      []string{hansei.RoleCommander, hansei.RoleCommunications, hansei.RoleScribe},
 		EventTypes: liveEventTypes()}
+	d.Roles, d.RoleLabels = s.roleLabels(inc, v)
+	d.Correct = s.correctionView(inc, v)
 	end := inc.LastSeq
 	if before > 0 && before <= inc.LastSeq {
 		end = before - 1
@@ -336,7 +342,14 @@ func (s *Handler) statusForm(w http.ResponseWriter, r *http.Request, v *viewer) 
 }
 
 func (s *Handler) roleForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.runCommand(w, r, v, hansei.AssignRole{Role: r.PostForm.Get("role"), User: r.PostForm.Get("user")}, v.T("flash.role_assigned"))
+	n, err := httpx.IncidentNumber(r)
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.app.Incidents.AssignRole(r.Context(), v.User, n, r.PostForm.Get("role"), r.PostForm.Get("user")); err != nil {
+		return err
+	}
+	return redirect(w, r, incidentURL(n), v.T("flash.role_assigned"))
 }
 
 func (s *Handler) joinForm(w http.ResponseWriter, r *http.Request, v *viewer) error {

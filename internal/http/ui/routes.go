@@ -31,6 +31,10 @@ func (s *Handler) Routes() httpx.Routes {
 		"POST /incidents/{n}/intents":  s.ui(s.intentForm),
 		"POST /intents/{id}/{action}":  s.ui(s.intentActionForm),
 
+		// Corrections and roles (issue 17).
+		"POST /incidents/{n}/edit":                s.ui(s.editForm),
+		"POST /incidents/{n}/roles/{role}/vacate": s.ui(s.vacateForm),
+
 		// Postmortem pages (ui_postmortem.go).
 		"GET /incidents/{n}/postmortem":                         s.ui(s.postmortemPage),
 		"POST /incidents/{n}/postmortem":                        s.ui(s.createPostmortemForm),
