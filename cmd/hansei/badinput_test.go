@@ -64,7 +64,7 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 			{"severity without reason", admin, "POST", "/api/v1/incidents/1/severity", `{"severity": "SEV1"}`, 400, "reason", "required"},
 			{"unknown severity change", admin, "POST", "/api/v1/incidents/1/severity", `{"severity": "ASAP", "reason": "x"}`, 400, "severity", "SEV4 (Low):"},
 			{"unknown status", admin, "POST", "/api/v1/incidents/1/status", `{"status": "fixed"}`, 400, "status", "investigating, identified, monitoring or resolved"},
-			{"bad role name", admin, "POST", "/api/v1/incidents/1/roles", `{"role": "Big Boss", "user": "admin"}`, 400, "role", "lower-case"},
+			{"bad role name", admin, "POST", "/api/v1/incidents/1/roles", `{"role": "Big Boss", "user": "admin"}`, 400, "role", "use one of: commander, communications, scribe"},
 			{"empty note", admin, "POST", "/api/v1/incidents/1/notes", `{"text": ""}`, 400, "text", "required"},
 			{"long note", admin, "POST", "/api/v1/incidents/1/notes", `{"text": "` + strings.Repeat("a", 20001) + `"}`, 400, "text", "limit is 20000"},
 			{"bad incident number", admin, "GET", "/api/v1/incidents/abc", ``, 400, "n", "positive number"},

@@ -185,7 +185,8 @@ func paramKinds(path string, params []string) ([]string, bool) {
 			strings.Contains(path, "/maintenance/{id}")),
 			p == "key" && strings.Contains(path, "/components/{key}"),
 			p == "name" && strings.Contains(path, "/users/{name}"),
-			p == "date" && strings.Contains(path, "/reviews/{date}"):
+			p == "date" && strings.Contains(path, "/reviews/{date}"),
+			p == "role" && strings.Contains(path, "/roles/{role}"):
 			kind = "other"
 		default:
 			return nil, false
