@@ -16,6 +16,9 @@ type ErrorBody struct {
 		Code    string            `json:"code"`
 		Message string            `json:"message"`
 		Fields  map[string]string `json:"fields,omitempty"`
+		// Conflicts: a postmortem save refused for sections someone
+		// else changed since its base version, with both texts.
+		Conflicts []hansei.SectionConflict `json:"conflicts,omitempty"`
 	} `json:"error"`
 }
 
@@ -77,6 +80,7 @@ func WriteError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err er
 	body.Error.Code = hansei.ErrorCode(err)
 	body.Error.Message = hansei.ErrorMessage(err)
 	body.Error.Fields = hansei.ErrorFields(err)
+	body.Error.Conflicts = hansei.ErrorConflicts(err)
 	WriteJSON(w, status, body)
 }
 
