@@ -269,6 +269,5 @@ func (s *Handler) postmortemExportPage(w http.ResponseWriter, r *http.Request, v
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="INC-`+strconv.FormatInt(pm.Incident, 10)+`-postmortem.md"`)
-	_, err = w.Write([]byte(md))
-	return err
+	return httpx.Sent(w.Write([]byte(md)))
 }
