@@ -37,6 +37,9 @@ type Error struct {
 	// the API and logs. An error without an ID is shown as Message.
 	ID   string
 	Args map[string]any
+	// Conflicts, for an ECONFLICT on a postmortem save, are the sections
+	// changed on both sides, with both texts.
+	Conflicts []SectionConflict
 }
 
 // MessageID is the error's message ID, or "" when it has none.
@@ -115,6 +118,15 @@ func ErrorFields(err error) map[string]string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Fields
+	}
+	return nil
+}
+
+// ErrorConflicts returns the sections a save conflicts on, if any.
+func ErrorConflicts(err error) []SectionConflict {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Conflicts
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package hansei
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -14,8 +15,10 @@ type PostmortemPatch struct {
 	Sections   map[string]string
 	Highlights *[]int64
 	Reviewers  *[]string
-	// Version, when given, must be the current one: two authors never
-	// silently overwrite each other.
+	// Version, when given, is the version the edit was based on: an edit
+	// based on an older one is merged by section, and refused only where
+	// someone else changed the same section since (two authors never
+	// silently overwrite each other).
 	Version *int64
 }
 
@@ -26,6 +29,9 @@ type PostmortemEnv struct {
 	// LastSeq bounds the timeline seqs a highlight may name.
 	LastSeq int64
 	Users   func(name string) (User, error)
+	// History reads the postmortem's changes, oldest first, for a save
+	// based on an older version (nil: such a save is refused).
+	History func() ([]PostmortemChangeRecord, error)
 	// Lint finds what would block publishing (nil: nothing blocks).
 	Lint func(Postmortem) ([]Finding, error)
 	// AllowSelfReview lets an author of the postmortem review it (the
@@ -57,22 +63,62 @@ func (pm *Postmortem) touch(env PostmortemEnv) {
 
 // Patch applies an edit.
 func (pm Postmortem) Patch(p PostmortemPatch, env PostmortemEnv) (Postmortem, error) {
+	out, _, err := pm.patch(p, env)
+	return out, err
+}
+
+// patch applies an edit and returns it as applied: a save based on an
+// older version writes only the sections it changed that nobody else did
+// (see MergeSections).
+func (pm Postmortem) patch(p PostmortemPatch, env PostmortemEnv) (Postmortem, PostmortemPatch, error) {
 	if err := pm.requireEditable(env); err != nil {
-		return pm, err
+		return pm, p, err
 	}
-	if p.Version != nil && *p.Version != pm.Version {
-		return pm, &Error{Code: ECONFLICT, Message: fmt.Sprintf("the postmortem changed since version %d; it is at version %d now: reload, merge your edit and send it with that version", *p.Version, pm.Version),
-			Fields: map[string]string{"version": fmt.Sprint(pm.Version)}}
-	}
-	pm.Sections = cloneSections(pm.Sections)
+	sections := make(map[string]string, len(p.Sections))
 	for k, v := range p.Sections {
 		if !slices.Contains(SectionKeys(), k) {
-			return pm, FieldError(k, "unknown section %q; the sections are %s", k, strings.Join(SectionKeys(), ", "))
+			return pm, p, FieldError(k, "unknown section %q; the sections are %s", k, strings.Join(SectionKeys(), ", "))
 		}
 		v, err := Lines(k, MaxText*5).Clean(v)
 		if err != nil {
-			return pm, err
+			return pm, p, err
 		}
+		sections[k] = v
+	}
+	p.Sections = sections
+	if p.Version != nil && *p.Version != pm.Version {
+		if *p.Version < 1 || *p.Version > pm.Version {
+			return pm, p, &Error{Code: ECONFLICT, Message: fmt.Sprintf("the postmortem has no version %d; it is at version %d now: reload, merge your edit and send it with that version", *p.Version, pm.Version),
+				Fields: map[string]string{"version": fmt.Sprint(pm.Version)}}
+		}
+		if env.History == nil {
+			return pm, p, &Error{Code: ECONFLICT, Message: fmt.Sprintf("the postmortem changed since version %d; it is at version %d now: reload, merge your edit and send it with that version", *p.Version, pm.Version),
+				Fields: map[string]string{"version": fmt.Sprint(pm.Version)}}
+		}
+		history, err := env.History()
+		if err != nil {
+			return pm, p, err
+		}
+		base := BaseOf(history, *p.Version, pm)
+		m := MergeSections(base, pm.Sections, p.Sections)
+		// Highlights and reviewers are lists chosen whole: changed since
+		// the base and sent different, they conflict as one piece.
+		if p.Highlights != nil && base.Changed["highlights"] && !slices.Equal(*p.Highlights, pm.Highlights) {
+			m.Conflicts = append(m.Conflicts, SectionConflict{Section: "highlights", Theirs: fmt.Sprint(pm.Highlights), Yours: fmt.Sprint(*p.Highlights)})
+		}
+		if p.Reviewers != nil && base.Changed["reviewers"] {
+			m.Conflicts = append(m.Conflicts, SectionConflict{Section: "reviewers", Theirs: strings.Join(reviewerNames(pm.Reviewers), ", "), Yours: strings.Join(*p.Reviewers, ", ")})
+		}
+		if len(m.Conflicts) > 0 {
+			return pm, p, conflictError(pm, *p.Version, m.Conflicts)
+		}
+		p.Sections = m.Write
+	}
+	// A section sent as it reads is not changed: the history names only
+	// real changes, which later merges read.
+	maps.DeleteFunc(p.Sections, func(k, v string) bool { return pm.Sections[k] == v })
+	pm.Sections = cloneSections(pm.Sections)
+	for k, v := range p.Sections {
 		pm.Sections[k] = v
 	}
 	if p.Highlights != nil {
@@ -81,7 +127,7 @@ func (pm Postmortem) Patch(p PostmortemPatch, env PostmortemEnv) (Postmortem, er
 		hs = slices.Compact(hs)
 		for _, seq := range hs {
 			if seq < 1 || seq > env.LastSeq {
-				return pm, FieldError("highlights", "timeline event %d does not exist; INC-%d has events 1 to %d", seq, pm.Incident, env.LastSeq)
+				return pm, p, FieldError("highlights", "timeline event %d does not exist; INC-%d has events 1 to %d", seq, pm.Incident, env.LastSeq)
 			}
 		}
 		pm.Highlights = hs
@@ -91,9 +137,9 @@ func (pm Postmortem) Patch(p PostmortemPatch, env PostmortemEnv) (Postmortem, er
 		for _, name := range *p.Reviewers {
 			u, err := env.Users(name)
 			if ErrorCode(err) == ENOTFOUND {
-				return pm, FieldError("reviewers", "there is no user named %q", name)
+				return pm, p, FieldError("reviewers", "there is no user named %q", name)
 			} else if err != nil {
-				return pm, err
+				return pm, p, err
 			}
 			if slices.ContainsFunc(rs, func(r Reviewer) bool { return r.User == u.Name }) {
 				continue
@@ -112,10 +158,10 @@ func (pm Postmortem) Patch(p PostmortemPatch, env PostmortemEnv) (Postmortem, er
 	pm.touch(env)
 	if p.Reviewers != nil {
 		if err := pm.requireOtherReviewers(env); err != nil {
-			return pm, err
+			return pm, p, err
 		}
 	}
-	return pm, nil
+	return pm, p, nil
 }
 
 func cloneSections(m map[string]string) map[string]string {
@@ -267,4 +313,12 @@ type PostmortemChangeRecord struct {
 	At      time.Time       `json:"at"`
 	Action  string          `json:"action"`
 	Detail  json.RawMessage `json:"detail"`
+}
+
+func reviewerNames(rs []Reviewer) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.User
+	}
+	return out
 }

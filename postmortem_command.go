@@ -57,8 +57,10 @@ func (AmendPostmortem) Action() string   { return "amend" }
 func DecidePostmortem(pm Postmortem, env PostmortemEnv, cmd PostmortemCommand) (Postmortem, any, error) {
 	switch c := cmd.(type) {
 	case EditPostmortem:
-		out, err := pm.Patch(c.Patch, env)
-		return out, map[string]any{"fields": c.Patch.fields()}, err
+		// The history keeps the texts the edit gave its sections, so
+		// that a later save based on this version can be merged.
+		out, applied, err := pm.patch(c.Patch, env)
+		return out, map[string]any{"fields": applied.fields(), "sections": applied.Sections}, err
 	case AddWhy:
 		out, node, err := pm.AddWhy(c.Why, env)
 		return out, node, err

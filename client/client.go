@@ -42,6 +42,17 @@ type Error struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// Conflicts: the sections a postmortem save was refused for, with
+	// the saved text (theirs) and the one sent (yours).
+	Conflicts []SectionConflict `json:"conflicts,omitempty"`
+}
+
+// SectionConflict is one section changed on both sides since a save's
+// base version.
+type SectionConflict struct {
+	Section string `json:"section"`
+	Theirs  string `json:"theirs"`
+	Yours   string `json:"yours"`
 }
 
 func (e *Error) Error() string { return e.Message }

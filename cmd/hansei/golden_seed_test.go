@@ -114,8 +114,10 @@ func (g *golden) seedPostmortem() {
 	g.api("bob", "PATCH", "/api/v1/incidents/1/postmortem", `{"response":"Bob failed to check the replica lag. Human error; he should have been more careful. Fix ASAP."}`, 200)
 	g.api("bob", "PATCH", "/api/v1/incidents/1/postmortem", `{"highlights":[4,6]}`, 200)
 	g.do(goldenRequest{method: "GET", path: "/api/v1/incidents/1/postmortem/lint", as: "admin"})
-	// A stale version is refused; the current one is taken.
-	g.api("carla", "PATCH", "/api/v1/incidents/1/postmortem", `{"lucky":"It happened in office hours.","version":`+versionOf(g, pm)+`}`, 409)
+	// A save based on an older version is refused, with both texts, for a
+	// section changed since (another section would merge: see
+	// TestPostmortemStory); the current version is taken.
+	g.api("carla", "PATCH", "/api/v1/incidents/1/postmortem", `{"impact":"Some card payments failed.","version":`+versionOf(g, pm)+`}`, 409)
 	pm = g.api("admin", "GET", "/api/v1/incidents/1/postmortem", ``, 200)
 	g.api("carla", "PATCH", "/api/v1/incidents/1/postmortem", `{"lucky":"It happened in office hours.","version":`+versionOf(g, pm)+`}`, 200)
 	for _, section := range []string{

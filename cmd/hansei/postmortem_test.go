@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -99,10 +101,23 @@ func TestPostmortemStory(t *testing.T) {
 			t.Errorf("lint output:\n%s", out)
 		}
 
-		// Two authors never silently overwrite each other.
+		// Two authors never silently overwrite each other: a save based on an older version
+		// merges where nobody else changed the section, and is refused, with both texts, where bob did.
 		stale := pm.Version
-		if _, err := c.PatchPostmortem(ctx, 1, map[string]any{"impact": "x", "version": stale}); client.ErrorStatus(err) != 409 {
-			t.Fatalf("stale version: %v, want 409", err)
+		_, err = c.PatchPostmortem(ctx, 1, map[string]any{"response": "The failover ran.", "impact": "x", "version": stale})
+		var conflict *client.Error
+		if !errors.As(err, &conflict) || conflict.Status != 409 || len(conflict.Conflicts) != 1 ||
+			conflict.Conflicts[0].Section != "response" || conflict.Conflicts[0].Yours != "The failover ran." ||
+			!strings.HasPrefix(conflict.Conflicts[0].Theirs, "Bob failed to check") || conflict.Fields["sections"] != "response" {
+			t.Fatalf("stale save of bob's section: %#v, want 409 with both texts", err)
+		}
+		if pm, err = c.PatchPostmortem(ctx, 1, map[string]any{"impact": "x", "version": stale}); err != nil || pm.Impact != "x" ||
+			!strings.HasPrefix(pm.Response, "Bob failed to check") {
+			t.Fatalf("stale save of another section: %v, impact %q, response %q", err, pm.Impact, pm.Response)
+		}
+		if r := srv.cli(t, admin, "postmortem", "1", "set", "response", "Mine.", "--base-version", fmt.Sprint(stale)); r.err == nil ||
+			!strings.Contains(errorLine(r.err), "(response)") {
+			t.Fatalf("CLI set from a stale base: %v", r.err)
 		}
 
 		// Neutral words, every required section, a reviewer.

@@ -99,11 +99,16 @@ func TestPostmortemPagesWithoutJavaScript(t *testing.T) {
 			"Say what was done and what was known at the time") // the suggestion of "should have"
 		mustContain(t, page, "the summary", "blocking publication")
 
-		// A save from a page loaded before someone else saved is refused, and nothing typed is lost.
+		// A save from a page loaded before the same section was saved is refused, and nothing typed is lost:
+		// the typed text is in the form, the saved one beside it.
 		stale := map[string]string{"response": "The failover ran without the replica-lag check."}
 		page = alice.post("/incidents/1/postmortem/sections", pmSectionsForm(version, stale), http.StatusConflict)
-		mustContain(t, page, "stale save", `class="flash error"`, "Someone else saved first: reload",
-			"Your unsaved text", "The failover ran without the replica-lag check.")
+		mustContain(t, page, "stale save", `class="flash error"`, "Someone else changed the same sections", `id="conflict-response"`,
+			"Your text", "Saved meanwhile by someone else", "The failover ran without the replica-lag check.",
+			"Bob should have been more careful with the failover.")
+		if !regexp.MustCompile(`name="response"[^>]*>\n` + regexp.QuoteMeta(stale["response"]) + `</textarea>`).MatchString(page) {
+			t.Errorf("the conflict page's form does not hold the text typed for the response:\n%s", page)
+		}
 		if back := formValue(t, page, "back"); back != "/incidents/1/postmortem" {
 			t.Errorf("the conflict page's forms return to %q, not to the postmortem page", back)
 		}

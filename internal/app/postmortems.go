@@ -61,6 +61,29 @@ func (s *Postmortems) Change(ctx context.Context, actor hansei.User, number int6
 	})
 }
 
+// Merge tells how a save of sections based on version would merge into
+// the postmortem now, without saving: the page shows it after a conflict,
+// with the viewer's text where they changed a section and the saved text
+// where they did not.
+func (s *Postmortems) Merge(ctx context.Context, viewer hansei.User, number, version int64, sections map[string]string) (hansei.Postmortem, hansei.SectionMerge, error) {
+	pm, err := s.store.Postmortem(ctx, viewer, number)
+	if err != nil {
+		return pm, hansei.SectionMerge{}, err
+	}
+	history, err := s.store.PostmortemHistory(ctx, viewer, number)
+	if err != nil {
+		return pm, hansei.SectionMerge{}, err
+	}
+	cleaned := make(map[string]string, len(sections))
+	for k, v := range sections {
+		if c, err := hansei.Lines(k, hansei.MaxText*5).Clean(v); err == nil {
+			v = c // as a save stores it; a text the save refuses stays as typed
+		}
+		cleaned[k] = v
+	}
+	return pm, hansei.MergeSections(hansei.BaseOf(history, version, pm), pm.Sections, cleaned), nil
+}
+
 // Lint runs the blameless and precise-words rules over a postmortem the
 // viewer has read, with every user's name as a person the blame rules look
 // for.

@@ -20,6 +20,10 @@ import (
 type postmortemOptions struct {
 	override, reason string
 	edit, json       bool
+	// baseVersion is the version a set was based on (0: none): the
+	// server merges by section and refuses only a change to a section
+	// someone else changed since.
+	baseVersion int64
 }
 
 func (env *cli) postmortemCmd() *cobra.Command {
@@ -54,6 +58,7 @@ func (env *cli) postmortemCmd() *cobra.Command {
 	fs.BoolVar(&o.json, "json", false, "print JSON")
 	fs.StringVar(&o.override, "override", "", "publish: why to publish over blocking lint findings")
 	fs.StringVar(&o.reason, "reason", "", "amend: why the published postmortem is revised")
+	fs.Int64Var(&o.baseVersion, "base-version", 0, "set: the version the text was written against; refused only if someone changed the same section since")
 	fs.BoolVar(&o.edit, "edit", false, "open $EDITOR on the sections (the same as the edit action)")
 	return cmd
 }
@@ -83,7 +88,11 @@ func (env *cli) postmortem(o postmortemOptions, rest []string) error {
 		if len(params) != 2 {
 			return usageErrorf("postmortem N set needs a SECTION (%s) and its \"TEXT\"", strings.Join(hansei.SectionKeys(), ", "))
 		}
-		pm, err = c.PatchPostmortem(env.ctx, n, map[string]any{params[0]: params[1]})
+		patch := map[string]any{params[0]: params[1]}
+		if o.baseVersion > 0 {
+			patch["version"] = o.baseVersion
+		}
+		pm, err = c.PatchPostmortem(env.ctx, n, patch)
 	case "reviewers", "highlight":
 		if len(params) != 1 {
 			return usageErrorf("postmortem N %s needs a comma-separated list", action)
@@ -213,8 +222,13 @@ func (env *cli) editPostmortem(c *client.Client, n int64) (client.Postmortem, er
 	if err != nil {
 		return pm, err
 	}
-	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, fmt.Sprintf("INC-%d-postmortem.md", n))
+	keep := false
+	defer func() {
+		if !keep {
+			os.RemoveAll(dir)
+		}
+	}()
 	var b strings.Builder
 	fmt.Fprintf(&b, "<!-- INC-%d postmortem, version %d. Write under each \"## key\" heading; keep the headings. -->\n", n, pm.Version)
 	for _, k := range hansei.SectionKeys() {
@@ -242,7 +256,15 @@ func (env *cli) editPostmortem(c *client.Client, n int64) (client.Postmortem, er
 		fmt.Fprintln(env.stderr, "hansei: "+env.p().T("cli.postmortem.nothing_changed"))
 		return pm, nil
 	}
-	return c.PatchPostmortem(env.ctx, n, patch)
+	// Saved from the version the file was written at, the edit merges
+	// with others' changes to other sections; on a conflict the file
+	// stays, so that nothing typed is lost.
+	out, err := c.PatchPostmortem(env.ctx, n, patch)
+	if client.ErrorStatus(err) == 409 {
+		keep = true
+		fmt.Fprintln(env.stderr, "hansei: "+env.p().T("cli.postmortem.edit_kept", "Path", path))
+	}
+	return out, err
 }
 
 // readSections reads "## key" sections back from the edited file.

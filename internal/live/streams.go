@@ -75,7 +75,11 @@ func (s *Streams) serve(auth func(*http.Request) (app.Credential, error), challe
 		defer s.release(rd.user)
 		if err := h(w, r, rd); err != nil {
 			httpx.WriteError(s.log, w, r, err)
+			return
 		}
+		// A stream ends when its client leaves (a closed tab), is cut off
+		// as slow, or the server stops: all ordinary, so DEBUG only.
+		s.log.Debug("live stream ended", "path", r.URL.Path, "user", rd.user.Name)
 	})
 }
 

@@ -42,7 +42,8 @@ func (db *DB) CreatePostmortem(ctx context.Context, actor hansei.User, number in
 			number, pm.Status, pm.Version, string(doc), t.db.ts(t.now)); err != nil {
 			return fmt.Errorf("insert postmortem: %w", err)
 		}
-		return t.recordChange(ctx, pm, actor, "create", nil)
+		// The draft's texts start the history a later merge reads.
+		return t.recordChange(ctx, pm, actor, "create", map[string]any{"sections": pm.Sections})
 	})
 	return pm, err
 }
@@ -120,6 +121,7 @@ func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number in
 		env := rules
 		env.Now, env.Actor, env.LastSeq = t.now, actor, inc.LastSeq
 		env.Users = func(name string) (hansei.User, error) { return userByName(ctx, t, name) }
+		env.History = func() ([]hansei.PostmortemChangeRecord, error) { return postmortemChanges(ctx, t, number) }
 		var detail any
 		if pm, detail, err = hansei.DecidePostmortem(before, env, cmd); err != nil {
 			return err
@@ -177,7 +179,11 @@ func (db *DB) PostmortemHistory(ctx context.Context, viewer hansei.User, number 
 	if _, err := db.Postmortem(ctx, viewer, number); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT version, actor, at, action, detail FROM postmortem_changes
+	return postmortemChanges(ctx, db.reader(ctx), number)
+}
+
+func postmortemChanges(ctx context.Context, q queryer, number int64) ([]hansei.PostmortemChangeRecord, error) {
+	rows, err := q.QueryContext(ctx, `SELECT version, actor, at, action, detail FROM postmortem_changes
 		WHERE incident = $1 ORDER BY id`, number)
 	if err != nil {
 		return nil, err

@@ -247,8 +247,7 @@ func (s *Handler) exportPostmortem(w http.ResponseWriter, r *http.Request, u han
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	w.Header().Set("Content-Disposition", `inline; filename="INC-`+strconv.FormatInt(pm.Incident, 10)+`-postmortem.md"`)
-	_, err = w.Write([]byte(md))
-	return err
+	return httpx.Sent(w.Write([]byte(md)))
 }
 
 // postmortemHistory lists every change, with its author and time.

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,9 @@ type ErrorBody struct {
 		Code    string            `json:"code"`
 		Message string            `json:"message"`
 		Fields  map[string]string `json:"fields,omitempty"`
+		// Conflicts: a postmortem save refused for sections someone
+		// else changed since its base version, with both texts.
+		Conflicts []hansei.SectionConflict `json:"conflicts,omitempty"`
 	} `json:"error"`
 }
 
@@ -65,9 +69,42 @@ func StatusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
+// clientGone is a failure to send a response whose head was already
+// written: the client went away (closed the tab, aborted a fetch, ended a
+// stream). It is not the server's fault, and nothing more can be sent: a
+// second head would be net/http's "superfluous WriteHeader".
+type clientGone struct{ err error }
+
+func (e *clientGone) Error() string { return "client went away: " + e.err.Error() }
+func (e *clientGone) Unwrap() error { return e.err }
+
+// Sent returns a write's error, if any, as a ClientGone error; a
+// ResponseWriter's Write after the head fails only when the client left.
+func Sent(_ int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &clientGone{err}
+}
+
+// ClientGone tells whether err is a response that could not be sent
+// because the client went away, or work given up because the request was
+// (net/http cancels a request's context when its client closes the
+// connection); such an error is logged at DEBUG only, and answered with
+// nothing.
+func ClientGone(r *http.Request, err error) bool {
+	var e *clientGone
+	return errors.As(err, &e) || (r.Context().Err() != nil && errors.Is(err, context.Canceled))
+}
+
 // WriteError answers with the JSON error contract; only internal errors
-// are logged, with their cause.
+// are logged, with their cause. A response that failed because the client
+// went away is logged at DEBUG, and nothing is written.
 func WriteError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
+	if ClientGone(r, err) {
+		log.Debug("client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	status := StatusOf(err)
 	if status >= 500 {
 		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -77,6 +114,7 @@ func WriteError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err er
 	body.Error.Code = hansei.ErrorCode(err)
 	body.Error.Message = hansei.ErrorMessage(err)
 	body.Error.Fields = hansei.ErrorFields(err)
+	body.Error.Conflicts = hansei.ErrorConflicts(err)
 	WriteJSON(w, status, body)
 }
 

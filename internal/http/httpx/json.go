@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -14,14 +15,20 @@ import (
 // MaxBody is the largest request body the API accepts.
 const MaxBody = 1 << 20
 
-// WriteJSON answers with v as JSON, never cached.
+// WriteJSON answers with v as JSON, never cached. v is encoded before
+// anything is sent, so an encoding failure can still be answered with an
+// error; a failure to send (the client went away) is a ClientGone error.
 func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	return Sent(w.Write(buf.Bytes()))
 }
 
 // DecodeJSON reads a JSON object into v, strictly: unknown fields, wrong

@@ -145,8 +145,7 @@ func (s *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
-	return err
+	return httpx.Sent(w.Write(buf.Bytes()))
 }
 
 // ui adapts a page handler: it needs a session (a GET without one is sent
@@ -206,6 +205,12 @@ func (s *Handler) public(h uiHandler) http.Handler {
 // form was on with the message on top, so the viewer keeps their place;
 // otherwise it renders an error page with the right status.
 func (s *Handler) uiError(w http.ResponseWriter, r *http.Request, v *viewer, err error) {
+	if httpx.ClientGone(r, err) {
+		// The page was sent in part and the browser left (a closed tab,
+		// an aborted fetch of the live parts): nothing to answer.
+		s.log.Debug("client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	status := httpx.StatusOf(err)
 	if status >= 500 {
 		s.log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -220,7 +225,9 @@ func (s *Handler) uiError(w http.ResponseWriter, r *http.Request, v *viewer, err
 		}
 	}
 	vw := view{V: v, Title: v.T("page.error.title"), D: errorPage{Status: status, Message: msg, SignIn: status == http.StatusUnauthorized}}
-	if rerr := s.render(w, r, status, "error", vw); rerr != nil {
+	if rerr := s.render(w, r, status, "error", vw); httpx.ClientGone(r, rerr) {
+		s.log.Debug("client went away", "method", r.Method, "path", r.URL.Path, "err", rerr)
+	} else if rerr != nil { // the template failed: nothing was written yet
 		s.log.Error("error page failed", "err", rerr)
 		http.Error(w, msg, status)
 	}

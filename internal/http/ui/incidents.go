@@ -308,8 +308,7 @@ func (s *Handler) incidentLive(w http.ResponseWriter, r *http.Request, v *viewer
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(buf.Bytes())
-	return err
+	return httpx.Sent(w.Write(buf.Bytes()))
 }
 
 // run executes a command on the incident in the path and returns to its page.

@@ -83,9 +83,9 @@ func newFindingView(f hansei.Finding, text string) findingView {
 type pmSection struct {
 	Key, Heading, Hint, Text string
 	Required                 bool
-	// Unsaved is the viewer's own text after a conflicting save, when it
-	// differs from the saved one, so that nothing typed is lost.
-	Unsaved  string
+	// Conflict: a save changed this section and someone else changed it
+	// since; Text is then the viewer's text, Theirs the saved one.
+	Theirs   string
 	Conflict bool
 	Findings []findingView
 }

@@ -45,9 +45,11 @@ func formText(r *http.Request, name string) string {
 }
 
 // saveSectionsForm saves every section of the form in one edit, with the
-// version the form was loaded at: if someone saved in between, the page
-// comes back with their text, the viewer's unsaved text beside it and the
-// conflict on top.
+// version the form was loaded at. The server merges by section: if someone
+// saved other sections in between, both saves stand. Only where both
+// changed the same section does the page come back, with the viewer's text
+// in the form, the other's beside it, and every other section as the
+// merge would read, so nothing typed is lost.
 func (s *Handler) saveSectionsForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	n, err := httpx.IncidentNumber(r)
 	if err != nil {
@@ -62,40 +64,57 @@ func (s *Handler) saveSectionsForm(w http.ResponseWriter, r *http.Request, v *vi
 		return err
 	}
 	typed := map[string]string{}
-	changed := map[string]string{}
+	changed := false
 	for _, k := range hansei.SectionKeys() {
 		if _, ok := r.PostForm[k]; !ok {
 			continue
 		}
 		typed[k] = formText(r, k)
-		if typed[k] != current.Sections[k] {
-			changed[k] = typed[k]
-		}
+		changed = changed || typed[k] != current.Sections[k]
 	}
-	if len(changed) == 0 && version == current.Version {
+	if !changed && version == current.Version {
 		return redirect(w, r, postmortemURL(n)+"#pm-sections", v.T("flash.nothing_changed"))
 	}
-	p := hansei.PostmortemPatch{Sections: changed, Version: &version}
+	p := hansei.PostmortemPatch{Sections: typed, Version: &version}
 	_, err = s.app.Postmortems.Change(r.Context(), v.User, n, hansei.EditPostmortem{Patch: p})
 	if conflictOnVersion(err) {
-		d, lerr := s.loadPostmortemView(r, v)
-		if lerr != nil {
-			return lerr
-		}
-		v.Path = postmortemURL(n) // the page's forms return to the page, not to this post
-		for i, sec := range d.Sections {
-			if t, ok := typed[sec.Key]; ok && t != sec.Text {
-				d.Sections[i].Unsaved, d.Sections[i].Conflict = t, true
-			}
-		}
-		msg := v.T("flash.save_conflict") +
-			" (" + v.errorText(err) + ")"
-		return s.renderPostmortem(w, r, v, http.StatusConflict, d, &flash{Error: true, Text: msg})
+		return s.sectionConflictPage(w, r, v, n, version, typed)
 	}
 	if err != nil {
 		return err
 	}
 	return redirect(w, r, postmortemURL(n)+"#pm-sections", v.T("flash.saved"))
+}
+
+// sectionConflictPage answers a refused save with the editor at the
+// current version: each conflicting section holds the viewer's text with
+// the saved one beside it; the others read as the merge would.
+func (s *Handler) sectionConflictPage(w http.ResponseWriter, r *http.Request, v *viewer, n, version int64, typed map[string]string) error {
+	_, m, err := s.app.Postmortems.Merge(r.Context(), v.User, n, version, typed)
+	if err != nil {
+		return err
+	}
+	d, err := s.loadPostmortemView(r, v)
+	if err != nil {
+		return err
+	}
+	v.Path = postmortemURL(n) // the page's forms return to the page, not to this post
+	theirs := map[string]string{}
+	for _, c := range m.Conflicts {
+		theirs[c.Section] = c.Theirs
+	}
+	var names []string
+	for i, sec := range d.Sections {
+		if t, ok := theirs[sec.Key]; ok {
+			d.Sections[i].Theirs, d.Sections[i].Conflict = t, true
+			names = append(names, sec.Heading)
+		}
+		if t, ok := m.Result[sec.Key]; ok {
+			d.Sections[i].Text = t
+		}
+	}
+	return s.renderPostmortem(w, r, v, http.StatusConflict, d,
+		&flash{Error: true, Text: v.T("flash.section_conflict", "Sections", strings.Join(names, ", "))})
 }
 
 // conflictOnVersion tells whether err is the domain's refusal of an edit
@@ -250,6 +269,5 @@ func (s *Handler) postmortemExportPage(w http.ResponseWriter, r *http.Request, v
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="INC-`+strconv.FormatInt(pm.Incident, 10)+`-postmortem.md"`)
-	_, err = w.Write([]byte(md))
-	return err
+	return httpx.Sent(w.Write([]byte(md)))
 }
