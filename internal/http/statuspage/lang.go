@@ -210,8 +210,10 @@ func langLink(path, lang string) string {
 func (v *publicViewer) T(id string, args ...any) string { return v.p.T(id, args...) }
 
 // Duration is how long an incident lasted, in the page's words, to the
-// minute: "1 h 12 min", "1時間12分".
+// minute: "1 h 12 min", "1時間12分". It is rounded to the second first:
+// stored times keep microseconds, and 8 min 59.9999 s is nine minutes.
 func (v *publicViewer) Duration(d time.Duration) string {
+	d = d.Round(time.Second)
 	switch {
 	case d < time.Minute:
 		return v.T("duration.seconds", "Seconds", int(d.Seconds()))
