@@ -93,6 +93,9 @@ func TestPublicViewImpact(t *testing.T) {
 		{"resolving with components operational keeps the impact for the record",
 			[]PublishUpdate{{Text: "x", Components: comp(ComponentPartialOutage)}, {Text: "y", Status: StatusResolved, Components: comp(ComponentOperational)}},
 			[]Impact{ImpactMajor, ImpactMajor}},
+		{"monitoring with components operational lowers the impact while it runs",
+			[]PublishUpdate{{Text: "x", Components: comp(ComponentPartialOutage)}, {Text: "y", Status: StatusMonitoring, Components: comp(ComponentOperational)}},
+			[]Impact{ImpactMajor, ImpactNone}},
 	} {
 		inc, timeline := publicIncident(t) // a SEV2 inside
 		for i, u := range tc.updates {
@@ -107,6 +110,17 @@ func TestPublicViewImpact(t *testing.T) {
 		if p.Impact != tc.want[len(tc.want)-1] {
 			t.Errorf("%s: incident impact %q, want the latest update's %q", tc.name, p.Impact, tc.want[len(tc.want)-1])
 		}
+	}
+
+	// Resolved, the record keeps the worst impact it had, however it
+	// went down on the way.
+	inc, timeline := publicIncident(t)
+	inc, timeline = runAs(t, inc, timeline, "bob", 1,
+		PublishUpdate{Text: "x", Impact: ImpactCritical},
+		PublishUpdate{Text: "y", Status: StatusMonitoring, Components: comp(ComponentOperational)},
+		PublishUpdate{Text: "z", Status: StatusResolved})
+	if p, _ := PublicView(inc, timeline); p.Impact != ImpactCritical || p.Updates[2].Impact != ImpactNone {
+		t.Errorf("resolved: impact %q (last update %q); want the record's critical", p.Impact, p.Updates[2].Impact)
 	}
 }
 

@@ -159,10 +159,12 @@ func (d *decider) linkComponents(c LinkComponents) error {
 // It carries no severity: what the public reads of how bad it is, is the
 // Impact its updates gave.
 type PublicIncident struct {
-	Number     int64
-	Title      string
-	Status     Status // from the latest public update
-	Impact     Impact // from the latest public update
+	Number int64
+	Title  string
+	Status Status // from the latest public update
+	// Impact is the latest update's while the incident is unresolved,
+	// and the worst any update had once it is resolved.
+	Impact     Impact
 	Components []string
 	Updates    []PublicUpdate // oldest first
 	// StartedAt is the latest start an update gave, else the incident's
@@ -237,6 +239,15 @@ func PublicView(inc Incident, events []Event) (PublicIncident, bool) {
 			at = *inc.ResolvedAt
 		}
 		p.Status, p.ResolvedAt = StatusResolved, &at
+	}
+	// Over, the incident is a record: it says how bad it was at worst,
+	// not how it ended (its last updates say all is well again).
+	if p.ResolvedAt != nil {
+		for _, u := range p.Updates {
+			if u.Impact.Rank() > p.Impact.Rank() {
+				p.Impact = u.Impact
+			}
+		}
 	}
 	slices.Sort(p.Components)
 	return p, len(p.Updates) > 0
