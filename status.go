@@ -59,20 +59,6 @@ func (s ComponentState) Statuspage() string {
 	return string(s)
 }
 
-// SeverityComponentState is the state a linked component takes from an
-// incident's severity until a public update says otherwise: the most
-// severe level is a major outage, the next a partial one, the rest
-// degraded.
-func SeverityComponentState(sc Scale, severity string) ComponentState {
-	switch sc.Rank(severity) {
-	case 0:
-		return ComponentMajorOutage
-	case 1:
-		return ComponentPartialOutage
-	}
-	return ComponentDegraded
-}
-
 // Component is a part of the product as the public sees it, mapped to the
 // services that responders name in incidents.
 type Component struct {

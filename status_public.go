@@ -21,6 +21,12 @@ type (
 		Status     Status                    `json:"status"`
 		Text       string                    `json:"text"`
 		Components map[string]ComponentState `json:"components,omitempty"`
+		// Impact is the impact the publisher gave; empty when none was
+		// given, and PublicView works it out (updateImpact).
+		Impact Impact `json:"impact,omitempty"`
+		// StartedAt, when given, is the public incident's start from
+		// then on (by default the incident's started time).
+		StartedAt *time.Time `json:"started_at,omitempty"`
 	}
 	// ComponentsLinkedData names the components an incident affects.
 	ComponentsLinkedData struct {
@@ -30,12 +36,17 @@ type (
 
 // PublishUpdate publishes an update on the public status page. Title,
 // when given, is the incident's public title from then on (the internal
-// title may say more than the public should read).
+// title may say more than the public should read). Impact, when given,
+// is the incident's public impact from then on (else it is worked out
+// from the components named, never from the severity); StartedAt, when
+// given, backdates (or corrects) the public incident's start.
 type PublishUpdate struct {
 	Title      string
 	Status     Status
 	Text       string
 	Components map[string]ComponentState
+	Impact     Impact
+	StartedAt  *time.Time
 }
 
 // LinkComponents sets the components an incident affects; they show the
@@ -100,8 +111,25 @@ func (d *decider) publishUpdate(c PublishUpdate) error {
 			return err
 		}
 	}
+	if c.Impact != "" {
+		if _, err := ParseImpact("impact", string(c.Impact)); err != nil {
+			return err
+		}
+	}
+	var started *time.Time
+	if c.StartedAt != nil {
+		at := c.StartedAt.UTC()
+		if err := CheckTime("started_at", at); err != nil {
+			return err
+		}
+		if at.After(d.env.Now) {
+			return FieldError("started_at", "started_at (%s) is in the future; the public incident's start is when the public was first affected, at or before now (%s)",
+				at.Format(time.RFC3339), d.env.Now.UTC().Format(time.RFC3339))
+		}
+		started = &at
+	}
 	d.emit(EventPublicUpdate, PublicUpdateData{Title: title, Status: status,
-		Text: text, Components: c.Components})
+		Text: text, Components: c.Components, Impact: c.Impact, StartedAt: started})
 	return nil
 }
 
@@ -128,14 +156,22 @@ func (d *decider) linkComponents(c LinkComponents) error {
 
 // PublicIncident is an incident as the public sees it: only what its
 // public updates said.
+// It carries no severity: what the public reads of how bad it is, is the
+// Impact its updates gave.
 type PublicIncident struct {
-	Number     int64
-	Title      string
-	Severity   string
-	Status     Status // from the latest public update
+	Number int64
+	Title  string
+	Status Status // from the latest public update
+	// Impact is the latest update's while the incident is unresolved,
+	// and the worst any update had once it is resolved.
+	Impact     Impact
 	Components []string
 	Updates    []PublicUpdate // oldest first
-	StartedAt  time.Time      // the first public update
+	// StartedAt is the latest start an update gave, else the incident's
+	// started time: the outage began before anyone wrote to the public.
+	StartedAt time.Time
+	// ResolvedAt is when an update first said resolved (a later resolved
+	// update that adds a word does not move it); nil while unresolved.
 	ResolvedAt *time.Time
 	UpdatedAt  time.Time
 }
@@ -145,6 +181,7 @@ type PublicUpdate struct {
 	Seq        int64
 	At         time.Time
 	Status     Status
+	Impact     Impact // as given, or worked out (updateImpact)
 	Text       string
 	Components map[string]ComponentState
 }
@@ -152,11 +189,11 @@ type PublicUpdate struct {
 // PublicView reads an incident's timeline for the public page. It returns
 // false when nothing about the incident may be shown: it is restricted,
 // or no public update was published.
-func PublicView(inc Incident, events []Event, sc Scale) (PublicIncident, bool) {
+func PublicView(inc Incident, events []Event) (PublicIncident, bool) {
 	if inc.Visibility == VisibilityRestricted {
 		return PublicIncident{}, false
 	}
-	p := PublicIncident{Number: inc.Number, Title: inc.Title, Severity: inc.Severity}
+	p := PublicIncident{Number: inc.Number, Title: inc.Title, StartedAt: inc.StartedAt}
 	for _, e := range events {
 		switch e.Type {
 		case EventComponentsLinked:
@@ -169,14 +206,19 @@ func PublicView(inc Incident, events []Event, sc Scale) (PublicIncident, bool) {
 			if d.Title != "" {
 				p.Title = d.Title
 			}
-			if len(p.Updates) == 0 {
-				p.StartedAt = e.At
+			if d.StartedAt != nil {
+				p.StartedAt = *d.StartedAt
+			} else if len(p.Updates) == 0 && p.StartedAt.IsZero() {
+				p.StartedAt = e.At // an incident stored without a start
 			}
-			p.Updates = append(p.Updates, PublicUpdate{Seq: e.Seq, At: e.At, Status: d.Status, Text: d.Text, Components: d.Components})
+			p.Impact = updateImpact(d, p.Impact)
+			p.Updates = append(p.Updates, PublicUpdate{Seq: e.Seq, At: e.At, Status: d.Status, Impact: p.Impact, Text: d.Text, Components: d.Components})
 			p.Status, p.UpdatedAt = d.Status, e.At
 			if d.Status == StatusResolved {
-				at := e.At
-				p.ResolvedAt = &at
+				if p.ResolvedAt == nil {
+					at := e.At
+					p.ResolvedAt = &at
+				}
 			} else {
 				p.ResolvedAt = nil
 			}
@@ -198,15 +240,24 @@ func PublicView(inc Incident, events []Event, sc Scale) (PublicIncident, bool) {
 		}
 		p.Status, p.ResolvedAt = StatusResolved, &at
 	}
+	// Over, the incident is a record: it says how bad it was at worst,
+	// not how it ended (its last updates say all is well again).
+	if p.ResolvedAt != nil {
+		for _, u := range p.Updates {
+			if u.Impact.Rank() > p.Impact.Rank() {
+				p.Impact = u.Impact
+			}
+		}
+	}
 	slices.Sort(p.Components)
 	return p, len(p.Updates) > 0
 }
 
 // ComponentStates works out each component's state at now: the worst of
 // its explicit state, the states that unresolved public incidents give it
-// (the latest update naming it, else the incident's severity for linked
-// components) and maintenance windows in progress.
-func ComponentStates(components []Component, incidents []PublicIncident, windows []Maintenance, sc Scale, now time.Time) map[string]ComponentState {
+// (the latest update naming it, else the incident's public impact for
+// linked components) and maintenance windows in progress.
+func ComponentStates(components []Component, incidents []PublicIncident, windows []Maintenance, now time.Time) map[string]ComponentState {
 	out := make(map[string]ComponentState, len(components))
 	for _, c := range components {
 		st := c.State
@@ -223,7 +274,7 @@ func ComponentStates(components []Component, incidents []PublicIncident, windows
 			if _, ok := out[key]; !ok {
 				continue
 			}
-			st := SeverityComponentState(sc, inc.Severity)
+			st := inc.Impact.ComponentState()
 			for _, u := range inc.Updates {
 				if s, ok := u.Components[key]; ok {
 					st = s
@@ -245,30 +296,10 @@ func ComponentStates(components []Component, incidents []PublicIncident, windows
 	return out
 }
 
-// Indicator is the page's overall state in Statuspage's words (none,
-// minor, major, critical, maintenance) with a sentence for visitors.
-func Indicator(states map[string]ComponentState) (indicator, description string) {
-	worst := ComponentOperational
-	for _, st := range states {
-		worst = worst.Worse(st)
-	}
-	switch worst {
-	case ComponentMajorOutage:
-		return "critical", "Major System Outage"
-	case ComponentPartialOutage:
-		return "major", "Partial System Outage"
-	case ComponentDegraded:
-		return "minor", "Minor Service Outage"
-	case ComponentMaintenance:
-		return "maintenance", "Service Under Maintenance"
-	}
-	return "none", "All Systems Operational"
-}
-
 // DayStates gives, for each of the days days up to and including today
 // (in loc), the worst state each component had because of public
 // incidents: the 90-day history bar. Index 0 is the oldest day.
-func DayStates(components []Component, incidents []PublicIncident, sc Scale, now time.Time, loc *time.Location, days int) map[string][]ComponentState {
+func DayStates(components []Component, incidents []PublicIncident, now time.Time, loc *time.Location, days int) map[string][]ComponentState {
 	out := make(map[string][]ComponentState, len(components))
 	for _, c := range components {
 		row := make([]ComponentState, days)
@@ -294,7 +325,7 @@ func DayStates(components []Component, incidents []PublicIncident, sc Scale, now
 			if !ok {
 				continue
 			}
-			worst := SeverityComponentState(sc, inc.Severity)
+			worst := inc.Impact.ComponentState()
 			named := false
 			for _, u := range inc.Updates {
 				if s, ok := u.Components[key]; ok {

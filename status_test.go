@@ -85,21 +85,6 @@ func TestComponentStateStatuspageNames(t *testing.T) {
 	}
 }
 
-func TestSeverityComponentState(t *testing.T) {
-	sc := DefaultScales().Severity
-	for sev, want := range map[string]ComponentState{
-		"SEV1": ComponentMajorOutage,
-		"SEV2": ComponentPartialOutage,
-		"SEV3": ComponentDegraded,
-		"SEV4": ComponentDegraded,
-		"SEV9": ComponentDegraded, // a level no longer configured
-	} {
-		if got := SeverityComponentState(sc, sev); got != want {
-			t.Errorf("SeverityComponentState(%s) = %s, want %s", sev, got, want)
-		}
-	}
-}
-
 // ---------------------------------------------------------------------------
 // Validation
 // ---------------------------------------------------------------------------
@@ -349,7 +334,7 @@ func TestPublicViewShowsOnlyPublicUpdates(t *testing.T) {
 		AddNote{Text: "SECRET: the customer database password leaked in a log"},
 		ChangeStatus{Status: StatusIdentified, Message: "INTERNAL: bad deploy by the payments team"},
 	)
-	if _, ok := PublicView(inc, timeline, DefaultScales().Severity); ok {
+	if _, ok := PublicView(inc, timeline); ok {
 		t.Fatal("an incident without a public update is shown")
 	}
 	inc, timeline = runAs(t, inc, timeline, "bob", 5,
@@ -358,7 +343,7 @@ func TestPublicViewShowsOnlyPublicUpdates(t *testing.T) {
 		LinkComponents{Components: []string{"api"}},
 		PublishUpdate{Status: StatusMonitoring, Text: "A fix is out; we are watching."},
 	)
-	p, ok := PublicView(inc, timeline, DefaultScales().Severity)
+	p, ok := PublicView(inc, timeline)
 	if !ok {
 		t.Fatal("the incident with public updates is not shown")
 	}
@@ -377,8 +362,8 @@ func TestPublicViewShowsOnlyPublicUpdates(t *testing.T) {
 	if p.Status != StatusMonitoring || p.ResolvedAt != nil {
 		t.Errorf("status %s, resolved %v; want monitoring and unresolved", p.Status, p.ResolvedAt)
 	}
-	if !p.StartedAt.Equal(t0.Add(5*time.Minute)) || !p.UpdatedAt.Equal(t0.Add(8*time.Minute)) {
-		t.Errorf("started %s, updated %s; want the first and the latest update", p.StartedAt, p.UpdatedAt)
+	if !p.StartedAt.Equal(inc.StartedAt) || !p.UpdatedAt.Equal(t0.Add(8*time.Minute)) {
+		t.Errorf("started %s, updated %s; want the incident's start (%s) and the latest update", p.StartedAt, p.UpdatedAt, inc.StartedAt)
 	}
 	// Linking sets the list (payments, named by the first update, was
 	// dropped by the link that came after it); an update adds to it.
@@ -388,14 +373,14 @@ func TestPublicViewShowsOnlyPublicUpdates(t *testing.T) {
 	if strings.Join(inc.Components, ",") != "api" {
 		t.Errorf("the incident's components %v differ from the public view's", inc.Components)
 	}
-	if p.Number != 7 || p.Severity != "SEV2" {
-		t.Errorf("number %d, severity %s", p.Number, p.Severity)
+	if p.Number != 7 || p.Impact != ImpactMajor {
+		t.Errorf("number %d, impact %s; want the impact of the partial outage the first update named", p.Number, p.Impact)
 	}
 
 	// Without a public title the incident's own title shows.
 	inc2, tl2 := publicIncident(t)
 	inc2, tl2 = runAs(t, inc2, tl2, "bob", 1, PublishUpdate{Text: "Looking into it."})
-	if p2, _ := PublicView(inc2, tl2, DefaultScales().Severity); p2.Title != "Checkout fails" {
+	if p2, _ := PublicView(inc2, tl2); p2.Title != "Checkout fails" {
 		t.Errorf("title %q without a public title", p2.Title)
 	}
 }
@@ -406,34 +391,33 @@ func TestPublicViewNeverShowsRestrictedIncidents(t *testing.T) {
 	// (written by hand, or by an older version) still shows nothing.
 	timeline = append(timeline, ev(t, inc.LastSeq+1, EventPublicUpdate, t0, "alice", PublicUpdateData{Status: StatusInvestigating, Text: "leaked"}))
 	inc.LastSeq++
-	if p, ok := PublicView(inc, timeline, DefaultScales().Severity); ok || p.Title != "" || len(p.Updates) != 0 {
+	if p, ok := PublicView(inc, timeline); ok || p.Title != "" || len(p.Updates) != 0 {
 		t.Errorf("restricted incident shown: %+v, %v", p, ok)
 	}
 }
 
 func TestPublicViewResolution(t *testing.T) {
 	inc, timeline := publicIncident(t)
-	sc := DefaultScales().Severity
 	inc, timeline = runAs(t, inc, timeline, "bob", 1, PublishUpdate{Text: "Looking into it."})
 	inc, timeline = runAs(t, inc, timeline, "bob", 10, PublishUpdate{Status: StatusResolved, Text: "Fixed."})
-	p, _ := PublicView(inc, timeline, sc)
+	p, _ := PublicView(inc, timeline)
 	if p.Status != StatusResolved || p.ResolvedAt == nil || !p.ResolvedAt.Equal(t0.Add(10*time.Minute)) {
 		t.Fatalf("after a resolved update: status %s, resolved %v", p.Status, p.ResolvedAt)
 	}
 	inc, timeline = runAs(t, inc, timeline, "bob", 20, PublishUpdate{Status: StatusInvestigating, Text: "It is back."})
-	if p, _ = PublicView(inc, timeline, sc); p.ResolvedAt != nil || p.Status != StatusInvestigating {
+	if p, _ = PublicView(inc, timeline); p.ResolvedAt != nil || p.Status != StatusInvestigating {
 		t.Fatalf("after reopening: status %s, resolved %v", p.Status, p.ResolvedAt)
 	}
 
 	// The internal status does not speak for the public...
 	inc, timeline = runAs(t, inc, timeline, "alice", 30, ChangeStatus{Status: StatusResolved})
-	if p, _ = PublicView(inc, timeline, sc); p.ResolvedAt != nil {
+	if p, _ = PublicView(inc, timeline); p.ResolvedAt != nil {
 		t.Fatalf("resolving internally resolved it publicly: %+v", p)
 	}
 	// ...until the incident is closed: it takes no more updates, so it
 	// must not hold its components down for good.
 	closed, _ := decideWith(t, inc, envAt("alice", t0.Add(40*time.Minute)), CloseIncident{Revision: 1})
-	p, _ = PublicView(closed, timeline, sc)
+	p, _ = PublicView(closed, timeline)
 	if p.Status != StatusResolved || p.ResolvedAt == nil || !p.ResolvedAt.Equal(t0.Add(30*time.Minute)) {
 		t.Fatalf("closed incident: status %s, resolved %v; want resolved when it was resolved", p.Status, p.ResolvedAt)
 	}
@@ -447,7 +431,6 @@ func TestPublicViewResolution(t *testing.T) {
 // ---------------------------------------------------------------------------
 
 func TestComponentStates(t *testing.T) {
-	sc := DefaultScales().Severity
 	now := t0
 	comps := []Component{{Key: "api"}, {Key: "web", State: ComponentDegraded}, {Key: "db"}}
 	resolved := now.Add(-time.Minute)
@@ -458,29 +441,29 @@ func TestComponentStates(t *testing.T) {
 		want      string // api,web,db
 	}{
 		{"explicit states only", nil, nil, "operational,degraded,operational"},
-		{"linked takes the severity's state",
-			[]PublicIncident{{Severity: "SEV1", Components: []string{"api"}, Updates: []PublicUpdate{{Text: "x"}}}}, nil,
+		{"linked takes the public impact's state",
+			[]PublicIncident{{Impact: ImpactCritical, Components: []string{"api"}, Updates: []PublicUpdate{{Text: "x"}}}}, nil,
 			"major_outage,degraded,operational"},
-		{"SEV2 is a partial outage, SEV3 degraded",
-			[]PublicIncident{{Severity: "SEV2", Components: []string{"api"}}, {Severity: "SEV3", Components: []string{"db"}}}, nil,
+		{"major impact is a partial outage, minor degraded",
+			[]PublicIncident{{Impact: ImpactMajor, Components: []string{"api"}}, {Impact: ImpactMinor, Components: []string{"db"}}}, nil,
 			"partial_outage,degraded,degraded"},
-		{"an update's state overrides the severity's, the latest winning",
-			[]PublicIncident{{Severity: "SEV1", Components: []string{"api", "db"}, Updates: []PublicUpdate{
+		{"an update's state overrides the impact's, the latest winning",
+			[]PublicIncident{{Impact: ImpactCritical, Components: []string{"api", "db"}, Updates: []PublicUpdate{
 				{Components: map[string]ComponentState{"api": ComponentPartialOutage}},
 				{Components: map[string]ComponentState{"api": ComponentDegraded}},
 			}}}, nil,
 			"degraded,degraded,major_outage"},
 		{"an update may say operational while the incident runs",
-			[]PublicIncident{{Severity: "SEV1", Components: []string{"api"}, Updates: []PublicUpdate{{Components: map[string]ComponentState{"api": ComponentOperational}}}}}, nil,
+			[]PublicIncident{{Impact: ImpactCritical, Components: []string{"api"}, Updates: []PublicUpdate{{Components: map[string]ComponentState{"api": ComponentOperational}}}}}, nil,
 			"operational,degraded,operational"},
 		{"the explicit state wins when worse",
-			[]PublicIncident{{Severity: "SEV3", Components: []string{"web"}, Updates: []PublicUpdate{{Components: map[string]ComponentState{"web": ComponentOperational}}}}}, nil,
+			[]PublicIncident{{Impact: ImpactMinor, Components: []string{"web"}, Updates: []PublicUpdate{{Components: map[string]ComponentState{"web": ComponentOperational}}}}}, nil,
 			"operational,degraded,operational"},
 		{"a resolved incident no longer counts",
-			[]PublicIncident{{Severity: "SEV1", Components: []string{"api"}, ResolvedAt: &resolved}}, nil,
+			[]PublicIncident{{Impact: ImpactCritical, Components: []string{"api"}, ResolvedAt: &resolved}}, nil,
 			"operational,degraded,operational"},
 		{"unknown components are ignored",
-			[]PublicIncident{{Severity: "SEV1", Components: []string{"gone"}}}, []Maintenance{{Components: []string{"gone"}, StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour)}},
+			[]PublicIncident{{Impact: ImpactCritical, Components: []string{"gone"}}}, []Maintenance{{Components: []string{"gone"}, StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour)}},
 			"operational,degraded,operational"},
 		{"an active window puts its components under maintenance",
 			nil, []Maintenance{{Components: []string{"api", "web"}, StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour)}},
@@ -492,49 +475,25 @@ func TestComponentStates(t *testing.T) {
 			},
 			"operational,degraded,operational"},
 		{"the worst wins: an outage during maintenance",
-			[]PublicIncident{{Severity: "SEV1", Components: []string{"api"}}, {Severity: "SEV3", Components: []string{"api"}}},
+			[]PublicIncident{{Impact: ImpactCritical, Components: []string{"api"}}, {Impact: ImpactMinor, Components: []string{"api"}}},
 			[]Maintenance{{Components: []string{"api"}, StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour)}},
 			"major_outage,degraded,operational"},
 	} {
-		got := ComponentStates(comps, tc.incidents, tc.windows, sc, now)
+		got := ComponentStates(comps, tc.incidents, tc.windows, now)
 		if s := fmt.Sprintf("%s,%s,%s", got["api"], got["web"], got["db"]); s != tc.want || len(got) != 3 {
 			t.Errorf("%s: %s (%d states), want %s", tc.name, s, len(got), tc.want)
 		}
 	}
 }
 
-func TestIndicator(t *testing.T) {
-	for _, tc := range []struct {
-		states          []ComponentState
-		indicator, text string
-	}{
-		{nil, "none", "All Systems Operational"},
-		{[]ComponentState{ComponentOperational, ComponentOperational}, "none", "All Systems Operational"},
-		{[]ComponentState{ComponentOperational, ComponentMaintenance}, "maintenance", "Service Under Maintenance"},
-		{[]ComponentState{ComponentMaintenance, ComponentDegraded}, "minor", "Minor Service Outage"},
-		{[]ComponentState{ComponentPartialOutage, ComponentDegraded}, "major", "Partial System Outage"},
-		{[]ComponentState{ComponentMajorOutage, ComponentOperational, ComponentPartialOutage}, "critical", "Major System Outage"},
-	} {
-		m := map[string]ComponentState{}
-		for i, s := range tc.states {
-			m[fmt.Sprint("c", i)] = s
-		}
-		ind, text := Indicator(m)
-		if ind != tc.indicator || text != tc.text {
-			t.Errorf("Indicator(%v) = %q, %q; want %q, %q", tc.states, ind, text, tc.indicator, tc.text)
-		}
-	}
-}
-
 func TestDayStates(t *testing.T) {
-	sc := DefaultScales().Severity
 	tokyo := time.FixedZone("JST", 9*3600)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, tokyo) // day 6 of 7
 	comps := []Component{{Key: "api"}, {Key: "db"}}
 	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, tokyo) }
 	ptrAt := func(day, hour int) *time.Time { v := at(day, hour); return &v }
 	rows := func(incs ...PublicIncident) string {
-		got := DayStates(comps, incs, sc, now, tokyo, 7)
+		got := DayStates(comps, incs, now, tokyo, 7)
 		var parts []string
 		for _, key := range []string{"api", "db"} {
 			var cells []string
@@ -553,17 +512,17 @@ func TestDayStates(t *testing.T) {
 	}{
 		{"nothing happened", nil, "api:....... db:......."},
 		{"an incident spanning midnight marks both days",
-			[]PublicIncident{{Severity: "SEV1", Components: []string{"api"}, StartedAt: at(21, 23), ResolvedAt: ptrAt(22, 1)}},
+			[]PublicIncident{{Impact: ImpactCritical, Components: []string{"api"}, StartedAt: at(21, 23), ResolvedAt: ptrAt(22, 1)}},
 			"api:..MM... db:......."},
 		{"day boundaries are the viewer's, not UTC's",
 			// 08:00 JST on Nov 22 is Nov 21 in UTC, but one day in Tokyo.
-			[]PublicIncident{{Severity: "SEV3", Components: []string{"db"}, StartedAt: at(22, 8), ResolvedAt: ptrAt(22, 10)}},
+			[]PublicIncident{{Impact: ImpactMinor, Components: []string{"db"}, StartedAt: at(22, 8), ResolvedAt: ptrAt(22, 10)}},
 			"api:....... db:...d..."},
 		{"an unresolved incident runs to today",
-			[]PublicIncident{{Severity: "SEV2", Components: []string{"db"}, StartedAt: at(24, 12)}},
+			[]PublicIncident{{Impact: ImpactMajor, Components: []string{"db"}, StartedAt: at(24, 12)}},
 			"api:....... db:.....pp"},
-		{"an update's states replace the severity's, the worst of them counting",
-			[]PublicIncident{{Severity: "SEV1", Components: []string{"api"}, StartedAt: at(19, 9), ResolvedAt: ptrAt(19, 10), Updates: []PublicUpdate{
+		{"an update's states replace the impact's, the worst of them counting",
+			[]PublicIncident{{Impact: ImpactCritical, Components: []string{"api"}, StartedAt: at(19, 9), ResolvedAt: ptrAt(19, 10), Updates: []PublicUpdate{
 				{Components: map[string]ComponentState{"api": ComponentDegraded}},
 				{Components: map[string]ComponentState{"api": ComponentPartialOutage}},
 				{Components: map[string]ComponentState{"api": ComponentOperational}},
@@ -571,19 +530,19 @@ func TestDayStates(t *testing.T) {
 			"api:p...... db:......."},
 		{"the worst incident of a day wins",
 			[]PublicIncident{
-				{Severity: "SEV3", Components: []string{"api"}, StartedAt: at(23, 1), ResolvedAt: ptrAt(23, 2)},
-				{Severity: "SEV1", Components: []string{"api"}, StartedAt: at(23, 5), ResolvedAt: ptrAt(23, 6)},
+				{Impact: ImpactMinor, Components: []string{"api"}, StartedAt: at(23, 1), ResolvedAt: ptrAt(23, 2)},
+				{Impact: ImpactCritical, Components: []string{"api"}, StartedAt: at(23, 5), ResolvedAt: ptrAt(23, 6)},
 			},
 			"api:....M.. db:......."},
 		{"before the range is clipped to it; wholly before or after is ignored",
 			[]PublicIncident{
-				{Severity: "SEV1", Components: []string{"api"}, StartedAt: at(10, 0), ResolvedAt: ptrAt(20, 0)},
-				{Severity: "SEV1", Components: []string{"db"}, StartedAt: at(1, 0), ResolvedAt: ptrAt(2, 0)},
-				{Severity: "SEV1", Components: []string{"db"}, StartedAt: at(27, 0), ResolvedAt: ptrAt(28, 0)},
+				{Impact: ImpactCritical, Components: []string{"api"}, StartedAt: at(10, 0), ResolvedAt: ptrAt(20, 0)},
+				{Impact: ImpactCritical, Components: []string{"db"}, StartedAt: at(1, 0), ResolvedAt: ptrAt(2, 0)},
+				{Impact: ImpactCritical, Components: []string{"db"}, StartedAt: at(27, 0), ResolvedAt: ptrAt(28, 0)},
 			},
 			"api:MM..... db:......."},
 		{"unknown components are ignored",
-			[]PublicIncident{{Severity: "SEV1", Components: []string{"gone"}, StartedAt: at(25, 1)}},
+			[]PublicIncident{{Impact: ImpactCritical, Components: []string{"gone"}, StartedAt: at(25, 1)}},
 			"api:....... db:......."},
 	} {
 		if got := rows(tc.incs...); got != tc.want {

@@ -81,6 +81,12 @@ type PublicUpdateRequest struct {
 	Status     string            `json:"status,omitempty"`
 	Text       string            `json:"text"`
 	Components map[string]string `json:"components,omitempty"`
+	// Impact is the impact the public reads: none, minor, major or
+	// critical (default: worked out from the components named).
+	Impact string `json:"impact,omitempty"`
+	// StartedAt sets the public incident's start (default: the
+	// incident's started time).
+	StartedAt *time.Time `json:"started_at,omitempty"`
 }
 
 // PublishUpdate publishes an update on the public status page; only the

@@ -33,7 +33,7 @@ func TestStatusPageLanguage(t *testing.T) {
 			body map[string]any
 		}{
 			{"/api/v1/incidents", map[string]any{"title": "Checkout errors", "severity": "SEV2"}},
-			{"/api/v1/incidents/1/public-updates", map[string]any{"text": "Some payments fail; we are on it."}},
+			{"/api/v1/incidents/1/public-updates", map[string]any{"text": "Some payments fail; we are on it.", "impact": "major"}},
 		} {
 			raw, _ := json.Marshal(req.body)
 			resp, err := srv.client(srv.AdminToken).Do(context.Background(), client.Request{Method: "POST", Path: req.path, Body: raw})

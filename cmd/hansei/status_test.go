@@ -104,12 +104,13 @@ func TestStatusPageAdministrationThroughTheBinary(t *testing.T) {
 			t.Errorf("update without text: %v", r.err)
 		}
 		resp, err := srv.client(bob).Do(ctx, client.Request{Method: http.MethodPost, Path: "/api/v1/incidents/1/public-updates",
-			Body: []byte(`{"text": "x", "components": {"api": "partial_outage"}, "impact": "major"}`)})
-		if err != nil || resp.Status != http.StatusBadRequest || !strings.Contains(string(resp.Body), `unknown field \"impact\"`) {
+			Body: []byte(`{"text": "x", "components": {"api": "partial_outage"}, "severity": "SEV1"}`)})
+		if err != nil || resp.Status != http.StatusBadRequest || !strings.Contains(string(resp.Body), `unknown field \"severity\"`) {
 			t.Errorf("unknown field: %d %s (%v)", resp.Status, resp.Body, err)
 		}
 
-		// Linking sets the components; the page shows them by severity.
+		// Linking sets the components; the page shows them by the public
+		// impact.
 		out = srv.mustCLI(t, bob, "incident", "affects", "1", "web,api")
 		if !strings.Contains(out, "INC-1 affects on the status page: api, web") {
 			t.Errorf("affects output: %q", out)
@@ -136,8 +137,9 @@ func TestStatusPageAdministrationThroughTheBinary(t *testing.T) {
 		if strings.Join(order, ",") != "db,api,web" {
 			t.Errorf("order %v; want by group, then position", order)
 		}
-		// api: named partial_outage by an update; web: linked to a SEV2;
-		// db: set degraded by hand.
+		// api: named partial_outage by an update; web: linked to an
+		// incident whose public impact is major (from api's partial
+		// outage, not from its severity); db: set degraded by hand.
 		if shown["api"] != hansei.ComponentPartialOutage || shown["web"] != hansei.ComponentPartialOutage || shown["db"] != hansei.ComponentDegraded {
 			t.Errorf("shown states %v", shown)
 		}

@@ -117,6 +117,7 @@ func (env *cli) componentText(out hansei.Component, verb string) func() error {
 // updateOptions are the flags of incident update.
 type updateOptions struct {
 	text, status, title string
+	impact, startedAt   string
 	comps               stringList
 	json                bool
 }
@@ -124,10 +125,11 @@ type updateOptions struct {
 func (env *cli) incidentUpdateCmd() *cobra.Command {
 	var o updateOptions
 	cmd := &cobra.Command{
-		Use:   `update N --text "…" [--status S] [--component KEY=STATE …]`,
+		Use:   `update N --text "…" [--status S] [--impact I] [--component KEY=STATE …] [--started-at T]`,
 		Short: "publish an update for the public status page",
-		Example: `  hansei incident update 42 --status identified --component api=partial_outage \
-    --text "Card payments fail for some customers; we found the cause."`,
+		Example: `  hansei incident update 42 --status identified --impact major --component api=partial_outage \
+    --text "Card payments fail for some customers; we found the cause."
+  hansei incident update 42 --status resolved --started-at 2026-12-01T01:10:00Z --text "Fixed."`,
 		Args: func(cmd *cobra.Command, rest []string) error {
 			if len(rest) == 2 && o.text == "" {
 				return nil // the text given as the last argument
@@ -140,6 +142,8 @@ func (env *cli) incidentUpdateCmd() *cobra.Command {
 	fs.StringVar(&o.text, "text", "", "what the public reads (required; may also be given as the last argument)")
 	fs.StringVar(&o.status, "status", "", "the public status: investigating, identified, monitoring or resolved (default: the incident's)")
 	fs.StringVar(&o.title, "title", "", "the title the public reads from now on (default: the last one published, else the incident's)")
+	fs.StringVar(&o.impact, "impact", "", "the impact the public reads: none, minor, major or critical (default: from the components named, else the last one published; never the internal severity)")
+	fs.StringVar(&o.startedAt, "started-at", "", "when the public incident started, as an RFC 3339 time (default: the incident's started time)")
 	fs.Var(&o.comps, "component", "an affected component and its &o.state, such as api=partial_outage (repeat, or comma-separate)")
 	jsonFlag(cmd, &o.json)
 	return cmd
@@ -162,11 +166,20 @@ func (env *cli) incidentUpdate(o updateOptions, rest []string) error {
 		}
 		states[strings.TrimSpace(key)] = strings.TrimSpace(st)
 	}
+	req := client.PublicUpdateRequest{Title: o.title, Status: o.status, Text: o.text, Components: states,
+		Impact: strings.ToLower(strings.TrimSpace(o.impact))}
+	if o.startedAt != "" {
+		t, err := parseFlagTime("started-at", o.startedAt)
+		if err != nil {
+			return err
+		}
+		req.StartedAt = &t
+	}
 	n, c, err := env.incidentArg(rest)
 	if err != nil {
 		return err
 	}
-	inc, err := c.PublishUpdate(env.ctx, n, client.PublicUpdateRequest{Title: o.title, Status: o.status, Text: o.text, Components: states})
+	inc, err := c.PublishUpdate(env.ctx, n, req)
 	return env.show(o.json, inc, err, func() error {
 		env.printChanges(inc)
 		if len(inc.Components) > 0 {

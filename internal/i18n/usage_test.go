@@ -57,6 +57,7 @@ func words() map[string][]string {
 			hansei.IntentWithdrawn, hansei.IntentExpired),
 		"component_state": str(hansei.ComponentOperational, hansei.ComponentMaintenance, hansei.ComponentDegraded,
 			hansei.ComponentPartialOutage, hansei.ComponentMajorOutage),
+		"impact":    str(hansei.ImpactNone, hansei.ImpactMinor, hansei.ImpactMajor, hansei.ImpactCritical),
 		"user_role": str(hansei.RoleViewer, hansei.RoleResponder, hansei.RoleAdmin),
 		// The outbox's states are storage's words (sqldb); the admin page
 		// names these three.

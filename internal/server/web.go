@@ -57,7 +57,7 @@ func NewWeb(store Store, scales hansei.Scales, log *slog.Logger, now func() time
 	s := &Web{app: a, scales: scales, log: log, metrics: ops.NewMetrics(), now: now}
 	s.hub = live.NewHub(store, log)
 	s.Streams = live.New(a, s.hub, log)
-	s.status = statuspage.New(a.StatusPage, scales, log, now, statuspage.Config{})
+	s.status = statuspage.New(a.StatusPage, log, now, statuspage.Config{})
 	s.ops = ops.New(a, scales, log, s.metrics)
 	s.api = api.New(a, scales, log, now, s.Streams)
 	var err error

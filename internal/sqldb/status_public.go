@@ -20,7 +20,7 @@ import (
 // trackPublic keeps the index in step; the one-statement path writes none.
 func publicEvent(e hansei.Event) bool {
 	switch e.Type {
-	case hansei.EventPublicUpdate, hansei.EventComponentsLinked, hansei.EventSeverityChanged:
+	case hansei.EventPublicUpdate, hansei.EventComponentsLinked:
 		return true
 	case hansei.EventStatusChanged:
 		var d hansei.StatusChangedData
@@ -57,9 +57,9 @@ func (t *tx) checkEventComponents(ctx context.Context, events []hansei.Event) er
 
 // trackPublic keeps public_incidents in step with events just appended to
 // inc's timeline, and bumps the page's version when the page changes: a
-// public update or a link makes the incident public; a severity change
-// (which sets linked components' states) or closing changes an incident
-// that is already public.
+// public update or a link makes the incident public; closing changes an
+// incident that is already public. A severity change does not: nothing
+// public depends on the internal severity.
 func (t *tx) trackPublic(ctx context.Context, events []hansei.Event) error {
 	changed := false
 	for _, e := range events {
@@ -77,15 +77,17 @@ func (t *tx) trackPublic(ctx context.Context, events []hansei.Event) error {
 			if d.Status == hansei.StatusResolved {
 				resolved = t.db.ts(e.At)
 			}
+			// resolved_at is the first update of a run that said
+			// resolved, as hansei.PublicView reads it: a later resolved
+			// update does not move the resolution.
 			res, err = t.ExecContext(ctx, `INSERT INTO public_incidents (incident, resolved_at, updated_at) VALUES ($1, $2, $3)
-				ON CONFLICT (incident) DO UPDATE SET resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`,
+				ON CONFLICT (incident) DO UPDATE SET resolved_at = CASE WHEN excluded.resolved_at IS NULL THEN NULL
+					ELSE COALESCE(public_incidents.resolved_at, excluded.resolved_at) END, updated_at = excluded.updated_at`,
 				e.Incident, resolved, t.db.ts(e.At))
 		case hansei.EventComponentsLinked:
 			res, err = t.ExecContext(ctx, `INSERT INTO public_incidents (incident, resolved_at, updated_at) VALUES ($1, NULL, $2)
 				ON CONFLICT (incident) DO UPDATE SET updated_at = excluded.updated_at`,
 				e.Incident, t.db.ts(e.At))
-		case hansei.EventSeverityChanged:
-			res, err = t.ExecContext(ctx, `UPDATE public_incidents SET updated_at = $1 WHERE incident = $2`, t.db.ts(e.At), e.Incident)
 		case hansei.EventStatusChanged:
 			if !publicEvent(e) {
 				continue
@@ -234,7 +236,7 @@ func (db *DB) publicIncidents(ctx context.Context, q queryer, now time.Time) ([]
 	oldest := now.Add(-publicIncidentHistory)
 	out := []hansei.PublicIncident{}
 	for number, inc := range incs {
-		p, ok := hansei.PublicView(inc, byIncident[number], db.Scales.Severity)
+		p, ok := hansei.PublicView(inc, byIncident[number])
 		if !ok || (p.ResolvedAt != nil && !p.ResolvedAt.After(oldest)) {
 			continue
 		}

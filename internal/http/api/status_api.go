@@ -57,7 +57,7 @@ func (s *Handler) listComponents(w http.ResponseWriter, r *http.Request, u hanse
 	if err != nil {
 		return err
 	}
-	states := hansei.ComponentStates(snap.Components, snap.Incidents, snap.Maintenance, s.scales.Severity, s.now())
+	states := hansei.ComponentStates(snap.Components, snap.Incidents, snap.Maintenance, s.now())
 	items := make([]client.Component, len(snap.Components))
 	for i, c := range snap.Components {
 		items[i] = client.Component{Component: c, EffectiveState: states[c.Key]}
@@ -142,7 +142,8 @@ func (s *Handler) deleteComponent(w http.ResponseWriter, r *http.Request, u hans
 
 // publishPublicUpdate writes an update for the public status page on an
 // incident's timeline. The answer is that of every incident change: the
-// incident and the events appended.
+// incident and the events appended. impact (none|minor|major|critical)
+// and started_at (the public incident's start) are optional.
 func (s *Handler) publishPublicUpdate(w http.ResponseWriter, r *http.Request, u hansei.User) error {
 	return s.execute(w, r, u, func() (hansei.Command, error) {
 		var in struct {
@@ -150,9 +151,21 @@ func (s *Handler) publishPublicUpdate(w http.ResponseWriter, r *http.Request, u 
 			Status     hansei.Status                    `json:"status"`
 			Text       string                           `json:"text"`
 			Components map[string]hansei.ComponentState `json:"components"`
+			Impact     hansei.Impact                    `json:"impact"`
+			StartedAt  string                           `json:"started_at"`
 		}
-		err := httpx.DecodeJSON(w, r, &in, false)
-		return hansei.PublishUpdate{Title: in.Title, Status: in.Status, Text: in.Text, Components: in.Components}, err
+		if err := httpx.DecodeJSON(w, r, &in, false); err != nil {
+			return nil, err
+		}
+		cmd := hansei.PublishUpdate{Title: in.Title, Status: in.Status, Text: in.Text, Components: in.Components, Impact: in.Impact}
+		if in.StartedAt != "" {
+			t, err := parseAPITime("started_at", in.StartedAt)
+			if err != nil {
+				return nil, err
+			}
+			cmd.StartedAt = &t
+		}
+		return cmd, nil
 	})
 }
 

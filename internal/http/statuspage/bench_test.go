@@ -20,7 +20,6 @@ import (
 // benchSnapshot is the page scripts/bench-status serves: 20 components in
 // four groups and 50 past incidents with three public updates each.
 func benchSnapshot(t testing.TB, now time.Time) hansei.StatusSnapshot {
-	sc := hansei.DefaultScales().Severity
 	var snap hansei.StatusSnapshot
 	for i := range 20 {
 		snap.Components = append(snap.Components, hansei.Component{Key: fmt.Sprintf("component-%02d", i),
@@ -40,7 +39,7 @@ func benchSnapshot(t testing.TB, now time.Time) hansei.StatusSnapshot {
 			hansei.PublishUpdate{Status: hansei.StatusResolved, Text: "The change is reverted and error rates are back to normal.",
 				Components: map[string]hansei.ComponentState{key: hansei.ComponentOperational}},
 		)
-		p, ok := hansei.PublicView(inc, evs, sc)
+		p, ok := hansei.PublicView(inc, evs)
 		if !ok {
 			t.Fatal("not public")
 		}

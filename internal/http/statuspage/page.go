@@ -90,7 +90,6 @@ const (
 // Page serves the public routes from memory.
 type Page struct {
 	src   Source
-	scale hansei.Scale
 	log   *slog.Logger
 	now   func() time.Time
 	cfg   Config
@@ -122,12 +121,13 @@ type Page struct {
 // New returns a status page reading from src. Nothing is served
 // until Start (or Rebuild) has built the first set; after that the
 // scheduler keeps it current through Refresh, UntilRebuild and Changes.
-func New(src Source, scales hansei.Scales, log *slog.Logger, now func() time.Time, cfg Config) *Page {
+// It takes no severity scale: nothing public depends on severity.
+func New(src Source, log *slog.Logger, now func() time.Time, cfg Config) *Page {
 	t, err := parseStatusTemplates(assets.Versions())
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a build mistake
 	}
-	p := &Page{src: src, scale: scales.Severity, log: log, now: now, tmpl: t, hdr: newStatusHeaders(), cats: i18n.MustBuiltin(),
+	p := &Page{src: src, log: log, now: now, tmpl: t, hdr: newStatusHeaders(), cats: i18n.MustBuiltin(),
 		kick: make(chan struct{}, 1), public: http.NewServeMux()}
 	p.Configure(cfg)
 	p.mount()
@@ -267,7 +267,7 @@ func (p *Page) refresh(ctx context.Context, force bool) error {
 // bodies are rendered once; the pages and feeds once in each language,
 // so that a request in any language only picks bytes.
 func (p *Page) build(snap hansei.StatusSnapshot, now time.Time) (*statusSet, error) {
-	m := newStatusModel(snap, now, p.scale, p.cfg)
+	m := newStatusModel(snap, now, p.cfg)
 	var shared [numBodies][]byte
 	if err := m.renderData(&shared); err != nil {
 		return nil, err

@@ -86,7 +86,6 @@ func timeline(t testing.TB, number int64, at time.Time, cmds ...hansei.Command) 
 // incident (with internal notes and an internal title), a restricted one,
 // a never-published one, and a maintenance window.
 func leakySnapshot(t testing.TB, now time.Time) hansei.StatusSnapshot {
-	sc := hansei.DefaultScales().Severity
 	snap := hansei.StatusSnapshot{
 		Components: []hansei.Component{
 			{Key: "api", Name: "API", Group: "Platform", State: hansei.ComponentOperational, CreatedAt: now.Add(-48 * time.Hour), UpdatedAt: now.Add(-48 * time.Hour)},
@@ -113,7 +112,7 @@ func leakySnapshot(t testing.TB, now time.Time) hansei.StatusSnapshot {
 		inc hansei.Incident
 		evs []hansei.Event
 	}{{inc, evs}, {restricted, restrictedEvs}, {silent, silentEvs}} {
-		if p, ok := hansei.PublicView(c.inc, c.evs, sc); ok {
+		if p, ok := hansei.PublicView(c.inc, c.evs); ok {
 			snap.Incidents = append(snap.Incidents, p)
 		}
 	}
@@ -137,7 +136,7 @@ func testStatusPage(t testing.TB, snap hansei.StatusSnapshot, now time.Time, cfg
 	if cfg.Name == "" {
 		cfg.Name = "Example"
 	}
-	p := New(src, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now }, cfg)
+	p := New(src, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now }, cfg)
 	if err := p.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)
 	}

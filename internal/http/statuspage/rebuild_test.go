@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/scheduler"
 	"github.com/hansei-dev/hansei/internal/scheduler/schedulertest"
 )
@@ -48,7 +47,7 @@ func TestStatusRebuildsOnChange(t *testing.T) {
 	clock := schedulertest.NewClock(t, now)
 	src := &fakeStatus{}
 	src.set(leakySnapshot(t, now))
-	p := New(src, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, Config{})
+	p := New(src, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, Config{})
 	h := scheduledStatus(t, p, clock)
 	shows := func(name string) bool { return strings.Contains(get(t, h, "GET", "/status").Body.String(), name) }
 
@@ -94,7 +93,7 @@ func TestStatusRebuildsOnTheClock(t *testing.T) {
 	snap.Maintenance[0].StartsAt, snap.Maintenance[0].EndsAt = now.Add(300*time.Millisecond), now.Add(time.Hour)
 	src := &fakeStatus{}
 	src.set(snap)
-	p := New(src, hansei.DefaultScales(), slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, Config{})
+	p := New(src, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, Config{})
 	h := scheduledStatus(t, p, clock)
 	active := func() bool {
 		return strings.Contains(get(t, h, "GET", "/api/v2/scheduled-maintenances/active.json").Body.String(), "Database upgrade")

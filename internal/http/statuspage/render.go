@@ -57,7 +57,7 @@ type statusMaintenance struct {
 	status string // scheduled, in_progress or completed
 }
 
-func newStatusModel(snap hansei.StatusSnapshot, now time.Time, sc hansei.Scale, cfg Config) statusModel {
+func newStatusModel(snap hansei.StatusSnapshot, now time.Time, cfg Config) statusModel {
 	now = now.UTC()
 	m := statusModel{name: cfg.Name, url: strings.TrimRight(cfg.URL, "/"), now: now,
 		names: make(map[string]string, len(snap.Components))}
@@ -65,23 +65,20 @@ func newStatusModel(snap hansei.StatusSnapshot, now time.Time, sc hansei.Scale, 
 	if len(incidents) > statusMaxIncidents {
 		incidents = incidents[:statusMaxIncidents]
 	}
-	states := hansei.ComponentStates(snap.Components, incidents, snap.Maintenance, sc, now)
-	days := hansei.DayStates(snap.Components, incidents, sc, now, time.UTC, statusDays)
-	// The overall state is the worst component's, and no better than any
-	// unresolved incident's impact or a window in progress: an incident
-	// linked to no component still means something is wrong.
-	overall := maps.Clone(states)
+	states := hansei.ComponentStates(snap.Components, incidents, snap.Maintenance, now)
+	days := hansei.DayStates(snap.Components, incidents, now, time.UTC, statusDays)
+	// The overall state comes from the components' states and the public
+	// impact of unresolved incidents (hansei.PublicIndicator); the
+	// internal severity is not in the snapshot at all.
 	updated := map[string]time.Time{}
+	inMaintenance := false
 	for _, inc := range incidents {
-		si := statusIncident{PublicIncident: inc, impact: impactOf(sc, inc.Severity)}
+		si := statusIncident{PublicIncident: inc, impact: string(inc.Impact)}
 		for _, u := range inc.Updates {
 			if u.Status == hansei.StatusMonitoring && si.monitoringAt == nil {
 				at := u.At
 				si.monitoringAt = &at
 			}
-		}
-		if inc.ResolvedAt == nil {
-			overall["incident "+strconv.FormatInt(inc.Number, 10)] = impactState(si.impact)
 		}
 		for _, k := range inc.Components {
 			if inc.UpdatedAt.After(updated[k]) {
@@ -109,7 +106,7 @@ func newStatusModel(snap hansei.StatusSnapshot, now time.Time, sc hansei.Scale, 
 		switch {
 		case w.Active(now):
 			sm.status = "in_progress"
-			overall["maintenance "+strconv.FormatInt(w.ID, 10)] = hansei.ComponentMaintenance
+			inMaintenance = true
 		case !now.Before(w.EndsAt):
 			sm.status = "completed"
 		}
@@ -124,32 +121,9 @@ func newStatusModel(snap hansei.StatusSnapshot, now time.Time, sc hansei.Scale, 
 		m.maintenance = append(m.maintenance, sm)
 	}
 	m.lastMod = m.lastMod.UTC().Truncate(time.Second)
-	m.indicator, m.description = hansei.Indicator(overall)
+	m.indicator = hansei.PublicIndicator(states, incidents, inMaintenance)
+	m.description = hansei.IndicatorDescription(m.indicator)
 	return m
-}
-
-// impactOf is Statuspage's impact for a severity: the most severe level is
-// critical, the next major, every other minor.
-func impactOf(sc hansei.Scale, severity string) string {
-	switch sc.Rank(severity) {
-	case 0:
-		return "critical"
-	case 1:
-		return "major"
-	}
-	return "minor"
-}
-
-// impactState is the component state that stands for an impact in the
-// overall indicator (the inverse of hansei.Indicator's mapping).
-func impactState(impact string) hansei.ComponentState {
-	switch impact {
-	case "critical":
-		return hansei.ComponentMajorOutage
-	case "major":
-		return hansei.ComponentPartialOutage
-	}
-	return hansei.ComponentDegraded
 }
 
 // name is a component's public name; a key whose component was deleted
@@ -280,7 +254,10 @@ type pubIncidentView struct {
 	Components []string
 	Started    pubTime
 	Resolved   *pubTime
-	Updates    []pubUpdateView // newest first
+	// Duration runs from the public start to the resolution: zero while
+	// unresolved.
+	Duration time.Duration
+	Updates  []pubUpdateView // newest first
 }
 
 type pubUpdateView struct {
@@ -349,6 +326,7 @@ func (m *statusModel) pubIncidentView(inc statusIncident) pubIncidentView {
 	if inc.ResolvedAt != nil {
 		t := pubTimeOf(*inc.ResolvedAt)
 		iv.Resolved = &t
+		iv.Duration = inc.Duration()
 	}
 	for i := len(inc.Updates) - 1; i >= 0; i-- {
 		u := inc.Updates[i]

@@ -184,18 +184,19 @@ func TestStatusV2Shapes(t *testing.T) {
 		}
 	}
 
-	// The indicator follows the worst of components and incidents.
+	// The indicator follows the worst of components and incidents'
+	// public impact.
 	for _, tc := range []struct {
-		sev       string
+		impact    hansei.Impact
 		state     hansei.ComponentState
 		indicator string
 	}{
-		{"SEV1", "", "critical"}, {"SEV2", "", "major"}, {"SEV3", "", "minor"}, {"SEV4", "", "minor"},
-		{"SEV4", hansei.ComponentMajorOutage, "critical"},
+		{hansei.ImpactCritical, "", "critical"}, {hansei.ImpactMajor, "", "major"}, {hansei.ImpactMinor, "", "minor"},
+		{hansei.ImpactNone, "", "none"}, {hansei.ImpactMinor, hansei.ComponentMajorOutage, "critical"},
 	} {
 		snap := leakySnapshot(t, now)
 		snap.Maintenance = nil
-		snap.Incidents[0].Severity = tc.sev
+		snap.Incidents[0].Impact = tc.impact
 		for i := range snap.Incidents[0].Updates {
 			snap.Incidents[0].Updates[i].Components = nil
 		}
@@ -206,7 +207,7 @@ func TestStatusV2Shapes(t *testing.T) {
 		}
 		json.Unmarshal(get(t, mountedStatus(t, p), "GET", "/api/v2/status.json").Body.Bytes(), &st)
 		if st.Status.Indicator != tc.indicator {
-			t.Errorf("%s, api %q: indicator %q, want %q", tc.sev, tc.state, st.Status.Indicator, tc.indicator)
+			t.Errorf("%s, api %q: indicator %q, want %q", tc.impact, tc.state, st.Status.Indicator, tc.indicator)
 		}
 	}
 

@@ -130,6 +130,7 @@ type incidentView struct {
 	Components      []hansei.Component
 	ComponentStates []hansei.ComponentState
 	PublicStatuses  []hansei.Status
+	Impacts         []hansei.Impact
 }
 
 // liveEventTypes names every event type the incident stream sends.
@@ -197,6 +198,7 @@ func (s *Handler) loadIncidentView(r *http.Request, v *viewer, before int64) (in
 		}
 		d.ComponentStates = componentStateList()
 		d.PublicStatuses = []hansei.Status{hansei.StatusInvestigating, hansei.StatusIdentified, hansei.StatusMonitoring, hansei.StatusResolved}
+		d.Impacts = hansei.Impacts()
 	}
 	if v.CanAct() {
 		users, err := s.app.Users.All(r.Context())

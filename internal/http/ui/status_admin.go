@@ -31,7 +31,7 @@ func (s *Handler) statusAdminPage(w http.ResponseWriter, r *http.Request, v *vie
 		return err
 	}
 	d := statusAdminView{Components: snap.Components, States: componentStateList(),
-		Effective: hansei.ComponentStates(snap.Components, snap.Incidents, snap.Maintenance, s.scales.Severity, v.Now)}
+		Effective: hansei.ComponentStates(snap.Components, snap.Incidents, snap.Maintenance, v.Now)}
 	for _, m := range snap.Maintenance {
 		if m.EndsAt.After(v.Now) {
 			d.Maintenance = append(d.Maintenance, m)
@@ -114,10 +114,20 @@ func (s *Handler) deleteMaintenanceForm(w http.ResponseWriter, r *http.Request, 
 }
 
 // publicUpdateForm publishes an update for the public from the incident
-// page: its own text, the public status and the components' states.
+// page: its own text, the public status, the public impact, the
+// components' states and, when given, the public incident's start (in the
+// viewer's zone).
 func (s *Handler) publicUpdateForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	f := r.PostForm
-	cmd := hansei.PublishUpdate{Title: f.Get("title"), Text: f.Get("text"), Status: hansei.Status(f.Get("status"))}
+	cmd := hansei.PublishUpdate{Title: f.Get("title"), Text: f.Get("text"), Status: hansei.Status(f.Get("status")),
+		Impact: hansei.Impact(f.Get("impact"))}
+	if raw := strings.TrimSpace(f.Get("started_at")); raw != "" {
+		at, err := formTime(v, "started_at", "error.public_start_invalid", raw)
+		if err != nil {
+			return err
+		}
+		cmd.StartedAt = &at
+	}
 	for key, vals := range f {
 		if k, ok := strings.CutPrefix(key, "state_"); ok && len(vals) > 0 && vals[0] != "" {
 			if cmd.Components == nil {
