@@ -25,6 +25,11 @@ func publicEvent(e hansei.Event) bool {
 	case hansei.EventStatusChanged:
 		var d hansei.StatusChangedData
 		return json.Unmarshal(e.Data, &d) != nil || d.To == hansei.StatusClosed
+	case hansei.EventCorrected:
+		// The public incident starts when the incident started, unless
+		// an update said otherwise: a corrected start moves it.
+		var d hansei.CorrectedData
+		return json.Unmarshal(e.Data, &d) != nil || d.Field == hansei.FieldStartedAt
 	}
 	return false
 }
@@ -88,6 +93,11 @@ func (t *tx) trackPublic(ctx context.Context, events []hansei.Event) error {
 			res, err = t.ExecContext(ctx, `INSERT INTO public_incidents (incident, resolved_at, updated_at) VALUES ($1, NULL, $2)
 				ON CONFLICT (incident) DO UPDATE SET updated_at = excluded.updated_at`,
 				e.Incident, t.db.ts(e.At))
+		case hansei.EventCorrected:
+			if !publicEvent(e) {
+				continue
+			}
+			res, err = t.ExecContext(ctx, `UPDATE public_incidents SET updated_at = $1 WHERE incident = $2`, t.db.ts(e.At), e.Incident)
 		case hansei.EventStatusChanged:
 			if !publicEvent(e) {
 				continue
