@@ -140,3 +140,23 @@ func TestPublicImpactApartFromSeverity(t *testing.T) {
 		api(dave, "POST", "/api/v1/incidents/1/public-updates", map[string]any{"text": "x", "started_at": earlier.Format(time.RFC3339)}, 403)
 	})
 }
+
+// TestCorrectedStartMovesThePublicStart: the commander corrects when the
+// incident started (the alert was late); the public incident, which
+// starts when the incident started, moves with it without a new update.
+func TestCorrectedStartMovesThePublicStart(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		clock := newTestClock()
+		srv := startServerAt(t, clock, dsn)
+		admin := srv.AdminToken
+		srv.mustCLI(t, admin, "component", "add", "checkout", "--name", "Checkout")
+		srv.mustCLI(t, admin, "incident", "declare", "--severity", "SEV1", "Checkout failing")
+		clock.Add(2 * time.Minute)
+		srv.mustCLI(t, admin, "incident", "update", "1", "--impact", "major", "--text", "Checkout fails for some customers.")
+		waitFor(t, srv.URL+"/status", "Checkout fails for some customers.")
+		started := clock.Now().Add(-20 * time.Minute).UTC().Truncate(time.Second)
+		srv.mustCLI(t, admin, "incident", "edit", "1", "--started-at", started.Format(time.RFC3339), "--reason", "the first errors were at this time")
+		want, _ := json.Marshal(started)
+		waitFor(t, srv.URL+"/status.json", `"started_at":`+string(want))
+	})
+}
