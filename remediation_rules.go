@@ -63,7 +63,7 @@ func (r Remediation) DueWarnings(scales Scales, loc *time.Location) []Warning {
 	}
 	return []Warning{{Field: "due",
 		Message: "due " + r.Due + " is later than priority " + r.Priority + " expects (done by " + latest + "); bring the date forward or lower the priority if that is not intended",
-		Msg:     says("warning.due_after_window", "Due", r.Due, "Priority", r.Priority, "Latest", latest)}}
+		Msg:     says("common.due_after_window", "Due", r.Due, "Priority", r.Priority, "Latest", latest)}}
 }
 
 // Cancel withdraws a remediation made by mistake (a duplicate, the wrong

@@ -87,7 +87,7 @@ func TestRemediationDueWindowWarning(t *testing.T) {
 			if got := len(ws) > 0; got != tc.warn {
 				t.Fatalf("warnings %v, want warning %v", ws, tc.warn)
 			}
-			if tc.warn && (ws[0].Field != "due" || !strings.Contains(ws[0].Message, tc.priority) || ws[0].ID != "warning.due_after_window") {
+			if tc.warn && (ws[0].Field != "due" || !strings.Contains(ws[0].Message, tc.priority) || ws[0].ID != "common.due_after_window") {
 				t.Errorf("warning %+v does not name the field, the priority and its message", ws[0])
 			}
 		})

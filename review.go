@@ -231,4 +231,21 @@ type ReviewDay struct {
 	Scheduled    bool
 	Reason       string
 	Remediations []Remediation
+	// Outcomes are the outcomes recorded on the date for remediations the
+	// viewer may read, replaced ones included, in the order recorded.
+	Outcomes []ReviewRecord
+}
+
+// ReviewRecord is one outcome recorded at a review, as the review's
+// history shows it.
+type ReviewRecord struct {
+	Remediation int64         `json:"remediation"`
+	Outcome     ReviewOutcome `json:"outcome"`
+	Note        string        `json:"note"`
+	Actor       string        `json:"actor"`
+	At          time.Time     `json:"at"`
+	// ReplacedAt and ReplacedBy are set when a later outcome on the same
+	// date replaced this one.
+	ReplacedAt *time.Time `json:"replaced_at,omitempty"`
+	ReplacedBy string     `json:"replaced_by,omitempty"`
 }

@@ -51,6 +51,7 @@ func TestRestrictedIdsAnswerAsMissing(t *testing.T) {
 			{"GET", "/api/v1/remediations/{id}", ``},
 			{"PATCH", "/api/v1/remediations/{id}", `{"status":"in_progress"}`},
 			{"POST", "/api/v1/remediations/{id}/progress", `{"note":"looked"}`},
+			{"POST", "/api/v1/remediations/{id}/cancel", `{"reason":"filed twice"}`},
 			{"POST", "/api/v1/reviews/today/outcomes", `{"remediation":{id},"outcome":"on_track","note":"fine"}`},
 			{"GET", "/api/v1/incidents/{id}", ``},
 			{"GET", "/api/v1/incidents/{id}/intents", ``},

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
@@ -103,6 +104,9 @@ func (s *Postmortems) Export(ctx context.Context, viewer hansei.User, number int
 	if err != nil {
 		return pm, "", err
 	}
+	// A cancelled remediation was a mistake, not work the postmortem asks
+	// for; it stays on its own page, with its history.
+	rems = slices.DeleteFunc(rems, func(r hansei.Remediation) bool { return r.Status == hansei.RemediationCancelled })
 	return pm, pm.Markdown(w, highlights, rems), nil
 }
 
