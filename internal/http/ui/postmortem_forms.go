@@ -216,7 +216,8 @@ func (s *Handler) whyRemediationForm(w http.ResponseWriter, r *http.Request, v *
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, postmortemURL(n)+"#why-"+strconv.FormatInt(id, 10), v.T("flash.remediation_added", "ID", rem.ID))
+	return redirect(w, r, postmortemURL(n)+"#why-"+strconv.FormatInt(id, 10),
+		withWarnings(v, v.T("flash.remediation_added", "ID", rem.ID), s.app.Remediations.Warnings(rem)))
 }
 
 func (s *Handler) submitPostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
