@@ -40,7 +40,7 @@ func TestRestrictedIdsAnswerAsMissing(t *testing.T) {
 			`{"text":"Fail over the data room","kind":"action","ack_from":"any","window_seconds":3600}`); s != 201 {
 			t.Fatalf("state an intent: %d %s", s, b)
 		}
-		srv.mustCLI(t, admin, "remediation", "add", "1", "Rotate the keys", "--owner", "admin", "--priority", "P1", "--due", "2026-12-01")
+		srv.mustCLI(t, admin, "remediation", "add", "1", "Rotate the keys", "--owner", "admin", "--priority", "P1", "--due", "2026-12-01", "--backdate")
 
 		const missing = "987654" // an id never given out
 		for _, rt := range []struct{ method, path, body string }{

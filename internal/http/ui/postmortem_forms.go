@@ -208,7 +208,8 @@ func (s *Handler) whyRemediationForm(w http.ResponseWriter, r *http.Request, v *
 		s := strings.TrimSpace(f.Get(name))
 		return &s
 	}
-	in := hansei.RemediationInput{Title: opt("title"), Owner: opt("owner"), Priority: opt("priority"), Due: opt("due"), WhyNode: &id}
+	in := hansei.RemediationInput{Title: opt("title"), Owner: opt("owner"), Priority: opt("priority"), Due: opt("due"), WhyNode: &id,
+		Backdate: f.Get("backdate") == "true"}
 	if in.Due != nil && *in.Due == "" {
 		in.Due = nil
 	}
