@@ -76,6 +76,10 @@ func (f *fakeStore) Outbox(context.Context, string, int) ([]hansei.Delivery, err
 	return nil, nil
 }
 func (f *fakeStore) RetryDelivery(context.Context, int64) error { f.touch(); return nil }
+func (f *fakeStore) CancelRemediation(context.Context, hansei.User, int64, string) (hansei.Remediation, error) {
+	f.touch()
+	return hansei.Remediation{}, nil
+}
 
 // TestAuthorization is who may do what, use case by use case: admins shape
 // the status page and manage people, tokens and the outbox; responders
@@ -174,6 +178,12 @@ func TestAuthorization(t *testing.T) {
 		{"retry a delivery", func(a *app.App, u hansei.User) error {
 			return a.Notifications.Retry(ctx, u, 1)
 		}, []hansei.User{admin}},
+		// Among responders, only the owner and the incident's commander
+		// (hansei.Remediation.Cancel, TestRemediationCancelWho).
+		{"cancel a remediation", func(a *app.App, u hansei.User) error {
+			_, err := a.Remediations.Cancel(ctx, u, 1, "filed twice")
+			return err
+		}, []hansei.User{admin, responder}},
 	}
 	for _, tc := range cases {
 		for _, u := range []hansei.User{admin, responder, viewer} {

@@ -49,7 +49,14 @@ func (s *Remediations) List(ctx context.Context, viewer hansei.User, f hansei.Re
 
 // Cancel withdraws a remediation made by mistake, with a reason: its
 // owner, the incident commander or an admin may (hansei.Remediation.Cancel).
+//
+// A viewer is refused here, before storage; who among responders may
+// (owner, commander) needs the remediation and its incident, so the domain
+// decides it inside the store's transaction.
 func (s *Remediations) Cancel(ctx context.Context, actor hansei.User, id int64, reason string) (hansei.Remediation, error) {
+	if err := actor.RequireActor(); err != nil {
+		return hansei.Remediation{}, err
+	}
 	return s.store.CancelRemediation(ctx, actor, id, reason)
 }
 
