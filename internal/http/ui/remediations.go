@@ -69,7 +69,9 @@ type remediationsList struct {
 func (s *Handler) remediationsPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	q := r.URL.Query()
 	d := remediationsList{Owner: q.Get("owner"), Status: q.Get("status"), Incident: q.Get("incident"),
-		Overdue: q.Get("overdue") == "1" || q.Get("overdue") == "true", Statuses: statusChoices(v)}
+		Overdue: q.Get("overdue") == "1" || q.Get("overdue") == "true",
+		// The filter finds cancelled ones too; no form sets that status.
+		Statuses: append(statusChoices(v), statusChoice{hansei.RemediationCancelled, remStatusText(v, hansei.RemediationCancelled)})}
 	if q.Get("mine") == "1" && d.Owner == "" {
 		d.Owner = v.User.Name
 	}
