@@ -191,7 +191,10 @@ func TestRemediationDueRulesAndCancel(t *testing.T) {
 		// A second outcome on the same day replaces the first; the first
 		// stays in the review's history, on the API and the page.
 		srv.mustCLI(t, admin, "review", today, "outcome", "1", "blocked", "waiting for the vendor")
-		srv.mustCLI(t, carla, "review", today, "outcome", "1", "on_track", "vendor answered")
+		shown := srv.mustCLI(t, carla, "review", today, "outcome", "1", "on_track", "vendor answered")
+		if !strings.Contains(shown, "blocked — waiting for the vendor (replaced by carla,") {
+			t.Errorf("the CLI does not show the replaced outcome:\n%s", shown)
+		}
 		agenda, err = srv.client(admin).Review(t.Context(), today)
 		if err != nil {
 			t.Fatal(err)

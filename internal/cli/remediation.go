@@ -164,7 +164,11 @@ func (env *cli) printRemediation(r hansei.Remediation) {
 	if r.Link != "" {
 		fmt.Fprintln(w, p.T("cli.remediation.link", "Link", r.Link))
 	}
-	for _, p := range r.Progress {
-		fmt.Fprintf(w, "  %s  %-8s %s\n", env.formatTime(p.At), p.Actor, p.Note)
+	for _, e := range r.Progress {
+		note := e.Note
+		if m := e.Review; m != nil && m.ReplacedAt != nil {
+			note += " " + p.T("cli.remediation.replaced", "Actor", m.ReplacedBy, "At", env.formatTime(*m.ReplacedAt))
+		}
+		fmt.Fprintf(w, "  %s  %-8s %s\n", env.formatTime(e.At), e.Actor, note)
 	}
 }
