@@ -188,6 +188,37 @@ func TestRemediationDueRulesAndCancel(t *testing.T) {
 			t.Errorf("export's remediations:\n%s", md)
 		}
 
+		// A contributing factor answered only by a cancelled remediation
+		// has none, for the lint.
+		capacity := "capacity"
+		pm, err := srv.client(admin).AddWhy(t.Context(), 1, client.WhyRequest{Question: "Why did the queue grow?", Answer: "No cap.", Factor: &capacity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		why := pm.Whys[len(pm.Whys)-1].ID
+		factorFindings := func() int {
+			fs, err := srv.client(admin).LintPostmortem(t.Context(), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, f := range fs {
+				if f.Rule == hansei.RuleFactorWithoutRemediation {
+					n++
+				}
+			}
+			return n
+		}
+		srv.mustCLI(t, bob, "remediation", "add", "1", "Cap the queue at 10k", "--owner", "bob", "--priority", "P2",
+			"--due", day(10), "--why", strconv.FormatInt(why, 10)) // 5
+		if n := factorFindings(); n != 0 {
+			t.Errorf("%d factor findings with its remediation, want 0", n)
+		}
+		srv.mustCLI(t, bob, "remediation", "cancel", "5", "--reason", "duplicate of 3")
+		if n := factorFindings(); n != 1 {
+			t.Errorf("%d factor findings once its remediation is cancelled, want 1", n)
+		}
+
 		// A second outcome on the same day replaces the first; the first
 		// stays in the review's history, on the API and the page.
 		srv.mustCLI(t, admin, "review", today, "outcome", "1", "blocked", "waiting for the vendor")
