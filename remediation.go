@@ -15,19 +15,26 @@ const (
 	RemediationBlocked    RemediationStatus = "blocked"
 	RemediationDone       RemediationStatus = "done"
 	RemediationWontDo     RemediationStatus = "wont_do"
+	// RemediationCancelled is a remediation withdrawn as a mistake (a
+	// duplicate, the wrong incident): it stays in history but leaves the
+	// export, the review agendas, the reminders and the open counts. Only
+	// Cancel sets it.
+	RemediationCancelled RemediationStatus = "cancelled"
 )
 
 // ParseRemediationStatus validates a status; blocked and wont_do need a reason.
 func ParseRemediationStatus(s string) (RemediationStatus, error) {
 	switch st := RemediationStatus(s); st {
-	case RemediationOpen, RemediationInProgress, RemediationBlocked, RemediationDone, RemediationWontDo:
+	case RemediationOpen, RemediationInProgress, RemediationBlocked, RemediationDone, RemediationWontDo, RemediationCancelled:
 		return st, nil
 	}
-	return "", FieldError("status", "unknown status %q; use open, in_progress, blocked (with a reason), done or wont_do (with a reason)", s)
+	return "", FieldError("status", "unknown status %q; use open, in_progress, blocked (with a reason), done, wont_do (with a reason) or cancelled", s)
 }
 
 // Closed reports whether the remediation needs no more work.
-func (s RemediationStatus) Closed() bool { return s == RemediationDone || s == RemediationWontDo }
+func (s RemediationStatus) Closed() bool {
+	return s == RemediationDone || s == RemediationWontDo || s == RemediationCancelled
+}
 
 // ProgressEntry is one line of a remediation's progress log; every change
 // to the remediation is recorded as one.
@@ -38,6 +45,8 @@ type ProgressEntry struct {
 	Status RemediationStatus `json:"status,omitempty"`
 	// Owner is set when the remediation was handed to another owner.
 	Owner string `json:"owner,omitempty"`
+	// Review is set on an entry that records a follow-up review's outcome.
+	Review *ReviewMark `json:"review,omitempty"`
 }
 
 // Remediation is an improvement to make, with exactly one accountable
@@ -74,6 +83,9 @@ type RemediationInput struct {
 	Status                                         *RemediationStatus
 	Reason                                         *string
 	WhyNode                                        *int64
+	// Backdate allows a due date before today: for a remediation already
+	// done, or imported from another tool with its original date.
+	Backdate bool
 }
 
 // RemediationEnv is what remediation changes need. Location is the
@@ -121,6 +133,10 @@ func (r Remediation) Change(in RemediationInput, note string, env RemediationEnv
 	note, err := Lines("note", MaxText).Clean(note)
 	if err != nil {
 		return r, err
+	}
+	if r.Status == RemediationCancelled {
+		return r, Errorf(ECONFLICT, "remediation %d was cancelled (%s); a cancelled remediation stays as it is — create a new one instead", r.ID, r.Reason).
+			Says("error.remediation_cancelled", "ID", r.ID, "Reason", r.Reason)
 	}
 	before := r
 	out, err := r.apply(in, env)
@@ -176,6 +192,11 @@ func (r Remediation) apply(in RemediationInput, env RemediationEnv) (Remediation
 		if _, err := ParseDate("due", *in.Due); err != nil {
 			return r, err
 		}
+		if *in.Due != r.Due && !in.Backdate {
+			if err := checkDueNotPast(*in.Due, env); err != nil {
+				return r, err
+			}
+		}
 		r.Due = *in.Due
 	}
 	if in.Link != nil {
@@ -200,6 +221,10 @@ func (r Remediation) apply(in RemediationInput, env RemediationEnv) (Remediation
 		}
 	}
 	if in.Status != nil {
+		if *in.Status == RemediationCancelled && r.Status != RemediationCancelled {
+			return r, FieldError("status", "a remediation is cancelled with its own action and a reason (POST /api/v1/remediations/%d/cancel, hansei remediation cancel), not by a status change", r.ID).
+				Says("error.remediation_cancel_by_status", "ID", r.ID)
+		}
 		r.Status = *in.Status
 		if (r.Status == RemediationBlocked || r.Status == RemediationWontDo) && (in.Reason == nil || r.Reason == "") {
 			return r, FieldError("reason", "status %s needs a reason: say what blocks it or why it will not be done", r.Status)

@@ -122,9 +122,51 @@ func (p ReviewPolicy) Agenda(date string, rems []Remediation) []AgendaGroup {
 	return groups
 }
 
+// ReviewMark is a follow-up review's outcome as its progress entry keeps
+// it. A second outcome for the same remediation on the same review date
+// replaces the first: the first stays in the log with ReplacedAt and
+// ReplacedBy set, so the history shows both.
+type ReviewMark struct {
+	Date    string        `json:"date"`
+	Outcome ReviewOutcome `json:"outcome"`
+	Note    string        `json:"note,omitempty"`
+	// Before and After are the fields the outcome may change, as they were
+	// and as it left them: replacing it undoes it when nothing changed
+	// them since.
+	Before     ReviewedFields `json:"before"`
+	After      ReviewedFields `json:"after"`
+	ReplacedAt *time.Time     `json:"replaced_at,omitempty"`
+	ReplacedBy string         `json:"replaced_by,omitempty"`
+}
+
+// ReviewedFields are what a review outcome may change on a remediation.
+type ReviewedFields struct {
+	Status RemediationStatus `json:"status"`
+	Reason string            `json:"reason,omitempty"`
+	Due    string            `json:"due"`
+}
+
+func (r Remediation) reviewedFields() ReviewedFields {
+	return ReviewedFields{Status: r.Status, Reason: r.Reason, Due: r.Due}
+}
+
+// CurrentReview is the index of the progress entry holding the outcome in
+// force for date (not replaced), or -1.
+func (r Remediation) CurrentReview(date string) int {
+	for i := len(r.Progress) - 1; i >= 0; i-- {
+		if m := r.Progress[i].Review; m != nil && m.Date == date && m.ReplacedAt == nil {
+			return i
+		}
+	}
+	return -1
+}
+
 // Review records a review's outcome on a remediation: it becomes
 // part of the remediation's history, and blocked, done and reschedule change
-// its status or due date.
+// its status or due date. A second outcome on the same date replaces the
+// first (a review corrects what it said, it does not say two things): the
+// first is marked replaced and, when nothing changed the remediation since,
+// its effect is undone before the new outcome applies.
 func (r Remediation) Review(date string, outcome ReviewOutcome, note, newDue string, env RemediationEnv) (Remediation, error) {
 	note, err := Lines("note", MaxReason).Clean(note)
 	if err != nil {
@@ -152,17 +194,33 @@ func (r Remediation) Review(date string, outcome ReviewOutcome, note, newDue str
 		}
 		in.Due = &newDue
 	}
-	if r.Status.Closed() {
+	base := r
+	if i := r.CurrentReview(date); i >= 0 && r.Status != RemediationCancelled {
+		base.Progress = slices.Clone(r.Progress)
+		first := *base.Progress[i].Review
+		at := env.Now
+		first.ReplacedAt, first.ReplacedBy = &at, env.Actor.Name
+		base.Progress[i].Review = &first
+		if base.reviewedFields() == first.After {
+			base.Status, base.Reason, base.Due = first.Before.Status, first.Before.Reason, first.Before.Due
+		}
+	}
+	if base.Status.Closed() {
 		return r, Errorf(ECONFLICT, "remediation %d is %s; there is nothing to review", r.ID, r.Status)
 	}
 	text := "review " + date + ": " + strings.ReplaceAll(string(outcome), "_", " ")
 	if note != "" {
 		text += " — " + note
 	}
-	out, err := r.Change(in, text, env)
+	// The reschedule's date was checked above against the organisation's
+	// day; the due-date rule of edits must not refuse it a second time.
+	in.Backdate = true
+	out, err := base.Change(in, text, env)
 	if err != nil {
 		return r, err
 	}
+	last := &out.Progress[len(out.Progress)-1]
+	last.Review = &ReviewMark{Date: date, Outcome: outcome, Note: note, Before: base.reviewedFields(), After: out.reviewedFields()}
 	out.LastReviewed = date
 	return out, nil
 }
@@ -173,4 +231,21 @@ type ReviewDay struct {
 	Scheduled    bool
 	Reason       string
 	Remediations []Remediation
+	// Outcomes are the outcomes recorded on the date for remediations the
+	// viewer may read, replaced ones included, in the order recorded.
+	Outcomes []ReviewRecord
+}
+
+// ReviewRecord is one outcome recorded at a review, as the review's
+// history shows it.
+type ReviewRecord struct {
+	Remediation int64         `json:"remediation"`
+	Outcome     ReviewOutcome `json:"outcome"`
+	Note        string        `json:"note"`
+	Actor       string        `json:"actor"`
+	At          time.Time     `json:"at"`
+	// ReplacedAt and ReplacedBy are set when a later outcome on the same
+	// date replaced this one.
+	ReplacedAt *time.Time `json:"replaced_at,omitempty"`
+	ReplacedBy string     `json:"replaced_by,omitempty"`
 }

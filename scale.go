@@ -18,9 +18,14 @@ type Level struct {
 	// Pages says who is paged.
 	Pages string `json:"pages"`
 	// OutOfHours says whether work continues outside working hours.
-	OutOfHours   bool                   `json:"out_of_hours"`
-	Examples     []string               `json:"examples"`
-	Translations map[string]Translation `json:"translations,omitempty"`
+	OutOfHours bool     `json:"out_of_hours"`
+	Examples   []string `json:"examples"`
+	// DueWithinDays is, for a priority, the expected window: a remediation
+	// at this level is due within this many calendar days of its creation
+	// (0: no window, as for backlog work). A later due date is allowed
+	// with a warning.
+	DueWithinDays int                    `json:"due_within_days,omitempty"`
+	Translations  map[string]Translation `json:"translations,omitempty"`
 }
 
 // Translation is a level's (or a glossary term's) words in one language:

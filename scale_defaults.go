@@ -134,9 +134,10 @@ func DefaultScales() Scales {
 					"it closes an exploitable security hole or stops ongoing data loss",
 					"the incident's mitigation is temporary and will stop working, such as a disk that fills up again within 48 hours",
 				},
-				Response:   "The accountable owner starts now, drops other work and continues out of hours until it is done or the risk is removed; progress is reviewed every day.",
-				Pages:      "the accountable owner, and their team's on-call engineer if the owner cannot start within 1 hour",
-				OutOfHours: true,
+				Response:      "The accountable owner starts now, drops other work and continues out of hours until it is done or the risk is removed; progress is reviewed every day.",
+				Pages:         "the accountable owner, and their team's on-call engineer if the owner cannot start within 1 hour",
+				OutOfHours:    true,
+				DueWithinDays: 1, // 24 hours
 				Examples: []string{
 					"Add disk space to the database host that will be full again in two days.",
 					"Revoke the API key that was published in a public repository.",
@@ -161,9 +162,10 @@ func DefaultScales() Scales {
 					"it removes a cause, or adds a missing safeguard, of a SEV1 or SEV2 incident",
 					"it fixes an alert or a runbook that failed during the incident",
 				},
-				Response:   "Planned into the current week ahead of project work and worked on in working hours; progress is checked at every follow-up review.",
-				Pages:      "nobody; the accountable owner is notified",
-				OutOfHours: false,
+				Response:      "Planned into the current week ahead of project work and worked on in working hours; progress is checked at every follow-up review.",
+				Pages:         "nobody; the accountable owner is notified",
+				OutOfHours:    false,
+				DueWithinDays: 7, // 5 working days
 				Examples: []string{
 					"Alert on the replication lag that went unnoticed for 40 minutes.",
 					"Rate-limit the endpoint whose traffic overloaded the database.",
@@ -189,9 +191,10 @@ func DefaultScales() Scales {
 					"it addresses a contributing factor of a SEV3 or SEV4 incident",
 					"it takes more than a day of work or needs another team",
 				},
-				Response:   "Taken into the team's next planning cycle and worked on in working hours; progress is checked at follow-up reviews.",
-				Pages:      "nobody; the accountable owner is notified",
-				OutOfHours: false,
+				Response:      "Taken into the team's next planning cycle and worked on in working hours; progress is checked at follow-up reviews.",
+				Pages:         "nobody; the accountable owner is notified",
+				OutOfHours:    false,
+				DueWithinDays: 28, // 20 working days
 				Examples: []string{
 					"Automate the manual failover step that took 20 minutes.",
 					"Add a load test for the checkout path.",

@@ -24,12 +24,36 @@ type RemediationRequest struct {
 	WhyNode     *int64  `json:"why_node,omitempty"`
 	Link        *string `json:"link,omitempty"`
 	Note        string  `json:"note,omitempty"`
+	// Backdate allows a due date before today: for a remediation already
+	// done, or imported from another tool with its original date.
+	Backdate bool `json:"backdate,omitempty"`
+}
+
+// SavedRemediation is the answer to creating or changing a remediation:
+// the remediation, and what its author should know (a due date later than
+// the priority's window) though it was saved.
+type SavedRemediation struct {
+	hansei.Remediation
+	Warnings []hansei.Warning `json:"warnings,omitempty"`
 }
 
 // CreateRemediation records an improvement with its accountable owner.
 func (c *Client) CreateRemediation(ctx context.Context, req RemediationRequest) (hansei.Remediation, error) {
-	var r hansei.Remediation
+	r, err := c.AddRemediation(ctx, req)
+	return r.Remediation, err
+}
+
+// AddRemediation is CreateRemediation with the warnings of the answer.
+func (c *Client) AddRemediation(ctx context.Context, req RemediationRequest) (SavedRemediation, error) {
+	var r SavedRemediation
 	err := c.call(ctx, http.MethodPost, "/api/v1/remediations", req, &r)
+	return r, err
+}
+
+// CancelRemediation withdraws a remediation made by mistake, with a reason.
+func (c *Client) CancelRemediation(ctx context.Context, id int64, reason string) (hansei.Remediation, error) {
+	var r hansei.Remediation
+	err := c.call(ctx, http.MethodPost, "/api/v1/remediations/"+strconv.FormatInt(id, 10)+"/cancel", map[string]string{"reason": reason}, &r)
 	return r, err
 }
 
@@ -42,7 +66,13 @@ func (c *Client) Remediation(ctx context.Context, id int64) (hansei.Remediation,
 
 // PatchRemediation changes a remediation; Note goes into its progress log.
 func (c *Client) PatchRemediation(ctx context.Context, id int64, req RemediationRequest) (hansei.Remediation, error) {
-	var r hansei.Remediation
+	r, err := c.UpdateRemediation(ctx, id, req)
+	return r.Remediation, err
+}
+
+// UpdateRemediation is PatchRemediation with the warnings of the answer.
+func (c *Client) UpdateRemediation(ctx context.Context, id int64, req RemediationRequest) (SavedRemediation, error) {
+	var r SavedRemediation
 	err := c.call(ctx, http.MethodPatch, "/api/v1/remediations/"+strconv.FormatInt(id, 10), req, &r)
 	return r, err
 }
@@ -94,6 +124,9 @@ type ReviewAgenda struct {
 	Scheduled bool                 `json:"scheduled"`
 	Reason    string               `json:"reason"`
 	Owners    []hansei.AgendaGroup `json:"owners"`
+	// Outcomes are the outcomes recorded on the date, replaced ones
+	// included: the review's history.
+	Outcomes []hansei.ReviewRecord `json:"outcomes"`
 }
 
 // Review reads the agenda of a date: YYYY-MM-DD, today or tomorrow.

@@ -183,7 +183,7 @@ func agendaFixture(t *testing.T, api *client.Client, incident int64, date string
 		{"Alert on the payments pool saturation", "carla", "P2", date},
 	} {
 		rem, err := api.CreateRemediation(ctx, client.RemediationRequest{Incident: incident, Title: &r.title,
-			Owner: &r.owner, Priority: &r.priority, Due: &r.due})
+			Owner: &r.owner, Priority: &r.priority, Due: &r.due, Backdate: true}) // some are overdue on purpose
 		if err != nil {
 			t.Fatalf("create remediation %q: %v", r.title, err)
 		}

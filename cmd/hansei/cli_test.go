@@ -118,7 +118,7 @@ func TestMistakesGetOneLine(t *testing.T) {
 		{[]string{"incidnet", "list"}, []string{`unknown command "incidnet"`, `did you mean "incident"?`}},
 		{[]string{"incidnet", "--json"}, []string{`unknown command "incidnet"`, `did you mean "incident"?`}},
 		{[]string{"incident", "shwo", "1"}, []string{`unknown incident subcommand "shwo"`, `did you mean "show"?`}},
-		{[]string{"remediation"}, []string{"remediation needs a subcommand: add, list, progress, show or update"}},
+		{[]string{"remediation"}, []string{"remediation needs a subcommand: add, cancel, list, progress, show or update"}},
 		{[]string{"users", "frob"}, []string{`unknown users subcommand "frob"`, "add, link, list"}},
 		{[]string{"completion", "elvish"}, []string{`unknown completion subcommand "elvish"`, "bash, fish, powershell or zsh"}},
 		{[]string{"help", "frob"}, []string{`unknown command "frob"`}},

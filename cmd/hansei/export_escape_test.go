@@ -46,7 +46,7 @@ func TestExportEscapesUserText(t *testing.T) {
 			t.Fatal(err)
 		}
 		title, owner, priority, due, link := "![pixel](https://evil.example/p.png) <a href=javascript:x>fix</a>", "admin", "P2", "2026-12-01", "https://tracker.example/A-1)<x>"
-		if _, err := c.CreateRemediation(ctx, client.RemediationRequest{Incident: 1, Title: &title, Owner: &owner, Priority: &priority, Due: &due, Link: &link}); err != nil {
+		if _, err := c.CreateRemediation(ctx, client.RemediationRequest{Incident: 1, Title: &title, Owner: &owner, Priority: &priority, Due: &due, Link: &link, Backdate: true}); err != nil {
 			t.Fatal(err)
 		}
 

@@ -154,7 +154,7 @@ func versionOf(g *golden, pm []byte) string {
 // yesterday), progress, two handovers, review outcomes; then INC-1's postmortem is published, which closes it.
 func (g *golden) seedRemediations() {
 	g.api("admin", "POST", "/api/v1/remediations", `{"incident":1,"title":"Back off client retries","owner":"bob","priority":"P1","due":"2026-03-21","why_node":2,"link":"https://tracker.example/PAY-231"}`, 201)
-	g.api("admin", "POST", "/api/v1/remediations", `{"incident":1,"title":"Page on-call on pool saturation","owner":"carla","priority":"P2","due":"2026-03-10","why_node":3}`, 201)
+	g.api("admin", "POST", "/api/v1/remediations", `{"incident":1,"title":"Page on-call on pool saturation","owner":"carla","priority":"P2","due":"2026-03-10","backdate":true,"why_node":3}`, 201)
 	g.api("bob", "POST", "/api/v1/remediations", `{"incident":1,"title":"Check replica lag before a failover","description":"Add the check to the failover runbook.","owner":"bob","priority":"P3","due":"2026-03-16"}`, 201)
 	g.api("bob", "POST", "/api/v1/remediations/1/progress", `{"note":"Exponential backoff merged","status":"in_progress"}`, 200)
 	g.api("bob", "PATCH", "/api/v1/remediations/1", `{"owner":"carla","note":"carla owns the client library"}`, 200)

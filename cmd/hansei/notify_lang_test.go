@@ -55,7 +55,7 @@ func TestNotificationsInTheRecipientsLanguage(t *testing.T) {
 			{"Shard the sessions", "jun", "2026-11-21"},        // due in 1 day
 			{"Drain the old nodes", "jun", "2026-11-18"},       // 2 days overdue
 		} {
-			srv.mustCLI(t, admin, "remediation", "add", "1", r.title, "--owner", r.owner, "--priority", "P2", "--due", r.due)
+			srv.mustCLI(t, admin, "remediation", "add", "1", r.title, "--owner", r.owner, "--priority", "P2", "--due", r.due, "--backdate")
 		}
 		clock.Add(time.Minute) // the scan of 2026-11-20
 		subjects := func(addr string) []string {

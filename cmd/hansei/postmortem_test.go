@@ -164,7 +164,7 @@ func TestPostmortemStory(t *testing.T) {
 			}
 		}
 		out = srv.mustCLI(t, admin, "remediation", "add", "1", "Back off client retries", "--owner", "bob", "--priority", "P1",
-			"--due", "2026-12-01", "--why", "2", "--link", "https://tracker.example/PAY-231")
+			"--due", "2026-12-01", "--backdate", "--why", "2", "--link", "https://tracker.example/PAY-231")
 		if !strings.Contains(out, "Owner: bob · Priority: P1 · Due: 2026-12-01 · Status: open") {
 			t.Fatalf("remediation add:\n%s", out)
 		}

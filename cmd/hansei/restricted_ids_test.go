@@ -40,7 +40,7 @@ func TestRestrictedIdsAnswerAsMissing(t *testing.T) {
 			`{"text":"Fail over the data room","kind":"action","ack_from":"any","window_seconds":3600}`); s != 201 {
 			t.Fatalf("state an intent: %d %s", s, b)
 		}
-		srv.mustCLI(t, admin, "remediation", "add", "1", "Rotate the keys", "--owner", "admin", "--priority", "P1", "--due", "2026-12-01")
+		srv.mustCLI(t, admin, "remediation", "add", "1", "Rotate the keys", "--owner", "admin", "--priority", "P1", "--due", "2026-12-01", "--backdate")
 
 		const missing = "987654" // an id never given out
 		for _, rt := range []struct{ method, path, body string }{
@@ -51,6 +51,7 @@ func TestRestrictedIdsAnswerAsMissing(t *testing.T) {
 			{"GET", "/api/v1/remediations/{id}", ``},
 			{"PATCH", "/api/v1/remediations/{id}", `{"status":"in_progress"}`},
 			{"POST", "/api/v1/remediations/{id}/progress", `{"note":"looked"}`},
+			{"POST", "/api/v1/remediations/{id}/cancel", `{"reason":"filed twice"}`},
 			{"POST", "/api/v1/reviews/today/outcomes", `{"remediation":{id},"outcome":"on_track","note":"fine"}`},
 			{"GET", "/api/v1/incidents/{id}", ``},
 			{"GET", "/api/v1/incidents/{id}/intents", ``},

@@ -91,7 +91,7 @@ func dayFromToday(offset int) string {
 func addRemediation(t *testing.T, c *client.Client, title, owner, priority, due string) int64 {
 	t.Helper()
 	r, err := c.CreateRemediation(context.Background(), client.RemediationRequest{Incident: 1, Title: &title,
-		Owner: &owner, Priority: &priority, Due: &due})
+		Owner: &owner, Priority: &priority, Due: &due, Backdate: true}) // fixtures may be overdue on purpose
 	if err != nil {
 		t.Fatalf("create remediation %q: %v", title, err)
 	}

@@ -131,7 +131,7 @@ func TestPostmortemPagesWithoutJavaScript(t *testing.T) {
 			"answer": {"Client retries multiplied the load."}, "contributing": {"1"}, "factor": {"capacity"}}, http.StatusOK)
 		mustContain(t, page, "factor", "Contributing factor: capacity", `data-rule="factor-without-remediation"`)
 		page = alice.post("/incidents/1/postmortem/whys/2/remediations", url.Values{"title": {"Back off client retries"},
-			"owner": {"bob"}, "priority": {"P1"}, "due": {"2026-12-01"}}, http.StatusOK)
+			"owner": {"bob"}, "priority": {"P1"}, "due": {"2026-12-01"}, "backdate": {"true"}}, http.StatusOK)
 		mustContain(t, page, "remediation", "Remediation 1 added.", "Back off client retries", "2026-12-01")
 		mustNotContain(t, page, "remediation", `data-rule="factor-without-remediation"`)
 		why2 := page[strings.Index(page, `id="why-2"`):]

@@ -62,7 +62,7 @@ func New(cfg Config) *App {
 		Incidents:     &Incidents{store: cfg.Store, scales: cfg.Scales},
 		Intents:       &Intents{store: cfg.Store},
 		Postmortems:   pms,
-		Remediations:  &Remediations{store: cfg.Store},
+		Remediations:  &Remediations{store: cfg.Store, scales: cfg.Scales, reviews: reviews},
 		Reviews:       reviews,
 		StatusPage:    &StatusPage{store: cfg.Store, now: cfg.Now},
 		Users:         users,

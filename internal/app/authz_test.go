@@ -77,6 +77,10 @@ func (f *fakeStore) Outbox(context.Context, string, int) ([]hansei.Delivery, err
 	return nil, nil
 }
 func (f *fakeStore) RetryDelivery(context.Context, int64) error { f.touch(); return nil }
+func (f *fakeStore) CancelRemediation(context.Context, hansei.User, int64, string) (hansei.Remediation, error) {
+	f.touch()
+	return hansei.Remediation{}, nil
+}
 
 // Incident is read, not written: it tells who commands incident 1
 // (commander, or cora), and does not count as touching storage.
@@ -200,6 +204,12 @@ func TestAuthorization(t *testing.T) {
 		}, []hansei.User{admin, responder}},
 		{"vacate a role", func(a *app.App, u hansei.User) error {
 			_, _, err := a.Incidents.VacateRole(ctx, u, 1, "scribe")
+			return err
+		}, []hansei.User{admin, responder}},
+		// Among responders, only the owner and the incident's commander
+		// (hansei.Remediation.Cancel, TestRemediationCancelWho).
+		{"cancel a remediation", func(a *app.App, u hansei.User) error {
+			_, err := a.Remediations.Cancel(ctx, u, 1, "filed twice")
 			return err
 		}, []hansei.User{admin, responder}},
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
@@ -103,7 +104,21 @@ func (s *Postmortems) Lint(ctx context.Context, viewer hansei.User, pm hansei.Po
 	if err != nil {
 		return nil, err
 	}
-	return hansei.Lint(pm.LintDoc(people, rems), s.rules), nil
+	doc := pm.LintDoc(people, withoutCancelled(rems))
+	// A factor answered only by a cancelled remediation has none: the
+	// lint says so, as the export no longer lists it.
+	for i, w := range doc.Whys {
+		doc.Whys[i].Remediations = slices.DeleteFunc(slices.Clone(w.Remediations), func(id int64) bool {
+			return slices.ContainsFunc(rems, func(r hansei.Remediation) bool { return r.ID == id && r.Status == hansei.RemediationCancelled })
+		})
+	}
+	return hansei.Lint(doc, s.rules), nil
+}
+
+// withoutCancelled leaves out the cancelled remediations: mistakes, not
+// work the postmortem asks for. They stay on their own pages.
+func withoutCancelled(rems []hansei.Remediation) []hansei.Remediation {
+	return slices.DeleteFunc(slices.Clone(rems), func(r hansei.Remediation) bool { return r.Status == hansei.RemediationCancelled })
 }
 
 // Export renders the postmortem of an incident as Markdown, with its
@@ -126,7 +141,7 @@ func (s *Postmortems) Export(ctx context.Context, viewer hansei.User, number int
 	if err != nil {
 		return pm, "", err
 	}
-	return pm, pm.Markdown(w, highlights, rems), nil
+	return pm, pm.Markdown(w, highlights, withoutCancelled(rems)), nil
 }
 
 // Published lists the postmortems published since a time that the viewer

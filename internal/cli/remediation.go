@@ -10,12 +10,13 @@ import (
 )
 
 func (env *cli) remediationCmd() *cobra.Command {
-	cmd := group("remediation", "the follow-up work an incident leaves: add, list, progress", "remediations")
+	cmd := group("remediation", "the follow-up work an incident leaves: add, list, progress, cancel", "remediations")
 	flags := map[string][]string{
-		"add":      {"owner", "priority", "due", "why", "link", "description"},
+		"add":      {"owner", "priority", "due", "backdate", "why", "link", "description"},
 		"list":     {"owner", "status", "mine", "overdue", "incident"},
 		"progress": {"status", "reason"},
-		"update":   {"title", "owner", "priority", "due", "status", "reason", "why", "link", "description"},
+		"update":   {"title", "owner", "priority", "due", "backdate", "status", "reason", "why", "link", "description"},
+		"cancel":   {"reason"},
 	}
 	cmd.AddCommand(commandTable([]spec{
 		{use: `add N "TITLE" --owner USER --priority P --due YYYY-MM-DD`, short: "add a remediation to an incident",
@@ -27,6 +28,8 @@ func (env *cli) remediationCmd() *cobra.Command {
 			args: wantArgs(2, `a remediation ID and a "NOTE"`)},
 		{use: `update ID ["NOTE"]`, short: "change a remediation's title, owner, priority, due date, …",
 			args: argsBetween(1, 2, `a remediation ID (and perhaps a "NOTE")`)},
+		{use: `cancel ID --reason "WHY"`, short: "withdraw a remediation made by mistake (its owner, the commander or an admin)",
+			args: wantArgs(1, "a remediation ID")},
 	}, func(sub *cobra.Command, o *remediationOptions) { o.register(sub, flags[sub.Name()]) }, env.remediation)...)
 	return cmd
 }
@@ -35,7 +38,7 @@ func (env *cli) remediationCmd() *cobra.Command {
 type remediationOptions struct {
 	owner, priority, due, link, description, title, status, reason, incident string
 	why                                                                      int64
-	mine, overdue, json                                                      bool
+	mine, overdue, backdate, json                                            bool
 }
 
 // register adds the flags with these names, and --json, to cmd. Every
@@ -50,8 +53,9 @@ func (o *remediationOptions) register(cmd *cobra.Command, names []string) {
 	all.StringVar(&o.link, "link", "", "tracker URL")
 	all.StringVar(&o.description, "description", "", "what is to be done")
 	all.StringVar(&o.title, "title", "", "a new title")
+	all.BoolVar(&o.backdate, "backdate", false, "allow a due date before today: for work already done or imported from another tool")
 	all.StringVar(&o.status, "status", "", "open, in_progress, blocked, done or wont_do")
-	all.StringVar(&o.reason, "reason", "", "why it is blocked or will not be done")
+	all.StringVar(&o.reason, "reason", "", "why it is blocked, will not be done or is cancelled")
 	all.BoolVar(&o.mine, "mine", false, "only mine")
 	all.BoolVar(&o.overdue, "overdue", false, "only overdue")
 	all.StringVar(&o.incident, "incident", "", "of this incident")
@@ -73,7 +77,10 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 		}
 		return &s
 	}
-	var r hansei.Remediation
+	var (
+		r     hansei.Remediation
+		saved client.SavedRemediation
+	)
 	switch sub {
 	case "add":
 		n, perr := env.parseNumber(rest[0])
@@ -81,11 +88,12 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 			return perr
 		}
 		req := client.RemediationRequest{Incident: n, Title: &rest[1], Owner: opt(o.owner), Priority: opt(o.priority), Due: opt(o.due),
-			Link: opt(o.link), Description: opt(o.description)}
+			Link: opt(o.link), Description: opt(o.description), Backdate: o.backdate}
 		if o.why != 0 {
 			req.WhyNode = &o.why
 		}
-		r, err = c.CreateRemediation(env.ctx, req)
+		saved, err = c.AddRemediation(env.ctx, req)
+		r = saved.Remediation
 	case "list":
 		filter := client.RemediationOptions{Owner: o.owner, Status: o.status, Overdue: o.overdue}
 		if o.mine {
@@ -106,7 +114,7 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 					return []any{r.ID, fmt.Sprintf("INC-%d", r.Incident), r.Owner, r.Priority, r.Due, env.word("remediation_status", string(r.Status)), r.Title}
 				})
 		})
-	case "show", "progress", "update":
+	case "show", "progress", "update", "cancel":
 		id, perr := parseID(rest[0], "%q is not a remediation id")
 		if perr != nil {
 			return perr
@@ -118,17 +126,28 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 			r, err = c.RemediationProgress(env.ctx, id, rest[1], o.status, o.reason)
 		case "update":
 			req := client.RemediationRequest{Title: opt(o.title), Owner: opt(o.owner), Priority: opt(o.priority), Due: opt(o.due),
-				Link: opt(o.link), Description: opt(o.description), Status: opt(o.status), Reason: opt(o.reason)}
+				Link: opt(o.link), Description: opt(o.description), Status: opt(o.status), Reason: opt(o.reason), Backdate: o.backdate}
 			if o.why != 0 {
 				req.WhyNode = &o.why
 			}
 			if len(rest) == 2 {
 				req.Note = rest[1]
 			}
-			r, err = c.PatchRemediation(env.ctx, id, req)
+			saved, err = c.UpdateRemediation(env.ctx, id, req)
+			r = saved.Remediation
+		case "cancel":
+			if o.reason == "" {
+				return usageErrorf("--reason is required: say why remediation %d is cancelled", id)
+			}
+			r, err = c.CancelRemediation(env.ctx, id, o.reason)
 		}
 	default:
-		return usageErrorf("unknown remediation subcommand %q; use add, list, show, progress or update", sub)
+		return usageErrorf("unknown remediation subcommand %q; use add, list, show, progress, update or cancel", sub)
+	}
+	// Warnings go to standard error, so that standard output (the
+	// remediation, or its JSON) stays what a script reads.
+	for _, w := range saved.Warnings {
+		fmt.Fprintln(env.stderr, env.p().T("cli.warning", "Message", w.Message))
 	}
 	return env.show(o.json, r, err, func() error { env.printRemediation(r); return nil })
 }
@@ -145,7 +164,11 @@ func (env *cli) printRemediation(r hansei.Remediation) {
 	if r.Link != "" {
 		fmt.Fprintln(w, p.T("cli.remediation.link", "Link", r.Link))
 	}
-	for _, p := range r.Progress {
-		fmt.Fprintf(w, "  %s  %-8s %s\n", env.formatTime(p.At), p.Actor, p.Note)
+	for _, e := range r.Progress {
+		note := e.Note
+		if m := e.Review; m != nil && m.ReplacedAt != nil {
+			note += " " + p.T("cli.remediation.replaced", "Actor", m.ReplacedBy, "At", env.formatTime(*m.ReplacedAt))
+		}
+		fmt.Fprintf(w, "  %s  %-8s %s\n", env.formatTime(e.At), e.Actor, note)
 	}
 }

@@ -18,7 +18,8 @@ import (
 //	roles: [role, …]            # adds to the built-in incident roles
 //
 // A level has key, name, definition, criteria (list), response, pages,
-// out_of_hours (true or false), examples (list) and translations (a map from
+// out_of_hours (true or false), examples (list), due_within_days (a
+// priority's window in days) and translations (a map from
 // a language code such as ja, de or pt-BR to {name, definition}). A glossary
 // term has term, definition and translations. A scale given in the file
 // replaces the built-in one entirely; it is not merged level by level.
@@ -103,6 +104,8 @@ func levelFields() []field[hansei.Level] {
 			value: scalar(func(l *hansei.Level) *bool { return &l.OutOfHours }, boolean(), false)},
 		{key: "examples", doc: "Typical cases.",
 			value: list(func(l *hansei.Level) *[]string { return &l.Examples }, "examples")},
+		{key: "due_within_days", doc: "For a priority: remediations at this level are expected done within this many calendar days of their creation; a later due date is saved with a warning. 0: no window (backlog). Built in: P0 1, P1 7, P2 28, P3 0. Not used by severity levels.",
+			value: scalar(func(l *hansei.Level) *int { return &l.DueWithinDays }, days(), 0)},
 		{key: "translations", doc: "Language code → `{name, definition, criteria, response, pages, examples}`, each optional.",
 			value: translationsValue[hansei.Level]{at: func(l *hansei.Level) *map[string]hansei.Translation { return &l.Translations },
 				fields: levelTranslationFields}},

@@ -65,7 +65,7 @@ func words() map[string][]string {
 		"postmortem_state": str(hansei.PostmortemDraft, hansei.PostmortemInReview, hansei.PostmortemPublished),
 		"factor":           hansei.FactorCategories(),
 		"remediation_status": str(hansei.RemediationOpen, hansei.RemediationInProgress, hansei.RemediationBlocked,
-			hansei.RemediationDone, hansei.RemediationWontDo),
+			hansei.RemediationDone, hansei.RemediationWontDo, hansei.RemediationCancelled),
 		"review_outcome": str(hansei.OutcomeOnTrack, hansei.OutcomeAtRisk, hansei.OutcomeBlocked, hansei.OutcomeDone,
 			hansei.OutcomeReschedule),
 		// The key times of an incident, as the incident page and the

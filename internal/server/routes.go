@@ -99,6 +99,7 @@ func (s *Web) routes() (http.Handler, error) {
 		"GET /remediations/{id}",
 		"POST /remediations/{id}",
 		"POST /remediations/{id}/progress",
+		"POST /remediations/{id}/cancel",
 		"GET /reviews",
 		"GET /reviews/{date}",
 		"POST /reviews/{date}/outcomes",
@@ -173,6 +174,7 @@ func (s *Web) routes() (http.Handler, error) {
 		"GET /api/v1/remediations/{id}",
 		"PATCH /api/v1/remediations/{id}",
 		"POST /api/v1/remediations/{id}/progress",
+		"POST /api/v1/remediations/{id}/cancel",
 
 		"GET /api/v1/reviews/{date}",
 		"POST /api/v1/reviews/{date}/outcomes",

@@ -185,7 +185,7 @@ func (db *DB) RetryDelivery(ctx context.Context, id int64) error {
 // (YYYY-MM-DD), each with its incident's commander, by id.
 func (db *DB) RemediationsDue(ctx context.Context, by string) ([]hansei.DueRemediation, error) {
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT r.doc, i.state FROM remediations r JOIN incidents i ON i.number = r.incident
-		WHERE r.status NOT IN ('done', 'wont_do') AND r.due <= $1 ORDER BY r.id`, by)
+		WHERE r.status NOT IN `+closedStatuses+` AND r.due <= $1 ORDER BY r.id`, by)
 	if err != nil {
 		return nil, fmt.Errorf("read remediations due by %s: %w", by, err)
 	}
@@ -209,7 +209,7 @@ func (db *DB) RemediationsDue(ctx context.Context, by string) ([]hansei.DueRemed
 
 // OpenRemediations reads every remediation not done or dropped, by id.
 func (db *DB) OpenRemediations(ctx context.Context) ([]hansei.Remediation, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT doc FROM remediations WHERE status NOT IN ('done', 'wont_do') ORDER BY id`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT doc FROM remediations WHERE status NOT IN `+closedStatuses+` ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("read open remediations: %w", err)
 	}

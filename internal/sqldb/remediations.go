@@ -194,7 +194,7 @@ func (db *DB) Remediations(ctx context.Context, viewer hansei.User, f hansei.Rem
 		w.add("r.incident = " + w.arg(f.Incident))
 	}
 	if f.Overdue {
-		w.add("r.status NOT IN ('done', 'wont_do') AND r.due < " + w.arg(db.Now().In(db.Reviews.Location).Format("2006-01-02")))
+		w.add("r.status NOT IN " + closedStatuses + " AND r.due < " + w.arg(db.Now().In(db.Reviews.Location).Format("2006-01-02")))
 	}
 	w.visibleTo(viewer)
 	q := `SELECT r.doc FROM remediations r JOIN incidents i ON i.number = r.incident` + w.String()

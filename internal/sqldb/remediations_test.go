@@ -14,7 +14,9 @@ import (
 func rmtStr(s string) *string { return &s }
 
 func rmtInput(title, owner, due string) hansei.RemediationInput {
-	return hansei.RemediationInput{Title: rmtStr(title), Owner: rmtStr(owner), Priority: rmtStr("P2"), Due: rmtStr(due)}
+	// Backdate: these tests place due dates around the fixture's clock,
+	// past ones included, to test the filters; the rule is the domain's.
+	return hansei.RemediationInput{Title: rmtStr(title), Owner: rmtStr(owner), Priority: rmtStr("P2"), Due: rmtStr(due), Backdate: true}
 }
 
 func rmtCreate(t *testing.T, f *fixture, actor hansei.User, incident int64, in hansei.RemediationInput) hansei.Remediation {
@@ -339,6 +341,73 @@ func TestRemediationsOfRestrictedIncidents(t *testing.T) {
 		}
 		if _, err := f.db.Remediation(ctx, f.bob, hidden.ID); err != nil {
 			t.Errorf("new member cannot read: %v", err)
+		}
+	})
+}
+
+func TestRemediationCancelLeavesOpenLists(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		inc := f.declare(t, "One", "SEV2")
+		keep := rmtCreate(t, f, f.alice, inc.Number, rmtInput("keep", "bob", "2026-11-20"))
+		drop := rmtCreate(t, f, f.alice, inc.Number, rmtInput("drop", "bob", "2026-11-20"))
+		if _, err := f.db.CancelRemediation(ctx, f.viewer, drop.ID, "filed twice"); hansei.ErrorCode(err) != hansei.EFORBIDDEN {
+			t.Fatalf("a viewer cancels: %v", err)
+		}
+		if _, err := f.db.CancelRemediation(ctx, f.bob, 999, "x"); hansei.ErrorCode(err) != hansei.ENOTFOUND {
+			t.Fatalf("cancel of a missing remediation: %v", err)
+		}
+		got, err := f.db.CancelRemediation(ctx, f.bob, drop.ID, "filed twice")
+		if err != nil || got.Status != hansei.RemediationCancelled {
+			t.Fatalf("owner cancels: %+v, %v", got, err)
+		}
+		stored, err := f.db.Remediation(ctx, f.viewer, drop.ID)
+		if err != nil || stored.Status != hansei.RemediationCancelled || stored.Reason != "filed twice" || len(stored.Progress) != 2 {
+			t.Fatalf("stored %+v, %v", stored, err)
+		}
+		if got := rmtIDs(t, f, f.viewer, hansei.RemediationFilter{Overdue: true}); got != fmt.Sprint([]int64{keep.ID}) {
+			t.Errorf("overdue: %s, want only %d", got, keep.ID)
+		}
+		if got := rmtIDs(t, f, f.viewer, hansei.RemediationFilter{Status: hansei.RemediationCancelled}); got != fmt.Sprint([]int64{drop.ID}) {
+			t.Errorf("status cancelled: %s, want %d", got, drop.ID)
+		}
+		due, err := f.db.RemediationsDue(ctx, "2026-12-31")
+		if err != nil || len(due) != 1 || due[0].Remediation.ID != keep.ID {
+			t.Errorf("due for reminders: %+v, %v", due, err)
+		}
+		open, err := f.db.OpenRemediations(ctx)
+		if err != nil || len(open) != 1 || open[0].ID != keep.ID {
+			t.Errorf("open for digests: %+v, %v", open, err)
+		}
+	})
+}
+
+func TestReviewOutcomeReplacedInStore(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		inc := f.declare(t, "One", "SEV2")
+		r := rmtCreate(t, f, f.alice, inc.Number, rmtInput("r", "bob", "2026-12-01"))
+		const day = "2026-11-25"
+		if _, err := f.db.RecordOutcome(ctx, f.alice, day, r.ID, hansei.OutcomeBlocked, "vendor", ""); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.db.RecordOutcome(ctx, f.bob, day, r.ID, hansei.OutcomeOnTrack, "vendor answered", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != hansei.RemediationOpen {
+			t.Errorf("status %s after blocked was replaced by on track, want open", got.Status)
+		}
+		d, err := f.db.ReviewDay(ctx, f.viewer, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Outcomes) != 2 || d.Outcomes[0].Outcome != hansei.OutcomeBlocked || d.Outcomes[0].ReplacedAt == nil ||
+			d.Outcomes[0].ReplacedBy != "bob" || d.Outcomes[1].Outcome != hansei.OutcomeOnTrack || d.Outcomes[1].ReplacedAt != nil {
+			t.Errorf("review history %+v", d.Outcomes)
+		}
+		if d, _ := f.db.ReviewDay(ctx, f.viewer, "2026-11-26"); len(d.Outcomes) != 0 {
+			t.Errorf("another day's history %+v", d.Outcomes)
 		}
 	})
 }

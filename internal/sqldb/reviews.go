@@ -27,7 +27,10 @@ func (db *DB) ReviewDay(ctx context.Context, viewer hansei.User, date string) (h
 		return day, err
 	}
 	day.Scheduled = err == nil
-	day.Remediations, err = db.Remediations(ctx, viewer, hansei.RemediationFilter{})
+	if day.Remediations, err = db.Remediations(ctx, viewer, hansei.RemediationFilter{}); err != nil {
+		return day, err
+	}
+	day.Outcomes, err = db.reviewOutcomes(ctx, viewer, date)
 	return day, err
 }
 
@@ -45,6 +48,12 @@ func (db *DB) RecordOutcome(ctx context.Context, actor hansei.User, date string,
 		}
 		if err := t.saveRemediation(ctx, r); err != nil {
 			return err
+		}
+		// The domain replaced the outcome in force on this date, if any; its
+		// row stays as the review's history.
+		if _, err := t.ExecContext(ctx, `UPDATE review_outcomes SET replaced_at = $1, replaced_by = $2
+			WHERE date = $3 AND remediation = $4 AND replaced_at IS NULL`, db.ts(t.now), actor.Name, date, id); err != nil {
+			return fmt.Errorf("replace review outcome: %w", err)
 		}
 		_, err = t.ExecContext(ctx, `INSERT INTO review_outcomes (date, remediation, outcome, note, actor, at) VALUES ($1, $2, $3, $4, $5, $6)`,
 			date, id, outcome, note, actor.Name, db.ts(t.now))

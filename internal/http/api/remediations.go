@@ -17,7 +17,7 @@ type remediationBody client.RemediationRequest
 
 func (b remediationBody) input() (hansei.RemediationInput, error) {
 	in := hansei.RemediationInput{Title: b.Title, Description: b.Description, Owner: b.Owner, Priority: b.Priority,
-		Due: b.Due, Reason: b.Reason, WhyNode: b.WhyNode, Link: b.Link}
+		Due: b.Due, Reason: b.Reason, WhyNode: b.WhyNode, Link: b.Link, Backdate: b.Backdate}
 	if b.Status != nil {
 		st, err := hansei.ParseRemediationStatus(*b.Status)
 		if err != nil {
@@ -45,7 +45,7 @@ func (s *Handler) createRemediation(w http.ResponseWriter, r *http.Request, u ha
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/remediations/"+strconv.FormatInt(rem.ID, 10))
-	return httpx.WriteJSON(w, http.StatusCreated, rem)
+	return httpx.WriteJSON(w, http.StatusCreated, client.SavedRemediation{Remediation: rem, Warnings: s.app.Remediations.Warnings(rem)})
 }
 
 func (s *Handler) getRemediation(w http.ResponseWriter, r *http.Request, u hansei.User) error {
@@ -82,6 +82,30 @@ func (s *Handler) changeRemediation(w http.ResponseWriter, r *http.Request, u ha
 		return err
 	}
 	rem, err := s.app.Remediations.Change(r.Context(), u, id, in, b.Note)
+	if err != nil {
+		return err
+	}
+	saved := client.SavedRemediation{Remediation: rem}
+	if b.Due != nil || b.Priority != nil {
+		saved.Warnings = s.app.Remediations.Warnings(rem)
+	}
+	return httpx.WriteJSON(w, http.StatusOK, saved)
+}
+
+// cancelRemediation withdraws a remediation made by mistake, with a
+// reason; it stays, cancelled, with its history.
+func (s *Handler) cancelRemediation(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	id, err := httpx.RemediationID(r)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Reason string `json:"reason"`
+	}
+	if err := httpx.DecodeJSON(w, r, &b, false); err != nil {
+		return err
+	}
+	rem, err := s.app.Remediations.Cancel(r.Context(), u, id, b.Reason)
 	if err != nil {
 		return err
 	}

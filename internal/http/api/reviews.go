@@ -16,7 +16,7 @@ func (s *Handler) getReview(w http.ResponseWriter, r *http.Request, u hansei.Use
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, map[string]any{
-		"date": a.Date, "scheduled": a.Day.Scheduled, "reason": a.Day.Reason, "owners": a.Owners,
+		"date": a.Date, "scheduled": a.Day.Scheduled, "reason": a.Day.Reason, "owners": a.Owners, "outcomes": outcomes(a.Day.Outcomes),
 	})
 }
 
@@ -47,4 +47,12 @@ func (s *Handler) recordOutcome(w http.ResponseWriter, r *http.Request, u hansei
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, rem)
+}
+
+// outcomes is never null in JSON: a review with no outcome yet has [].
+func outcomes(o []hansei.ReviewRecord) []hansei.ReviewRecord {
+	if o == nil {
+		return []hansei.ReviewRecord{}
+	}
+	return o
 }

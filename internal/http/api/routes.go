@@ -50,6 +50,7 @@ func (s *Handler) Routes() httpx.Routes {
 		"GET /api/v1/remediations/{id}":                     s.api(s.getRemediation),
 		"PATCH /api/v1/remediations/{id}":                   s.api(s.patchRemediation),
 		"POST /api/v1/remediations/{id}/progress":           s.api(s.remediationProgress),
+		"POST /api/v1/remediations/{id}/cancel":             s.api(s.cancelRemediation),
 
 		"GET /api/v1/reviews/{date}":           s.api(s.getReview),
 		"POST /api/v1/reviews/{date}/outcomes": s.api(s.recordOutcome),

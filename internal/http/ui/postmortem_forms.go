@@ -227,7 +227,8 @@ func (s *Handler) whyRemediationForm(w http.ResponseWriter, r *http.Request, v *
 		s := strings.TrimSpace(f.Get(name))
 		return &s
 	}
-	in := hansei.RemediationInput{Title: opt("title"), Owner: opt("owner"), Priority: opt("priority"), Due: opt("due"), WhyNode: &id}
+	in := hansei.RemediationInput{Title: opt("title"), Owner: opt("owner"), Priority: opt("priority"), Due: opt("due"), WhyNode: &id,
+		Backdate: f.Get("backdate") == "true"}
 	if in.Due != nil && *in.Due == "" {
 		in.Due = nil
 	}
@@ -235,7 +236,8 @@ func (s *Handler) whyRemediationForm(w http.ResponseWriter, r *http.Request, v *
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, postmortemURL(n)+"#why-"+strconv.FormatInt(id, 10), v.T("flash.remediation_added", "ID", rem.ID))
+	return redirect(w, r, postmortemURL(n)+"#why-"+strconv.FormatInt(id, 10),
+		withWarnings(v, v.T("flash.remediation_added", "ID", rem.ID), s.app.Remediations.Warnings(rem)))
 }
 
 func (s *Handler) submitPostmortemForm(w http.ResponseWriter, r *http.Request, v *viewer) error {

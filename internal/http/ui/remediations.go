@@ -69,7 +69,9 @@ type remediationsList struct {
 func (s *Handler) remediationsPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	q := r.URL.Query()
 	d := remediationsList{Owner: q.Get("owner"), Status: q.Get("status"), Incident: q.Get("incident"),
-		Overdue: q.Get("overdue") == "1" || q.Get("overdue") == "true", Statuses: statusChoices(v)}
+		Overdue: q.Get("overdue") == "1" || q.Get("overdue") == "true",
+		// The filter finds cancelled ones too; no form sets that status.
+		Statuses: append(statusChoices(v), statusChoice{hansei.RemediationCancelled, remStatusText(v, hansei.RemediationCancelled)})}
 	if q.Get("mine") == "1" && d.Owner == "" {
 		d.Owner = v.User.Name
 	}
@@ -131,6 +133,7 @@ type remediationView struct {
 	Users         []string
 	Statuses      []statusChoice
 	Priorities    []hansei.Level
+	CanCancel     bool
 }
 
 // progressLine is one entry of the progress log, in words.
@@ -159,6 +162,7 @@ func (s *Handler) remediationPage(w http.ResponseWriter, r *http.Request, v *vie
 	d := remediationView{remRow: s.remRow(v, rem), Statuses: statusChoices(v), Priorities: s.scales.Priority.Levels}
 	if inc, err := s.app.Incidents.Get(r.Context(), v.User, rem.Incident); err == nil {
 		d.IncidentTitle = inc.Title
+		d.CanCancel = canCancel(v, rem, inc.Roles[hansei.RoleCommander])
 	}
 	if rem.WhyNode != 0 {
 		// The why node it answers; a postmortem the viewer cannot read
@@ -245,6 +249,7 @@ func (s *Handler) remediationEditForm(w http.ResponseWriter, r *http.Request, v 
 			changed = true
 		}
 	}
+	in.Backdate = f.Get("backdate") == "true"
 	note := strings.TrimSpace(f.Get("note"))
 	if !changed && note == "" {
 		return redirect(w, r, remediationURL(id), v.T("flash.nothing_changed"))
@@ -256,6 +261,9 @@ func (s *Handler) remediationEditForm(w http.ResponseWriter, r *http.Request, v 
 	msg := v.T("flash.remediation_saved")
 	if out.Owner != rem.Owner {
 		msg = v.T("flash.handed_over", "Owner", out.Owner)
+	}
+	if in.Due != nil || in.Priority != nil {
+		msg = withWarnings(v, msg, s.app.Remediations.Warnings(out))
 	}
 	return redirect(w, r, remediationURL(id), msg)
 }

@@ -43,6 +43,12 @@ type reviewItem struct {
 	Why     string
 	Closed  bool
 	Outcome *recordedOutcome
+	// Replaced are the outcomes recorded on this date before the one in
+	// force, kept as the review's history.
+	Replaced []recordedOutcome
+	// Replaceable: closed by this date's outcome with nothing since, so a
+	// corrected outcome may still replace it.
+	Replaceable bool
 	// A refused outcome comes back with what was sent and why.
 	Error                          string
 	FormOutcome, FormNote, FormDue string
@@ -56,6 +62,22 @@ type recordedOutcome struct {
 	Note  string
 	Actor string
 	At    time.Time
+	// ReplacedBy and ReplacedAt say who replaced it, and when.
+	ReplacedBy string
+	ReplacedAt time.Time
+}
+
+// replacedOn lists the outcomes of date that a later one replaced, oldest
+// first, from the marks Remediation.Review keeps in the progress log.
+func replacedOn(v *viewer, r hansei.Remediation, date string) []recordedOutcome {
+	var out []recordedOutcome
+	for _, p := range r.Progress {
+		if m := p.Review; m != nil && m.Date == date && m.ReplacedAt != nil {
+			out = append(out, recordedOutcome{Text: outcomeText(v, m.Outcome), Note: m.Note, Actor: p.Actor, At: p.At,
+				ReplacedBy: m.ReplacedBy, ReplacedAt: *m.ReplacedAt})
+		}
+	}
+	return out
 }
 
 type outcomeChoice struct {
@@ -141,7 +163,10 @@ func (s *Handler) loadReview(r *http.Request, v *viewer, date string) (reviewVie
 		if !ok && rem.LastReviewed != date {
 			continue
 		}
-		it := &reviewItem{remRow: s.remRow(v, rem), Closed: rem.Status.Closed(), Outcome: reviewedOn(v, rem, date)}
+		it := &reviewItem{remRow: s.remRow(v, rem), Closed: rem.Status.Closed(), Outcome: reviewedOn(v, rem, date),
+			Replaced: replacedOn(v, rem, date)}
+		it.Replaceable = it.Closed && rem.Status != hansei.RemediationCancelled && len(rem.Progress) > 0 &&
+			rem.CurrentReview(date) == len(rem.Progress)-1
 		switch {
 		case why == "due":
 			it.Why = v.T("page.review.due_by_this_date")

@@ -56,6 +56,7 @@ func (s *Handler) Routes() httpx.Routes {
 		"GET /remediations/{id}":           s.ui(s.remediationPage),
 		"POST /remediations/{id}":          s.ui(s.remediationEditForm),
 		"POST /remediations/{id}/progress": s.ui(s.remediationProgressForm),
+		"POST /remediations/{id}/cancel":   s.ui(s.remediationCancelForm),
 		"GET /reviews":                     s.ui(s.reviewsIndex),
 		"GET /reviews/{date}":              s.ui(s.reviewPage),
 		"POST /reviews/{date}/outcomes":    s.ui(s.outcomeForm),
