@@ -81,12 +81,20 @@ type Scale struct {
 	Levels []Level `json:"levels"`
 }
 
-// Level returns the level with the given key. An unknown key gets an
-// EINVALID error naming the field and listing every valid level with its
-// one-line meaning, so the caller learns the words instead of guessing.
+// Level returns the level with the given key, matched without regard to
+// case (people type "sev1" for SEV1; Validate keeps keys unique that way),
+// so callers store the returned level's Key, the canonical spelling. An
+// unknown key gets an EINVALID error naming the field and listing every
+// valid level with its one-line meaning, so the caller learns the words
+// instead of guessing.
 func (s Scale) Level(key string) (Level, error) {
 	for _, l := range s.Levels {
 		if l.Key == key {
+			return l, nil
+		}
+	}
+	for _, l := range s.Levels {
+		if key != "" && strings.EqualFold(l.Key, key) {
 			return l, nil
 		}
 	}
@@ -174,10 +182,11 @@ func (s Scale) Validate() map[string]string {
 			problems[at+".key"] = "every level needs a key, such as SEV1"
 		case !validLevelKey(l.Key):
 			problems[at+".key"] = fmt.Sprintf("key %q must be 1 to 20 letters, digits, '-' or '_'", l.Key)
-		case seen[l.Key]:
-			problems[at+".key"] = fmt.Sprintf("key %q is used by an earlier level; keys must be unique", l.Key)
+		case seen[strings.ToUpper(l.Key)]:
+			// Keys match without regard to case, so SEV1 and sev1 would be one.
+			problems[at+".key"] = fmt.Sprintf("key %q is used by an earlier level; keys must be unique, whatever their case", l.Key)
 		}
-		seen[l.Key] = true
+		seen[strings.ToUpper(l.Key)] = true
 		if strings.TrimSpace(l.Name) == "" {
 			problems[at+".name"] = "every level needs a name"
 		}
