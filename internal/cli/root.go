@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/spf13/cobra"
 )
@@ -28,6 +29,12 @@ type cli struct {
 	printer       *i18n.Printer
 	scalesLang    string
 	local         bool
+
+	// The token's user (GET /api/v1/me), asked once a run on first need
+	// (the language, the time zone); meAsked is set even if it failed.
+	meUser  hansei.User
+	meFound bool
+	meAsked bool
 }
 
 // Run runs the command line with args (without the program name). Help
