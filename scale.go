@@ -174,7 +174,7 @@ func (s Scale) Validate() map[string]string {
 	if len(s.Levels) == 0 {
 		problems["levels"] = "a scale needs at least one level"
 	}
-	seen := map[string]bool{}
+	seen := map[string]string{} // upper case → the key as written first
 	for i, l := range s.Levels {
 		at := fmt.Sprintf("levels[%d]", i)
 		switch {
@@ -182,11 +182,15 @@ func (s Scale) Validate() map[string]string {
 			problems[at+".key"] = "every level needs a key, such as SEV1"
 		case !validLevelKey(l.Key):
 			problems[at+".key"] = fmt.Sprintf("key %q must be 1 to 20 letters, digits, '-' or '_'", l.Key)
-		case seen[strings.ToUpper(l.Key)]:
+		case seen[strings.ToUpper(l.Key)] == l.Key:
+			problems[at+".key"] = fmt.Sprintf("key %q is used by an earlier level; keys must be unique", l.Key)
+		case seen[strings.ToUpper(l.Key)] != "":
 			// Keys match without regard to case, so SEV1 and sev1 would be one.
-			problems[at+".key"] = fmt.Sprintf("key %q is used by an earlier level; keys must be unique, whatever their case", l.Key)
+			problems[at+".key"] = fmt.Sprintf("key %q is %q of an earlier level in another case; keys must be unique whatever their case", l.Key, seen[strings.ToUpper(l.Key)])
 		}
-		seen[strings.ToUpper(l.Key)] = true
+		if _, ok := seen[strings.ToUpper(l.Key)]; !ok {
+			seen[strings.ToUpper(l.Key)] = l.Key
+		}
 		if strings.TrimSpace(l.Name) == "" {
 			problems[at+".name"] = "every level needs a name"
 		}

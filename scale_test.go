@@ -211,7 +211,7 @@ func TestScaleValidateProblems(t *testing.T) {
 		{"duplicate key", []Level{good("SEV1"), good("SEV2"), good("SEV1")},
 			map[string]string{"levels[2].key": `key "SEV1" is used by an earlier level`}},
 		{"duplicate key in another case", []Level{good("SEV1"), good("sev1")},
-			map[string]string{"levels[1].key": `key "sev1" is used by an earlier level; keys must be unique, whatever their case`}},
+			map[string]string{"levels[1].key": `key "sev1" is "SEV1" of an earlier level in another case; keys must be unique whatever their case`}},
 		{"empty definition", []Level{good("SEV1"), {Key: "SEV2", Name: "Major", Definition: "  "}},
 			map[string]string{"levels[1].definition": "every level needs a definition"}},
 		{"empty name", []Level{{Key: "SEV1", Definition: "Down."}},
