@@ -196,3 +196,78 @@ func mustZone(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// notifyBuffer is a buffer that tells each write, so that a test waits
+// for output rather than for time.
+type notifyBuffer struct {
+	syncBuffer
+	wrote chan struct{}
+}
+
+func newNotifyBuffer() *notifyBuffer { return &notifyBuffer{wrote: make(chan struct{}, 1)} }
+
+func (b *notifyBuffer) Write(p []byte) (int, error) {
+	n, err := b.syncBuffer.Write(p)
+	select {
+	case b.wrote <- struct{}{}:
+	default:
+	}
+	return n, err
+}
+
+// waitFor waits until the output contains s.
+func (b *notifyBuffer) waitFor(t *testing.T, s string) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(b.String(), s) {
+		select {
+		case <-b.wrote:
+		case <-deadline:
+			t.Fatalf("no %q within 30 s in:\n%s", s, b.String())
+		}
+	}
+}
+
+// watch lists an open intent once, though the timeline it replays holds
+// the intent's own event.
+func TestCLIWatchShowsAnIntentOnce(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		srv := startServer(t, dsn)
+		c := srv.client(srv.AdminToken)
+		if _, err := c.Declare(ctx, client.DeclareRequest{Title: "Checkout failing", Severity: "SEV2"}); err != nil {
+			t.Fatal(err)
+		}
+		bob := srv.addUser(t, "bob", "responder")
+		if _, err := srv.client(bob).Join(ctx, 1, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.StateIntent(ctx, 1, client.IntentRequest{Text: "roll back payments to 4.1", Kind: "action", WindowSeconds: 600}); err != nil {
+			t.Fatal(err)
+		}
+		wctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stdout, stderr := newNotifyBuffer(), newNotifyBuffer()
+		done := make(chan error, 1)
+		go func() {
+			env := envFunc(map[string]string{"HANSEI_URL": srv.URL, "HANSEI_TOKEN": srv.AdminToken})
+			done <- run(wctx, []string{"watch", "1"}, env, strings.NewReader(""), stdout, stderr)
+		}()
+		stdout.waitFor(t, "roll back payments to 4.1")
+		if _, err := c.AddNote(ctx, 1, "the marker after the replay"); err != nil {
+			t.Fatal(err)
+		}
+		stdout.waitFor(t, "the marker after the replay")
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("watch: %v\n%s", err, stderr.String())
+		}
+		out := stdout.String()
+		if n := strings.Count(out, "Intent 1 in INC-1"); n != 1 {
+			t.Errorf("the intent is shown %d times, want once:\n%s", n, out)
+		}
+		if !strings.Contains(out, "window ends") {
+			t.Errorf("no countdown with the intent:\n%s", out)
+		}
+	})
+}
