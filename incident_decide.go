@@ -106,9 +106,11 @@ func (d *decider) declare(c Declare) error {
 	if err != nil {
 		return err
 	}
-	if _, err := d.env.Scales.Severity.Level(c.Severity); err != nil {
+	level, err := d.env.Scales.Severity.Level(c.Severity)
+	if err != nil {
 		return err
 	}
+	c.Severity = level.Key // the canonical spelling, whatever case was typed
 	services, err := cleanServices(c.Services)
 	if err != nil {
 		return err
@@ -164,9 +166,11 @@ func (d *decider) declare(c Declare) error {
 }
 
 func (d *decider) changeSeverity(c ChangeSeverity) error {
-	if _, err := d.env.Scales.Severity.Level(c.Severity); err != nil {
+	level, err := d.env.Scales.Severity.Level(c.Severity)
+	if err != nil {
 		return err
 	}
+	c.Severity = level.Key // the canonical spelling, whatever case was typed
 	reason, err := Line("reason", MaxReason).Require().Clean(c.Reason)
 	if err != nil {
 		return err

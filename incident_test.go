@@ -521,7 +521,6 @@ func TestDeclareRefuses(t *testing.T) {
 		{"summary of MaxText+1 runes", with(func(c *Declare) { c.Summary = strings.Repeat("ü", MaxText+1) }), "summary"},
 		{"missing severity", with(func(c *Declare) { c.Severity = "" }), "severity"},
 		{"unknown severity", with(func(c *Declare) { c.Severity = "SEV9" }), "severity"},
-		{"severity in lower case", with(func(c *Declare) { c.Severity = "sev1" }), "severity"},
 		{"priority key as severity", with(func(c *Declare) { c.Severity = "P0" }), "severity"},
 		{"unknown visibility", with(func(c *Declare) { c.Visibility = "public" }), "visibility"},
 		{"51 services", with(func(c *Declare) { c.Services = many }), "services"},
@@ -623,6 +622,28 @@ func TestChangeSeverity(t *testing.T) {
 	}
 	// Downgrades are fine too, and a reason of exactly MaxReason runes.
 	decide(t, inc, ChangeSeverity{Severity: "SEV4", Reason: strings.Repeat("ä", MaxReason)})
+}
+
+// A level typed in any case is the scale's level, stored as the scale
+// spells it, so that filters, ranks and the status page find it.
+func TestLevelsInAnyCase(t *testing.T) {
+	for _, typed := range []string{"sev1", "Sev1", "SEV1"} {
+		t.Run(typed, func(t *testing.T) {
+			inc, _ := decide(t, Incident{Number: 7}, Declare{Title: "t", Severity: typed})
+			if inc.Severity != "SEV1" {
+				t.Errorf("declared with %q: severity %q, want SEV1", typed, inc.Severity)
+			}
+			inc, _ = declared(t) // SEV2
+			after, evs := decide(t, inc, ChangeSeverity{Severity: typed, Reason: "r"})
+			if p := payload[SeverityChangedData](t, evs[0]); p.To != "SEV1" || after.Severity != "SEV1" {
+				t.Errorf("changed to %q: event to %q, severity %q; want SEV1", typed, p.To, after.Severity)
+			}
+		})
+	}
+	inc, _ := declared(t) // SEV2
+	if e := refuse(t, inc, envAs("alice"), ChangeSeverity{Severity: "sev2", Reason: "r"}, ECONFLICT); !strings.Contains(e.Message, "already SEV2") {
+		t.Errorf("sev2 on a SEV2 incident: %q, want it already SEV2", e.Message)
+	}
 }
 
 func TestChangeSeverityRefuses(t *testing.T) {

@@ -183,10 +183,11 @@ func (r Remediation) apply(in RemediationInput, env RemediationEnv) (Remediation
 		r.Owner = u.Name
 	}
 	if in.Priority != nil {
-		if _, err := env.Scales.Priority.Level(*in.Priority); err != nil {
+		level, err := env.Scales.Priority.Level(*in.Priority)
+		if err != nil {
 			return r, err
 		}
-		r.Priority = *in.Priority
+		r.Priority = level.Key // the canonical spelling, whatever case was typed
 	}
 	if in.Due != nil {
 		if _, err := ParseDate("due", *in.Due); err != nil {

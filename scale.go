@@ -86,12 +86,20 @@ type Scale struct {
 	Levels []Level `json:"levels"`
 }
 
-// Level returns the level with the given key. An unknown key gets an
-// EINVALID error naming the field and listing every valid level with its
-// one-line meaning, so the caller learns the words instead of guessing.
+// Level returns the level with the given key, matched without regard to
+// case (people type "sev1" for SEV1; Validate keeps keys unique that way),
+// so callers store the returned level's Key, the canonical spelling. An
+// unknown key gets an EINVALID error naming the field and listing every
+// valid level with its one-line meaning, so the caller learns the words
+// instead of guessing.
 func (s Scale) Level(key string) (Level, error) {
 	for _, l := range s.Levels {
 		if l.Key == key {
+			return l, nil
+		}
+	}
+	for _, l := range s.Levels {
+		if key != "" && strings.EqualFold(l.Key, key) {
 			return l, nil
 		}
 	}
@@ -174,7 +182,7 @@ func (s Scale) Validate() map[string]string {
 	if len(s.Levels) == 0 {
 		problems["levels"] = "a scale needs at least one level"
 	}
-	seen := map[string]bool{}
+	seen := map[string]string{} // upper case → the key as written first
 	for i, l := range s.Levels {
 		at := fmt.Sprintf("levels[%d]", i)
 		switch {
@@ -182,10 +190,15 @@ func (s Scale) Validate() map[string]string {
 			problems[at+".key"] = "every level needs a key, such as SEV1"
 		case !validLevelKey(l.Key):
 			problems[at+".key"] = fmt.Sprintf("key %q must be 1 to 20 letters, digits, '-' or '_'", l.Key)
-		case seen[l.Key]:
+		case seen[strings.ToUpper(l.Key)] == l.Key:
 			problems[at+".key"] = fmt.Sprintf("key %q is used by an earlier level; keys must be unique", l.Key)
+		case seen[strings.ToUpper(l.Key)] != "":
+			// Keys match without regard to case, so SEV1 and sev1 would be one.
+			problems[at+".key"] = fmt.Sprintf("key %q is %q of an earlier level in another case; keys must be unique whatever their case", l.Key, seen[strings.ToUpper(l.Key)])
 		}
-		seen[l.Key] = true
+		if _, ok := seen[strings.ToUpper(l.Key)]; !ok {
+			seen[strings.ToUpper(l.Key)] = l.Key
+		}
 		if strings.TrimSpace(l.Name) == "" {
 			problems[at+".name"] = "every level needs a name"
 		}

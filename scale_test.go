@@ -103,7 +103,6 @@ func TestScaleLevelUnknown(t *testing.T) {
 	}{
 		{"unknown severity", s.Severity, "SEV9", `unknown severity "SEV9"; choose one of:`},
 		{"empty severity", s.Severity, "", "severity is required; choose one of:"},
-		{"wrong case", s.Severity, "sev1", `unknown severity "sev1"; choose one of:`},
 		{"unknown priority", s.Priority, "P9", `unknown priority "P9"; choose one of:`},
 		{"severity key as priority", s.Priority, "SEV1", `unknown priority "SEV1"; choose one of:`},
 	} {
@@ -130,6 +129,22 @@ func TestScaleLevelUnknown(t *testing.T) {
 			}
 		})
 	}
+	t.Run("any case", func(t *testing.T) {
+		for _, tc := range []struct {
+			scale     Scale
+			key, want string
+		}{
+			{s.Severity, "sev1", "SEV1"},
+			{s.Severity, "Sev2", "SEV2"},
+			{s.Severity, "SEV3", "SEV3"},
+			{s.Priority, "p1", "P1"},
+		} {
+			l, err := tc.scale.Level(tc.key)
+			if err != nil || l.Key != tc.want {
+				t.Errorf("%s Level(%q) = %q, %v; want the canonical %q", tc.scale.Kind, tc.key, l.Key, err, tc.want)
+			}
+		}
+	})
 	t.Run("known", func(t *testing.T) {
 		l, err := s.Severity.Level("SEV2")
 		if err != nil || l.Key != "SEV2" {
@@ -195,6 +210,8 @@ func TestScaleValidateProblems(t *testing.T) {
 		{"no levels", nil, map[string]string{"levels": "at least one level"}},
 		{"duplicate key", []Level{good("SEV1"), good("SEV2"), good("SEV1")},
 			map[string]string{"levels[2].key": `key "SEV1" is used by an earlier level`}},
+		{"duplicate key in another case", []Level{good("SEV1"), good("sev1")},
+			map[string]string{"levels[1].key": `key "sev1" is "SEV1" of an earlier level in another case; keys must be unique whatever their case`}},
 		{"empty definition", []Level{good("SEV1"), {Key: "SEV2", Name: "Major", Definition: "  "}},
 			map[string]string{"levels[1].definition": "every level needs a definition"}},
 		{"empty name", []Level{{Key: "SEV1", Definition: "Down."}},

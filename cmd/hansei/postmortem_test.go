@@ -11,6 +11,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/hansei-dev/hansei/internal/cli"
 )
 
 // TestPostmortemStory runs the seed's path through the binary: a resolved
@@ -63,7 +64,11 @@ func TestPostmortemStory(t *testing.T) {
 		srv.mustCLI(t, admin, "why", "1", "Why did checkout fail?", "The payments connection pool was exhausted.")
 		srv.mustCLI(t, admin, "why", "1", "--parent", "1", "--factor", "capacity", "Why was the pool exhausted?", "Client retries multiplied the load.")
 		out = srv.mustCLI(t, bob, "why", "1", "--parent", "1", "--factor", "detection", "Why was it not seen sooner?", "The saturation alert went to a dashboard only.")
-		if !strings.Contains(out, "    #2 Why was the pool exhausted?") || !strings.Contains(out, "    #3 Why was it not seen sooner?") {
+		// A change confirms what changed, in one line, not the whole postmortem.
+		if out != "INC-1: why-tree node #3 added under #1: Why was it not seen sooner?\n" {
+			t.Fatalf("why confirms:\n%s", out)
+		}
+		if out := srv.mustCLI(t, bob, "postmortem", "1"); !strings.Contains(out, "    #2 Why was the pool exhausted?") || !strings.Contains(out, "    #3 Why was it not seen sooner?") {
 			t.Fatalf("why-tree:\n%s", out)
 		}
 		if r := srv.cli(t, admin, "why", "1", "--parent", "9", "q", "a"); r.err == nil || !strings.Contains(errorLine(r.err), "no why 9") {
@@ -97,8 +102,17 @@ func TestPostmortemStory(t *testing.T) {
 		if !blocking {
 			t.Error("no blocking finding for blaming words")
 		}
-		if out := srv.mustCLI(t, admin, "postmortem", "1", "lint"); !strings.Contains(out, "suggestion:") {
-			t.Errorf("lint output:\n%s", out)
+		// Blocking findings fail lint (exit 1), so that it can gate a
+		// pipeline; the findings are printed all the same.
+		r := srv.cli(t, admin, "postmortem", "1", "lint")
+		if !strings.Contains(r.stdout, "suggestion:") {
+			t.Errorf("lint output:\n%s", r.stdout)
+		}
+		if r.err == nil || cli.ExitCode(r.err) != 1 || !strings.Contains(errorLine(r.err), "block publishing") {
+			t.Errorf("lint with blocking findings: %v (exit %d), want exit 1 saying they block publishing", r.err, cli.ExitCode(r.err))
+		}
+		if r := srv.cli(t, admin, "postmortem", "1", "lint", "--json"); r.err == nil || !strings.Contains(r.stdout, `"blocking": true`) {
+			t.Errorf("lint --json with blocking findings: %v\n%s", r.err, r.stdout)
 		}
 
 		// Two authors never silently overwrite each other: a save based on an older version
@@ -169,15 +183,18 @@ func TestPostmortemStory(t *testing.T) {
 			t.Fatalf("remediation add:\n%s", out)
 		}
 		out = srv.mustCLI(t, bob, "remediation", "progress", "1", "Exponential backoff merged", "--status", "in_progress")
-		if !strings.Contains(out, "Exponential backoff merged") || !strings.Contains(out, "Status: in progress") {
+		if !strings.Contains(out, "INC-1: progress recorded on remediation 1: Back off client retries") || !strings.Contains(out, "Status: in progress") {
 			t.Fatalf("progress:\n%s", out)
 		}
 		if r := srv.cli(t, bob, "remediation", "progress", "1", "stuck", "--status", "blocked"); r.err == nil || !strings.Contains(errorLine(r.err), "needs a reason") {
 			t.Fatalf("blocked without a reason: %v", r.err)
 		}
 		out = srv.mustCLI(t, bob, "remediation", "update", "1", "--owner", "carla", "carla owns the client library")
-		if !strings.Contains(out, "Owner: carla") || !strings.Contains(out, "carla owns the client library") {
+		if !strings.Contains(out, "INC-1: remediation 1 updated: Back off client retries") || !strings.Contains(out, "Owner: carla") {
 			t.Fatalf("handover:\n%s", out)
+		}
+		if out := srv.mustCLI(t, carla, "remediation", "show", "1"); !strings.Contains(out, "carla owns the client library") {
+			t.Fatalf("the handover's note:\n%s", out)
 		}
 		if out := srv.mustCLI(t, carla, "remediation", "list", "--mine"); !strings.Contains(out, "Back off client retries") {
 			t.Fatalf("carla's list:\n%s", out)
@@ -193,8 +210,11 @@ func TestPostmortemStory(t *testing.T) {
 			}
 		}
 		out = srv.mustCLI(t, admin, "postmortem", "1", "publish", "--override", "the alert routing fix is tracked in OPS-77")
-		if !strings.Contains(out, "Status: published, version") || !strings.Contains(out, "revision 1") {
+		if !strings.Contains(out, "INC-1: postmortem published (version") {
 			t.Fatalf("publish:\n%s", out)
+		}
+		if out := srv.mustCLI(t, admin, "postmortem", "1"); !strings.Contains(out, "Status: published, version") || !strings.Contains(out, "revision 1") {
+			t.Fatalf("published postmortem:\n%s", out)
 		}
 		inc, err := c.Incident(ctx, 1)
 		if err != nil || inc.Status != hansei.StatusClosed {

@@ -21,8 +21,8 @@ type editOptions struct {
 
 const timeHelp = `Times are RFC 3339 (2026-12-01T09:21:00Z, or with an offset such as
 +09:00), or a date and time without a zone (2026-12-01 09:21, seconds
-optional), read in your zone: the TZ environment variable, else this
-machine's.`
+optional), read in your zone: the time zone of your hansei user
+(settings page, GET /api/v1/me), else UTC.`
 
 func (env *cli) incidentEditCmd() *cobra.Command {
 	var o editOptions
@@ -93,7 +93,7 @@ func (env *cli) incidentEdit(o editOptions, rest []string) error {
 		return err
 	}
 	inc, err := c.Correct(env.ctx, n, req)
-	return env.show(o.json, inc, err, func() error { return env.printChanges(inc) })
+	return env.confirm(o.json, inc, err, changeLines(inc))
 }
 
 // parseTime reads a time given on the command line: RFC 3339, or a date
@@ -126,7 +126,7 @@ hansei incident role N commander USER.`,
 				return err
 			}
 			inc, err := c.VacateRole(env.ctx, n, rest[1])
-			return env.show(asJSON, inc, err, func() error { return env.printChanges(inc) })
+			return env.confirm(asJSON, inc, err, changeLines(inc))
 		},
 	}
 	jsonFlag(cmd, &asJSON)

@@ -11,6 +11,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/spf13/cobra"
 )
 
@@ -351,15 +352,18 @@ func (env *cli) incidentChange(sub string, o changeOptions, rest []string) error
 	case "join":
 		inc, err = c.Join(env.ctx, n, o.user)
 	}
-	return env.show(o.json, inc, err, func() error { return env.printChanges(inc) })
+	return env.confirm(o.json, inc, err, changeLines(inc))
 }
 
-// printChanges prints the events a change appended to an incident's
-// timeline, one a line.
-func (env *cli) printChanges(inc client.Incident) error {
-	p := env.p()
-	for _, e := range inc.Events {
-		fmt.Fprintf(env.stdout, "%s #%d %s\n", inc.Ref, e.Seq, eventWords(p, e))
+// changeLines is the say of confirm for a change to an incident: the
+// events it appended to the timeline, one a line, "INC-12 #5 severity
+// SEV1 → SEV2: …", in the words the timeline uses.
+func changeLines(inc client.Incident) func(p *i18n.Printer) []string {
+	return func(p *i18n.Printer) []string {
+		lines := make([]string, 0, len(inc.Events))
+		for _, e := range inc.Events {
+			lines = append(lines, fmt.Sprintf("%s #%d %s", inc.Ref, e.Seq, eventWords(p, e)))
+		}
+		return lines
 	}
-	return nil
 }

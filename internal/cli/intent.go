@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -152,76 +151,4 @@ func (env *cli) intentCommand(name string, o answerOptions, rest []string) error
 		in, err = c.Withdraw(env.ctx, id)
 	}
 	return env.show(o.json, in, err, func() error { env.printIntent(env.stdout, in, time.Now()); return nil })
-}
-
-func (env *cli) watchCmd() *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "watch N",
-		Short: "follow an incident live: its timeline, open intents, countdowns",
-		Long: `Follow an incident's timeline live, with its open intents and their countdowns,
-until Ctrl-C. A dropped connection resumes where it left off. With --json it
-prints each event as one line of JSON (JSON Lines), and nothing else.`,
-		Args: wantArgs(1, "an incident NUMBER"),
-		RunE: func(_ *cobra.Command, rest []string) error { return env.watch(asJSON, rest) },
-	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print each event as one line of JSON")
-	return cmd
-}
-
-// watch tails an incident's live timeline, showing open intents with
-// their countdown, and resumes by Last-Event-ID after a dropped connection.
-func (env *cli) watch(asJSON bool, rest []string) error {
-	n, c, err := env.incidentArg(rest)
-	if err != nil {
-		return err
-	}
-	inc, err := c.Incident(env.ctx, n)
-	if err != nil {
-		return err
-	}
-	if !asJSON {
-		fmt.Fprintln(env.stdout, env.p().T("cli.watch.watching", "Ref", inc.Ref, "Title", inc.Title, "Severity", inc.Severity, "Status", env.status(inc.Status)))
-	}
-	last := max(inc.LastSeq-10, 0)
-	showIntents := func() {
-		if asJSON {
-			return // the intent events are in the stream
-		}
-		list, err := c.Intents(env.ctx, n)
-		if err != nil {
-			return
-		}
-		for _, in := range list.Items {
-			if in.Live() {
-				env.printIntent(env.stdout, in, time.Now())
-			}
-		}
-	}
-	showIntents()
-	for {
-		last, err = c.Stream(env.ctx, n, last, func(id int64, e hansei.Event) error {
-			if asJSON {
-				return printJSONLine(env.stdout, e)
-			}
-			env.printEvents(env.stdout, []hansei.Event{e})
-			if strings.HasPrefix(e.Type, "intent.") {
-				showIntents()
-			}
-			return nil
-		})
-		if env.ctx.Err() != nil {
-			return nil
-		}
-		var ce *client.Error
-		if errors.As(err, &ce) {
-			return err
-		}
-		fmt.Fprintln(env.stderr, "hansei: "+env.p().T("cli.watch.interrupted", "Error", ErrorLine(err), "Seq", last))
-		select {
-		case <-env.ctx.Done():
-			return nil
-		case <-time.After(time.Second):
-		}
-	}
 }

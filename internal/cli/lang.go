@@ -85,15 +85,26 @@ func (env *cli) language() string {
 			return l
 		}
 	}
-	token := env.getenv("HANSEI_TOKEN")
-	if token == "" || env.local {
+	u, ok := env.me()
+	if !ok {
 		return "en"
 	}
-	u, err := client.New(env.serverURL(), token).Me(env.ctx)
-	if err != nil {
-		return "en" // the command's own request reports what is wrong
-	}
 	return cats.Match(u.Language)
+}
+
+// me is the token's user, asked of the server once a run (GET
+// /api/v1/me), and only when a token is set and the command talks to a
+// server; ok is false otherwise, or when asking failed (the command's own
+// request then reports what is wrong).
+func (env *cli) me() (hansei.User, bool) {
+	if !env.meAsked {
+		env.meAsked = true
+		if token := env.getenv("HANSEI_TOKEN"); token != "" && !env.local {
+			u, err := client.New(env.serverURL(), token).Me(env.ctx)
+			env.meUser, env.meFound = u, err == nil
+		}
+	}
+	return env.meUser, env.meFound
 }
 
 // word is a value of the data in words (word.KIND.VALUE), or the value

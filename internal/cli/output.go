@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/spf13/cobra"
 )
 
@@ -45,6 +46,28 @@ func (env *cli) show(asJSON bool, v any, err error, text func() error) error {
 		return printJSON(env.stdout, v)
 	}
 	return text()
+}
+
+// confirm ends every command that changes something, so that all of them
+// answer alike: the error, if the change failed; with --json the changed
+// object as the server returned it (for scripts: the same shape as the
+// API's answer); else the short lines that say gives, in the reader's
+// language, such as "INC-12 #5 severity SEV1 → SEV2: …": what changed, not
+// a reprint of everything around it. say runs only once the change
+// succeeded, so it may read changed.
+func (env *cli) confirm(asJSON bool, changed any, err error, say func(p *i18n.Printer) []string) error {
+	return env.show(asJSON, changed, err, func() error {
+		for _, l := range say(env.p()) {
+			fmt.Fprintln(env.stdout, l)
+		}
+		return nil
+	})
+}
+
+// says is the say of confirm for one line from the catalogs: the message
+// id with its arguments.
+func says(id string, args ...any) func(p *i18n.Printer) []string {
+	return func(p *i18n.Printer) []string { return []string{p.T(id, args...)} }
 }
 
 // line is text for show that prints one line of a (as fmt.Println does).
@@ -85,18 +108,23 @@ func orDash(s string) string {
 	return s
 }
 
-// location is the viewer's time zone: TZ if set, else the system's.
+// location is the viewer's time zone: the one set for the token's user
+// (GET /api/v1/me's time_zone), as the web pages use, not the machine's,
+// so that a responder's laptop abroad shows the times the team quotes.
+// Without a user (the users commands, no token) or a zone, it is UTC.
 func (env *cli) location() *time.Location {
-	if tz := env.getenv("TZ"); tz != "" {
-		if loc, err := time.LoadLocation(tz); err == nil {
+	if u, ok := env.me(); ok && u.TimeZone != "" {
+		if loc, err := time.LoadLocation(u.TimeZone); err == nil {
 			return loc
 		}
 	}
-	return time.Local
+	return time.UTC
 }
 
-// formatTime shows a time in the viewer's zone beside UTC, so that
-// responders in different places quote the same instant.
+// formatTime is the one way the CLI shows an instant: in the viewer's
+// zone beside UTC, "2026-12-06 14:03:00 CET (13:03 UTC)", so that
+// responders in different places quote the same instant; in UTC alone
+// when the viewer's zone is UTC.
 func (env *cli) formatTime(t time.Time) string {
 	if t.IsZero() {
 		return "-"

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/spf13/cobra"
 )
 
@@ -38,7 +40,8 @@ func (env *cli) postmortemCmd() *cobra.Command {
   set SECTION "TEXT"          write one section (` + strings.Join(hansei.SectionKeys(), ", ") + `)
   reviewers alice,bob         who must approve it
   highlight 5,8               timeline events to show beside it
-  lint                        blameless-language and precision findings
+  lint                        blameless-language and precision findings;
+                              exits 1 if any blocks publishing (for pipelines)
   submit · approve            ask for review · approve as a reviewer
   publish [--override WHY]    publish (override blocking lint findings, saying why)
   amend --reason WHY          revise a published postmortem
@@ -77,6 +80,9 @@ func (env *cli) postmortem(o postmortemOptions, rest []string) error {
 		action = "edit"
 	}
 	var pm client.Postmortem
+	// say is what a change confirms (confirm); show, create and edit
+	// print the whole postmortem instead, to be read.
+	var say func(pm client.Postmortem) func(*i18n.Printer) []string
 	switch action {
 	case "show":
 		pm, err = c.Postmortem(env.ctx, n)
@@ -93,6 +99,9 @@ func (env *cli) postmortem(o postmortemOptions, rest []string) error {
 			patch["version"] = o.baseVersion
 		}
 		pm, err = c.PatchPostmortem(env.ctx, n, patch)
+		say = func(pm client.Postmortem) func(*i18n.Printer) []string {
+			return says("cli.confirm.postmortem_section", "Ref", ref(n), "Section", env.word("pm_section", params[0]), "Version", pm.Version)
+		}
 	case "reviewers", "highlight":
 		if len(params) != 1 {
 			return usageErrorf("postmortem N %s needs a comma-separated list", action)
@@ -101,6 +110,13 @@ func (env *cli) postmortem(o postmortemOptions, rest []string) error {
 		list.Set(params[0])
 		if action == "reviewers" {
 			pm, err = c.PatchPostmortem(env.ctx, n, map[string]any{"reviewers": []string(list)})
+			say = func(pm client.Postmortem) func(*i18n.Printer) []string {
+				names := make([]string, 0, len(pm.Reviewers))
+				for _, r := range pm.Reviewers {
+					names = append(names, r.User)
+				}
+				return says("cli.confirm.postmortem_reviewers", "Ref", ref(n), "Reviewers", orDash(strings.Join(names, ", ")), "Version", pm.Version)
+			}
 			break
 		}
 		seqs := make([]int64, 0, len(list))
@@ -112,6 +128,13 @@ func (env *cli) postmortem(o postmortemOptions, rest []string) error {
 			seqs = append(seqs, seq)
 		}
 		pm, err = c.PatchPostmortem(env.ctx, n, map[string]any{"highlights": seqs})
+		say = func(pm client.Postmortem) func(*i18n.Printer) []string {
+			marks := make([]string, 0, len(pm.Highlights))
+			for _, seq := range pm.Highlights {
+				marks = append(marks, fmt.Sprintf("#%d", seq))
+			}
+			return says("cli.confirm.postmortem_highlights", "Ref", ref(n), "Highlights", orDash(strings.Join(marks, ", ")), "Version", pm.Version)
+		}
 	case "lint":
 		return env.printLint(c, n, o.json)
 	case "submit", "approve":
@@ -129,11 +152,24 @@ func (env *cli) postmortem(o postmortemOptions, rest []string) error {
 			_, err := io.WriteString(env.stdout, md)
 			return err
 		})
+	}
+	switch action {
+	case "submit", "approve", "publish", "amend":
+		say = func(pm client.Postmortem) func(*i18n.Printer) []string {
+			return says("cli.confirm.postmortem_state", "Ref", ref(n), "State", env.word("postmortem_state", string(pm.Status)), "Version", pm.Version)
+		}
+	case "show", "create", "edit", "set", "reviewers", "highlight":
 	default:
 		return usageErrorf("unknown postmortem action %q; use create, edit, set, reviewers, highlight, lint, submit, approve, publish, amend or export", action)
 	}
+	if say != nil {
+		return env.confirm(o.json, pm, err, say(pm))
+	}
 	return env.show(o.json, pm, err, func() error { env.printPostmortem(pm); return nil })
 }
+
+// ref is an incident's reference, as people quote it: INC-42.
+func ref(n int64) string { return fmt.Sprintf("INC-%d", n) }
 
 func (env *cli) printPostmortem(pm client.Postmortem) {
 	w, p := env.stdout, env.p()
@@ -183,8 +219,28 @@ func (env *cli) printPostmortem(pm client.Postmortem) {
 	walk(pm.Whys, 0)
 }
 
+// printLint prints the lint findings, and fails (exit 1) when any of them
+// blocks publishing, so that `hansei postmortem N lint` can gate a
+// pipeline; warnings alone succeed. With --json the findings are printed
+// all the same, and the exit status says whether any blocks.
 func (env *cli) printLint(c *client.Client, n int64, asJSON bool) error {
 	findings, err := c.LintPostmortem(env.ctx, n)
+	if err := env.showLint(asJSON, findings, err); err != nil {
+		return err
+	}
+	blocking := 0
+	for _, f := range findings {
+		if f.Blocking {
+			blocking++
+		}
+	}
+	if blocking > 0 {
+		return errors.New(env.p().N("cli.postmortem.lint_blocking", blocking, "Number", n))
+	}
+	return nil
+}
+
+func (env *cli) showLint(asJSON bool, findings []hansei.Finding, err error) error {
 	return env.show(asJSON, map[string]any{"findings": findings}, err, func() error {
 		if len(findings) == 0 {
 			fmt.Fprintln(env.stdout, env.p().T("cli.postmortem.no_findings"))
@@ -334,5 +390,26 @@ func (env *cli) why(o whyOptions, rest []string) error {
 		req.Factor = &o.factor
 	}
 	pm, err := c.AddWhy(env.ctx, n, req)
-	return env.show(o.json, pm, err, func() error { env.printPostmortem(pm); return nil })
+	return env.confirm(o.json, pm, err, func(p *i18n.Printer) []string {
+		node := newestWhy(pm.Whys)
+		if o.parent != 0 {
+			return says("cli.confirm.why_added_under", "Ref", ref(n), "ID", node.ID, "Parent", o.parent, "Question", node.Question)(p)
+		}
+		return says("cli.confirm.why_added", "Ref", ref(n), "ID", node.ID, "Question", node.Question)(p)
+	})
+}
+
+// newestWhy is the why-tree's node with the highest ID: the one just
+// added, since IDs only grow.
+func newestWhy(nodes []client.WhyTreeNode) client.WhyTreeNode {
+	var newest client.WhyTreeNode
+	for _, n := range nodes {
+		if n.ID > newest.ID {
+			newest = n
+		}
+		if c := newestWhy(n.Children); c.ID > newest.ID {
+			newest = c
+		}
+	}
+	return newest
 }

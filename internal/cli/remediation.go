@@ -5,6 +5,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -149,7 +150,22 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 	for _, w := range saved.Warnings {
 		fmt.Fprintln(env.stderr, env.p().T("cli.warning", "Message", w.Message))
 	}
-	return env.show(o.json, r, err, func() error { env.printRemediation(r); return nil })
+	if sub == "show" {
+		return env.show(o.json, r, err, func() error { env.printRemediation(r); return nil })
+	}
+	return env.confirm(o.json, r, err, func(p *i18n.Printer) []string {
+		done := p.T("cli.confirm.remediation_update", "ID", r.ID, "Ref", ref(r.Incident), "Title", r.Title)
+		switch sub {
+		case "add":
+			done = p.T("cli.confirm.remediation_add", "ID", r.ID, "Ref", ref(r.Incident), "Title", r.Title)
+		case "progress":
+			done = p.T("cli.confirm.remediation_progress", "ID", r.ID, "Ref", ref(r.Incident), "Title", r.Title)
+		}
+		return []string{
+			done,
+			"  " + p.T("cli.remediation.facts", "Owner", r.Owner, "Priority", r.Priority, "Due", r.Due, "Status", env.word("remediation_status", string(r.Status))),
+		}
+	})
 }
 
 func (env *cli) printRemediation(r hansei.Remediation) {

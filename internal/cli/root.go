@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/spf13/cobra"
 )
@@ -28,6 +29,12 @@ type cli struct {
 	printer       *i18n.Printer
 	scalesLang    string
 	local         bool
+
+	// The token's user (GET /api/v1/me), asked once a run on first need
+	// (the language, the time zone); meAsked is set even if it failed.
+	meUser  hansei.User
+	meFound bool
+	meAsked bool
 }
 
 // Run runs the command line with args (without the program name). Help
@@ -56,7 +63,12 @@ func (env *cli) tree() *cobra.Command {
 (default http://127.0.0.1:8080) and HANSEI_TOKEN, the API token that
 "hansei users add" (or the first run of "hansei serve") printed.
 Words are printed in --lang, else HANSEI_LANG, else the language of the
-token's user; add --json for machine-readable output, the same in every language.`,
+token's user; add --json for machine-readable output, the same in every language.
+Times are shown in the token's user's time zone beside UTC ("14:03:00 CET
+(13:03 UTC)"), in UTC alone for a user in UTC. A command that changes something
+prints a short confirmation of what changed, and with --json the changed object.
+Levels (SEV1, P1) are taken in any case. Only serve, migrate and users work on
+the database directly; every other command goes through the server.`,
 		Example: `  hansei serve
   hansei users add bob --role responder
   hansei incident declare --severity SEV2 "Checkout failing"

@@ -15,8 +15,12 @@ func (env *cli) srv() *server.Env {
 }
 
 // dbFlags are the flags of the commands that work on the database
-// directly rather than through a server: migrate and users.
-type dbFlags struct{ db, config string }
+// directly rather than through a server: migrate and users (which alone
+// has --create).
+type dbFlags struct {
+	db, config string
+	create     bool
+}
 
 func (f *dbFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.db, "db", "", "database: a file path, sqlite:PATH or postgres://… (HANSEI_DB; default hansei.db)")

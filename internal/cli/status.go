@@ -8,6 +8,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/spf13/cobra"
 )
 
@@ -82,8 +83,7 @@ func (env *cli) component(sub string, o componentOptions, rest []string) error {
 		return env.show(o.json, out, err, env.componentText(out, "set"))
 	case "rm":
 		err := c.DeleteComponent(env.ctx, rest[0])
-		return env.show(o.json, map[string]string{"deleted": rest[0]}, err,
-			env.line(env.p().T("cli.component.removed", "Key", rest[0])))
+		return env.confirm(o.json, map[string]string{"deleted": rest[0]}, err, says("cli.component.removed", "Key", rest[0]))
 	}
 	return usageErrorf("unknown component subcommand %q; use add, list, set or rm", sub)
 }
@@ -180,12 +180,12 @@ func (env *cli) incidentUpdate(o updateOptions, rest []string) error {
 		return err
 	}
 	inc, err := c.PublishUpdate(env.ctx, n, req)
-	return env.show(o.json, inc, err, func() error {
-		env.printChanges(inc)
+	return env.confirm(o.json, inc, err, func(p *i18n.Printer) []string {
+		lines := changeLines(inc)(p)
 		if len(inc.Components) > 0 {
-			fmt.Fprintln(env.stdout, env.p().T("cli.status.update_affects", "Components", strings.Join(inc.Components, ", ")))
+			lines = append(lines, p.T("cli.status.update_affects", "Components", strings.Join(inc.Components, ", ")))
 		}
-		return nil
+		return lines
 	})
 }
 
@@ -221,14 +221,10 @@ func (env *cli) incidentAffects(none, asJSON bool, rest []string) error {
 		return err
 	}
 	inc, err := c.LinkComponents(env.ctx, n, keys)
-	return env.show(asJSON, inc, err, func() error {
-		if len(inc.Components) == 0 {
-			fmt.Fprintln(env.stdout, env.p().T("cli.status.affects_none", "Ref", inc.Ref))
-			return nil
-		}
-		fmt.Fprintln(env.stdout, env.p().T("cli.status.affects", "Ref", inc.Ref, "Components", strings.Join(inc.Components, ", ")))
-		return nil
-	})
+	if len(inc.Components) == 0 {
+		return env.confirm(asJSON, inc, err, says("cli.status.affects_none", "Ref", inc.Ref))
+	}
+	return env.confirm(asJSON, inc, err, says("cli.status.affects", "Ref", inc.Ref, "Components", strings.Join(inc.Components, ", ")))
 }
 
 func (env *cli) maintenanceCmd() *cobra.Command {
@@ -316,7 +312,7 @@ func (env *cli) maintenance(sub string, o maintenanceOptions, rest []string) err
 			return err
 		}
 		err = c.DeleteMaintenance(env.ctx, id)
-		return env.show(o.json, map[string]int64{"deleted": id}, err, env.line(env.p().T("cli.maintenance.removed", "ID", id)))
+		return env.confirm(o.json, map[string]int64{"deleted": id}, err, says("cli.maintenance.removed", "ID", id))
 	}
 	return usageErrorf("unknown maintenance subcommand %q; use add, list or rm", sub)
 }

@@ -19,10 +19,15 @@ import (
 func (env *cli) usersCmd() *cobra.Command {
 	cmd := group("users", "manage users, web sign-in and API tokens in the database")
 	cmd.Long = `Manage users, web sign-in and API tokens directly in the database, so they work
-before a server runs and without a token. --db and --config (or HANSEI_DB and
-HANSEI_CONFIG) say which database, as for serve.`
+before a server runs and without a token: for the first admin, or to recover
+access. --db and --config (or HANSEI_DB and HANSEI_CONFIG) say which database,
+as for serve; point them at the server's database. Each command names the
+database it uses on standard error, so standard output stays what scripts
+capture (a token, a link). A database that does not exist is refused unless
+--create is given: a new file would hold users the server never sees.`
 	var f dbFlags
 	f.add(cmd.PersistentFlags())
+	cmd.PersistentFlags().BoolVar(&f.create, "create", false, "make the database if it does not exist (HANSEI_DB_CREATE), such as for the first admin before the first serve")
 	cmd.AddCommand(env.usersAddCmd(&f), env.usersListCmd(&f), env.usersSetPasswordCmd(&f), env.usersLinkCmd(&f),
 		env.usersTokenCmd(&f), env.usersTokensCmd(&f), env.usersRevokeTokenCmd(&f))
 	return cmd
@@ -36,7 +41,9 @@ func (env *cli) withConsole(f *dbFlags, fn func(db server.Console, cfg config.Co
 	if err != nil {
 		return err
 	}
-	db, err := env.srv().OpenConsole(cfg)
+	// Said before opening, so that a refusal is read with the name too.
+	fmt.Fprintln(env.stderr, env.p().T("cli.users.using_database", "Database", server.DatabaseName(cfg.DB)))
+	db, err := env.srv().OpenConsole(cfg, f.create || cfg.Database.Create)
 	if err != nil {
 		return err
 	}

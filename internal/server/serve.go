@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -38,12 +40,6 @@ func (env *Env) LoadConfig(path, addr, db string) (config.Config, error) {
 		cfg.DB, cfg.DBSet = db, true
 	}
 	return cfg, nil
-}
-
-// OpenDB opens and migrates the configured database, for the console
-// commands, which never create one (see openDB).
-func (env *Env) OpenDB(cfg config.Config) (*sqldb.DB, error) {
-	return env.openDB(cfg, false, "`hansei serve --create` or `hansei migrate` makes a new one")
 }
 
 // openDB opens and migrates the configured database; create lets it make
@@ -76,14 +72,38 @@ type Console struct {
 	Close func() error
 }
 
-// OpenConsole opens cfg's database for the console commands.
-func (env *Env) OpenConsole(cfg config.Config) (Console, error) {
-	db, err := env.OpenDB(cfg)
+// OpenConsole opens cfg's database for the console commands. They make a
+// new database only when create says so (hansei users --create): a users
+// command pointed at the wrong place would otherwise make a fresh file and
+// print a token that the running server has never heard of.
+func (env *Env) OpenConsole(cfg config.Config, create bool) (Console, error) {
+	db, err := env.openDB(cfg, create, "check --db or HANSEI_DB (it must be the database the server uses), or give --create to make a new one")
 	if err != nil {
 		return Console{}, err
 	}
 	a := app.New(app.Config{Store: db, Scales: cfg.Scales, LintRules: cfg.Lint, Now: db.Now})
 	return Console{App: a, Close: db.Close}, nil
+}
+
+// DatabaseName is how a command names the database it works on, for
+// people: sqlite: and the file's absolute path, or the PostgreSQL URL
+// without its password.
+func DatabaseName(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		// A password may also come as a parameter: ?password=…
+		if u, err := url.Parse(dsn); err == nil && u.Query().Has("password") {
+			q := u.Query()
+			q.Set("password", "***")
+			u.RawQuery = strings.ReplaceAll(q.Encode(), "%2A", "*")
+			dsn = u.String()
+		}
+		return redact(dsn)
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return "sqlite:" + path
 }
 
 // redact hides a password in a database URL before it is printed.

@@ -67,9 +67,11 @@ func (s *Handler) listIncidents(w http.ResponseWriter, r *http.Request, u hansei
 		f.Status = status
 	}
 	if f.Severity != "" {
-		if _, err := s.scales.Severity.Level(f.Severity); err != nil {
+		level, err := s.scales.Severity.Level(f.Severity)
+		if err != nil {
 			return err
 		}
+		f.Severity = level.Key // sev1 finds SEV1
 	}
 	limit, err := httpx.QueryInt(r, "limit", 50)
 	if err != nil {

@@ -46,9 +46,11 @@ func (s *Handler) incidentsPage(w http.ResponseWriter, r *http.Request, v *viewe
 		f.Status = st
 	}
 	if d.Severity != "" {
-		if _, err := s.scales.Severity.Level(d.Severity); err != nil {
+		level, err := s.scales.Severity.Level(d.Severity)
+		if err != nil {
 			return err
 		}
+		d.Severity, f.Severity = level.Key, level.Key // sev1 finds SEV1
 	}
 	var err error
 	if d.Items, d.Next, err = s.app.Incidents.List(r.Context(), v.User, f); err != nil {
