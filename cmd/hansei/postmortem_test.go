@@ -306,6 +306,10 @@ func TestPostmortemStory(t *testing.T) {
 		// A reschedule moves the due date forward from today, never into the past.
 		later := time.Now().AddDate(0, 0, 14).Format(time.DateOnly)
 		out = srv.mustCLI(t, carla, "review", "2026-12-01", "outcome", "1", "reschedule", "rollout waits for the freeze", "--due", later)
+		if !strings.Contains(out, "INC-1: review of 2026-12-01: remediation 1 is reschedule: Back off client retries") {
+			t.Errorf("outcome confirmation:\n%s", out)
+		}
+		out = srv.mustCLI(t, carla, "remediation", "show", "1")
 		if !strings.Contains(out, "Due: "+later) || !strings.Contains(out, "review 2026-12-01: reschedule — rollout waits for the freeze") {
 			t.Fatalf("outcome:\n%s", out)
 		}

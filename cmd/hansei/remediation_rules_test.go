@@ -108,7 +108,7 @@ func TestRemediationDueRulesAndCancel(t *testing.T) {
 			}
 		}
 		out2 := srv.mustCLI(t, bob, "remediation", "cancel", "4", "--reason", "filed twice; see 1")
-		if !strings.Contains(out2, "Status: cancelled (filed twice; see 1)") {
+		if !strings.Contains(out2, "remediation 4 cancelled: ") || !strings.Contains(out2, "Status: cancelled") {
 			t.Fatalf("cancel printed:\n%s", out2)
 		}
 		if status, _ := do(admin, "POST", "/api/v1/remediations/4/cancel", `{"reason":"again"}`); status != 409 {
@@ -222,7 +222,8 @@ func TestRemediationDueRulesAndCancel(t *testing.T) {
 		// A second outcome on the same day replaces the first; the first
 		// stays in the review's history, on the API and the page.
 		srv.mustCLI(t, admin, "review", today, "outcome", "1", "blocked", "waiting for the vendor")
-		shown := srv.mustCLI(t, carla, "review", today, "outcome", "1", "on_track", "vendor answered")
+		srv.mustCLI(t, carla, "review", today, "outcome", "1", "on_track", "vendor answered")
+		shown := srv.mustCLI(t, carla, "remediation", "show", "1")
 		if !strings.Contains(shown, "blocked — waiting for the vendor (replaced by carla,") {
 			t.Errorf("the CLI does not show the replaced outcome:\n%s", shown)
 		}

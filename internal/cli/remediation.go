@@ -160,6 +160,8 @@ func (env *cli) remediation(sub string, o remediationOptions, rest []string) err
 			done = p.T("cli.confirm.remediation_add", "ID", r.ID, "Ref", ref(r.Incident), "Title", r.Title)
 		case "progress":
 			done = p.T("cli.confirm.remediation_progress", "ID", r.ID, "Ref", ref(r.Incident), "Title", r.Title)
+		case "cancel":
+			done = p.T("cli.confirm.remediation_cancel", "ID", r.ID, "Ref", ref(r.Incident), "Title", r.Title)
 		}
 		return []string{
 			done,

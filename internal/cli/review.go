@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hansei-dev/hansei/client"
+	"github.com/hansei-dev/hansei/internal/i18n"
 	"github.com/spf13/cobra"
 )
 
@@ -50,7 +51,13 @@ func (env *cli) review(due string, asJSON bool, rest []string) error {
 			note = rest[4]
 		}
 		r, err := c.RecordOutcome(env.ctx, date, id, rest[3], note, due)
-		return env.show(asJSON, r, err, func() error { env.printRemediation(r); return nil })
+		return env.confirm(asJSON, r, err, func(p *i18n.Printer) []string {
+			return []string{
+				p.T("cli.confirm.review_outcome", "Ref", ref(r.Incident), "Date", date, "ID", r.ID,
+					"Outcome", env.word("review_outcome", rest[3]), "Title", r.Title),
+				"  " + p.T("cli.remediation.facts", "Owner", r.Owner, "Priority", r.Priority, "Due", r.Due, "Status", env.word("remediation_status", string(r.Status))),
+			}
+		})
 	}
 	agenda, err := c.Review(env.ctx, date)
 	return env.show(asJSON, agenda, err, func() error { return env.printAgenda(agenda) })
