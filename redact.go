@@ -136,3 +136,30 @@ func RedactedText(target Event) string {
 	json.Unmarshal(target.Data, &d)
 	return d.Text
 }
+
+// RedactRecord replaces the text of the postmortem record's entry for
+// event seq (a note among the candidate highlights) with the redaction,
+// as the timeline shows it. It reports whether the record held the event.
+func (pm *Postmortem) RedactRecord(seq int64, r Redaction) bool {
+	found := false
+	for _, entries := range [][]RecordEntry{pm.Record.Candidates, pm.Record.Severity, pm.Record.Roles, pm.Record.Intents} {
+		for i := range entries {
+			if entries[i].Seq != seq {
+				continue
+			}
+			args := redactionArgs(r)
+			entries[i].Text = describeEnglish(Event{Data: redactionData(r)})
+			entries[i].Message = "timeline.redacted"
+			entries[i].Args = map[string]string{"By": args["By"].(string), "At": args["At"].(string), "Reason": r.Reason}
+			found = true
+		}
+	}
+	return found
+}
+
+func redactionData(r Redaction) json.RawMessage {
+	b, _ := json.Marshal(struct {
+		Redacted Redaction `json:"redacted"`
+	}{r})
+	return b
+}

@@ -91,3 +91,18 @@ func TestRedactedPayloadKeepsNoText(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactRecordReplacesTheCandidate(t *testing.T) {
+	pm := Postmortem{Record: Record{Candidates: []RecordEntry{
+		{Seq: 3, Kind: "note", Text: "hunter2"}, {Seq: 4, Kind: "note", Text: "kept"}}}}
+	if !pm.RedactRecord(3, Redaction{By: "bob", At: t0, Reason: "a password", Seq: 9}) {
+		t.Fatal("RedactRecord found no entry for seq 3")
+	}
+	got := pm.Record.Candidates
+	if got[0].Text != "redacted by bob at 2025-03-14 09:30 UTC: a password" || got[0].Message != "timeline.redacted" || got[1].Text != "kept" {
+		t.Errorf("candidates = %+v", got)
+	}
+	if pm.RedactRecord(7, Redaction{}) {
+		t.Error("RedactRecord reported an entry for a seq the record lacks")
+	}
+}

@@ -57,6 +57,10 @@ func (db *DB) redact(ctx context.Context, actor hansei.User, number int64, cmd h
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return fmt.Errorf("redact event %d of INC-%d: %d rows changed (%v)", cmd.Seq, number, n, err)
 		}
+		red := hansei.Redaction{By: rec.Actor, At: rec.At, Reason: cmd.Reason, Seq: rec.Seq}
+		if err := t.redactPostmortem(ctx, number, cmd.Seq, red); err != nil {
+			return err
+		}
 		if err := t.scrubCopies(ctx, hansei.RedactedText(target)); err != nil {
 			return err
 		}
@@ -85,6 +89,52 @@ func (t *tx) event(ctx context.Context, number, seq int64) (hansei.Event, error)
 		return hansei.Event{}, err
 	}
 	return events[0], nil
+}
+
+// redactPostmortem takes the event out of the postmortem's record (the
+// draft and every published revision), where notes are copied as
+// candidate highlights: the entry's text becomes the redaction. The
+// version is left alone, so that nobody editing the draft meets a
+// conflict over a change they did not make.
+func (t *tx) redactPostmortem(ctx context.Context, number, seq int64, r hansei.Redaction) error {
+	type doc struct {
+		revision int64 // 0 for the draft
+		raw      []byte
+	}
+	rows, err := t.QueryContext(ctx, `SELECT 0, doc FROM postmortems WHERE incident = $1
+		UNION ALL SELECT revision, doc FROM postmortem_revisions WHERE incident = $1`, number)
+	if err != nil {
+		return fmt.Errorf("read the postmortem of INC-%d: %w", number, err)
+	}
+	docs, err := collect(rows, func(row scanner) (doc, error) {
+		var d doc
+		return d, row.Scan(&d.revision, &d.raw)
+	})
+	if err != nil {
+		return fmt.Errorf("read the postmortem of INC-%d: %w", number, err)
+	}
+	for _, d := range docs {
+		var pm hansei.Postmortem
+		if err := json.Unmarshal(d.raw, &pm); err != nil {
+			return fmt.Errorf("decode the postmortem of INC-%d: %w", number, err)
+		}
+		if !pm.RedactRecord(seq, r) {
+			continue
+		}
+		b, err := json.Marshal(pm)
+		if err != nil {
+			return err
+		}
+		q := `UPDATE postmortem_revisions SET doc = $1 WHERE incident = $2 AND revision = $3`
+		args := []any{string(b), number, d.revision}
+		if d.revision == 0 {
+			q, args = `UPDATE postmortems SET doc = $1 WHERE incident = $2`, args[:2]
+		}
+		if _, err := t.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("redact the postmortem of INC-%d: %w", number, err)
+		}
+	}
+	return nil
 }
 
 // minScrubbedText is the shortest text whose copies are taken out of
@@ -120,7 +170,11 @@ func (t *tx) scrubCopies(ctx context.Context, text string) error {
 			continue
 		}
 		inner := form[1 : len(form)-1] // without the quotes: the text inside a longer string
-		q = `UPDATE outbox SET payload = REPLACE(payload, $1, $2) WHERE ` + fmt.Sprintf(pos, `payload`)
+		payload, back := `payload`, `%s`
+		if t.db.dialect == postgres {
+			payload, back = `payload::text`, `(%s)::jsonb`
+		}
+		q = `UPDATE outbox SET payload = ` + fmt.Sprintf(back, `REPLACE(`+payload+`, $1, $2)`) + ` WHERE ` + fmt.Sprintf(pos, payload)
 		if _, err := t.ExecContext(ctx, q, inner, gone); err != nil {
 			return fmt.Errorf("redact the outbox: %w", err)
 		}
