@@ -209,3 +209,60 @@ func pgVersion(path string) int {
 	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(path))))
 	return n
 }
+
+// TestRedactPublicUpdateRebuildsStatusPage: an admin redacts a public
+// update; the status page, its JSON and its feed are rendered again
+// without the text, and keep the update's status.
+func TestRedactPublicUpdateRebuildsStatusPage(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		srv := startServer(t, dsn)
+		admin := srv.client(srv.AdminToken)
+		bob := srv.client(srv.addUser(t, "bob", "responder"))
+		const leaked = "customer Acme-CUST-4471 lost orders"
+		if _, err := bob.Declare(ctx, client.DeclareRequest{Title: "Checkout fails", Severity: "SEV2"}); err != nil {
+			t.Fatal(err)
+		}
+		inc, err := bob.PublishUpdate(ctx, 1, client.PublicUpdateRequest{Status: "investigating", Text: "We are looking into it; " + leaked})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seq := inc.Events[0].Seq
+		paths := []string{"/status", "/status/incidents/1", "/status.json", "/status/feed.atom"}
+		waitFor(t, srv.URL+"/status/incidents/1", "Acme-CUST-4471")
+		// The commander published it, but a public update speaks for the
+		// incident: only an admin takes it back.
+		wantAPIError(t, redactErr(bob, seq, "oops"), http.StatusForbidden, "")
+		if _, err := admin.Redact(ctx, 1, seq, "names a customer"); err != nil {
+			t.Fatal(err)
+		}
+		// The page is rendered again when the status version moves, which
+		// the redaction does; every body is swapped in at once.
+		waitWithout(t, srv.URL+"/status/incidents/1", "Acme-CUST-4471")
+		for _, p := range paths {
+			if r := fetch(t, srv.URL+p); strings.Contains(r.text, "Acme-CUST-4471") {
+				t.Errorf("%s still shows the redacted text", p)
+			}
+		}
+		if r := fetch(t, srv.URL+"/status/incidents/1"); !strings.Contains(r.text, "st-investigating") {
+			t.Errorf("the public incident lost the update's status:\n%s", r.text)
+		}
+	})
+}
+
+// waitWithout waits until url answers without unwanted: the status page
+// renders on change, in the background.
+func waitWithout(t *testing.T, url, unwanted string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		r := fetch(t, url)
+		if r.code == 200 && !strings.Contains(r.text, unwanted) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still showed %q after 15s", url, unwanted)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
