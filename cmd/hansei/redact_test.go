@@ -18,6 +18,7 @@ import (
 
 	hansei "github.com/hansei-dev/hansei"
 	"github.com/hansei-dev/hansei/client"
+	"github.com/hansei-dev/hansei/internal/sqldb/sqldbtest"
 )
 
 // redactSecret is the fake secret pasted into a note; nothing may hold it after
@@ -264,5 +265,46 @@ func waitWithout(t *testing.T, url, unwanted string) {
 			t.Fatalf("%s still showed %q after 15s", url, unwanted)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestRedactFromThePage: the incident page offers "Redact" beside the
+// viewer's own notes only, as a plain form (no JavaScript); a reason is
+// required, and the timeline then shows who redacted the note, when and
+// why.
+func TestRedactFromThePage(t *testing.T) {
+	srv := startServer(t, sqldbtest.SQLite(t).DSN)
+	alice := srv.client(srv.addUser(t, "alice", "responder"))
+	dave := srv.client(srv.addUser(t, "dave", "responder"))
+	ctx := context.Background()
+	if _, err := alice.Declare(ctx, client.DeclareRequest{Title: "Checkout fails", Severity: "SEV2"}); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := alice.AddNote(ctx, 1, "token "+redactSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := dave.AddNote(ctx, 1, "dave's note")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, srv)
+	b.signIn("alice")
+	page := b.get("/incidents/1", http.StatusOK)
+	seq := strconv.FormatInt(mine.Events[0].Seq, 10)
+	if !strings.Contains(page, `id="redact-`+seq+`"`) || strings.Contains(page, `id="redact-`+strconv.FormatInt(theirs.Events[0].Seq, 10)+`"`) {
+		t.Fatalf("the page should offer to redact alice's note %s and not dave's:\n%s", seq, page)
+	}
+	// Refused forms come back to the page with the error (as every
+	// incident form does).
+	if got := b.post("/incidents/1/redactions", url.Values{"seq": {seq}, "reason": {""}}, http.StatusOK); !strings.Contains(got, `role="alert">reason is required`) {
+		t.Errorf("a redaction without a reason: the page does not say the reason is required:\n%s", got)
+	}
+	page = b.post("/incidents/1/redactions", url.Values{"seq": {seq}, "reason": {"pasted a token"}}, http.StatusOK)
+	if strings.Contains(page, redactSecret) || !strings.Contains(page, "redacted by alice at ") || !strings.Contains(page, ": pasted a token") {
+		t.Errorf("after redacting, the page shows:\n%s", page)
+	}
+	if strings.Contains(page, `id="redact-`+seq+`"`) {
+		t.Error("the page still offers to redact a redacted note")
 	}
 }
