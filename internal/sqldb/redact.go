@@ -61,7 +61,7 @@ func (db *DB) redact(ctx context.Context, actor hansei.User, number int64, cmd h
 		if err := t.redactPostmortem(ctx, number, cmd.Seq, red); err != nil {
 			return err
 		}
-		if err := t.scrubCopies(ctx, hansei.RedactedText(target)); err != nil {
+		if err := t.scrubCopies(ctx, target.Actor, hansei.RedactedText(target)); err != nil {
 			return err
 		}
 		if target.Type == hansei.EventPublicUpdate {
@@ -144,11 +144,13 @@ const minScrubbedText = 8
 
 // scrubCopies takes text out of the stored copies beside the timeline.
 // Saved idempotent responses quote an event's data as "text":"…", which
-// is specific enough to replace whatever the text's length. The outbox
+// is specific enough to replace whatever the text's length; only the
+// author's are read, as only the request that wrote the event (the
+// author's) answered with it. The outbox
 // holds notifications, which today quote neither notes nor public updates;
 // the text is still replaced there, JSON-escaped as payloads store it,
 // once it is long enough to be recognised (minScrubbedText).
-func (t *tx) scrubCopies(ctx context.Context, text string) error {
+func (t *tx) scrubCopies(ctx context.Context, author, text string) error {
 	if text == "" {
 		return nil
 	}
@@ -162,8 +164,8 @@ func (t *tx) scrubCopies(ctx context.Context, text string) error {
 	for _, form := range jsonForms(text) {
 		quoted := `"text":` + form
 		q := `UPDATE idempotency_keys SET body = ` + fmt.Sprintf(bodyBack, `REPLACE(`+bodyText+`, $1, $2)`) +
-			` WHERE body IS NOT NULL AND ` + fmt.Sprintf(pos, bodyText)
-		if _, err := t.ExecContext(ctx, q, quoted, `"text":"`+gone+`"`); err != nil {
+			` WHERE user_id IN (SELECT id FROM users WHERE name = $3) AND body IS NOT NULL AND ` + fmt.Sprintf(pos, bodyText)
+		if _, err := t.ExecContext(ctx, q, quoted, `"text":"`+gone+`"`, author); err != nil {
 			return fmt.Errorf("redact saved responses: %w", err)
 		}
 		if utf8.RuneCountInString(text) < minScrubbedText {
