@@ -45,8 +45,14 @@ func (db *DB) redact(ctx context.Context, actor hansei.User, number int64, cmd h
 		} else if !ok {
 			return fmt.Errorf("INC-%d changed under its row lock", number)
 		}
+		// The reason as the domain cleaned it, from the event that records it.
 		rec := events[0]
-		payload, err := hansei.RedactedPayload(target, hansei.Redaction{By: rec.Actor, At: rec.At, Reason: cmd.Reason, Seq: rec.Seq})
+		var d hansei.RedactedData
+		if err := json.Unmarshal(rec.Data, &d); err != nil {
+			return err
+		}
+		red := hansei.Redaction{By: rec.Actor, At: rec.At, Reason: d.Reason, Seq: rec.Seq}
+		payload, err := hansei.RedactedPayload(target, red)
 		if err != nil {
 			return err
 		}
@@ -57,7 +63,6 @@ func (db *DB) redact(ctx context.Context, actor hansei.User, number int64, cmd h
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return fmt.Errorf("redact event %d of INC-%d: %d rows changed (%v)", cmd.Seq, number, n, err)
 		}
-		red := hansei.Redaction{By: rec.Actor, At: rec.At, Reason: cmd.Reason, Seq: rec.Seq}
 		if err := t.redactPostmortem(ctx, number, cmd.Seq, red); err != nil {
 			return err
 		}
