@@ -44,7 +44,7 @@ func EventTypes() []string {
 	return []string{EventDeclared, EventSeverityChanged, EventStatusChanged, EventRoleAssigned, EventResponderJoined,
 		EventNoteAdded, EventIntentStated, EventIntentAcked, EventIntentObjected, EventObjectionLifted,
 		EventIntentWithdrawn, EventIntentExpired, EventResponderStoodDown, EventPublicUpdate, EventComponentsLinked,
-		EventCorrected, EventRoleVacated}
+		EventCorrected, EventRoleVacated, EventRedacted}
 }
 
 // DescribeEvent is a timeline event as a message (timeline.*) with its
@@ -56,7 +56,14 @@ func DescribeEvent(e Event) EventDescription {
 }
 
 func describe(e Event) (string, map[string]any) {
+	if r, ok := RedactionOf(e); ok {
+		return "timeline.redacted", redactionArgs(r)
+	}
 	switch e.Type {
+	case EventRedacted:
+		var d RedactedData
+		decodeEvent(e, &d)
+		return "timeline.event_redacted", map[string]any{"Seq": d.Seq, "Reason": d.Reason}
 	case EventDeclared:
 		var d DeclaredData
 		decodeEvent(e, &d)
@@ -143,4 +150,10 @@ func describe(e Event) (string, map[string]any) {
 		return "timeline.note_added", map[string]any{"Text": d.Text}
 	}
 	return "timeline.unknown", map[string]any{"Type": e.Type, "Data": string(e.Data)}
+}
+
+// redactionArgs are the arguments of timeline.redacted. The time is
+// written in UTC, to the minute, as every language reads it alike.
+func redactionArgs(r Redaction) map[string]any {
+	return map[string]any{"By": r.By, "At": r.At.UTC().Format("2006-01-02 15:04 UTC"), "Reason": r.Reason}
 }

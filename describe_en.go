@@ -8,7 +8,15 @@ import (
 // describeEnglish is a timeline event as one line of English, for logs
 // and for a reader that has no catalogs (EventDescription.String).
 func describeEnglish(e Event) string {
+	if r, ok := RedactionOf(e); ok {
+		a := redactionArgs(r)
+		return fmt.Sprintf("redacted by %s at %s: %s", a["By"], a["At"], a["Reason"])
+	}
 	switch e.Type {
+	case EventRedacted:
+		var d RedactedData
+		decodeEvent(e, &d)
+		return fmt.Sprintf("redacted event %d: %s", d.Seq, d.Reason)
 	case EventDeclared:
 		var d DeclaredData
 		decodeEvent(e, &d)

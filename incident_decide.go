@@ -18,7 +18,8 @@ func Decide(inc Incident, env Env, cmd Command) ([]Event, error) {
 		return nil, Errorf(ENOTFOUND, "%s has not been declared", inc.Ref()).Says("error.incident_not_declared", "Incident", inc.Ref())
 	}
 	_, expiry := cmd.(ExpireIntent) // silence is not consent, even after closing
-	if _, ok := cmd.(Declare); !ok && !expiry && inc.Status == StatusClosed {
+	_, redaction := cmd.(Redact)    // a secret is taken out of a closed record too
+	if _, ok := cmd.(Declare); !ok && !expiry && !redaction && inc.Status == StatusClosed {
 		return nil, Errorf(ECONFLICT, "%s is closed: its postmortem is published and it no longer changes", inc.Ref())
 	}
 	var err error
@@ -55,6 +56,8 @@ func Decide(inc Incident, env Env, cmd Command) ([]Event, error) {
 		err = d.publishUpdate(c)
 	case LinkComponents:
 		err = d.linkComponents(c)
+	case Redact:
+		err = d.redact(c)
 	case CloseIncident:
 		if d.inc.Status != StatusResolved {
 			return nil, Errorf(ECONFLICT, "%s is %s; only a resolved incident is closed by its postmortem", d.inc.Ref(), d.inc.Status)

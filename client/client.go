@@ -286,6 +286,15 @@ func (c *Client) AddNote(ctx context.Context, n int64, text string) (Incident, e
 	return inc, err
 }
 
+// Redact takes the text of the note or public update seq out of storage,
+// saying why; the timeline keeps who redacted it, when and why.
+func (c *Client) Redact(ctx context.Context, n, seq int64, reason string) (Incident, error) {
+	var inc Incident
+	body := map[string]any{"seq": seq, "reason": reason}
+	err := c.call(ctx, http.MethodPost, incidentPath(n, "/redactions"), body, &inc)
+	return inc, err
+}
+
 // Timeline returns up to limit events after seq.
 func (c *Client) Timeline(ctx context.Context, n, after int64, limit int) (List[hansei.Event], error) {
 	v := url.Values{}

@@ -308,7 +308,7 @@ type changeOptions struct {
 // incidentChangeCmds are the commands that change an incident:
 //
 //	note N TEXT · severity N LEVEL --reason R · status N STATUS [--message M]
-//	role N ROLE USER · join N [--user U]
+//	role N ROLE USER · join N [--user U] · redact N SEQ --reason R
 func (env *cli) incidentChangeCmds() []*cobra.Command {
 	return commandTable([]spec{
 		{use: `note N "TEXT"`, short: "add a note to the timeline", args: wantArgs(2, `NUMBER and "TEXT"`)},
@@ -316,6 +316,7 @@ func (env *cli) incidentChangeCmds() []*cobra.Command {
 		{use: "status N STATUS", short: "move to investigating, identified, monitoring or resolved", args: wantArgs(2, "NUMBER and STATUS")},
 		{use: "role N ROLE USER", short: "give a configured role (commander, communications, scribe, …) to a user", args: wantArgs(3, "NUMBER, ROLE and USER")},
 		{use: "join N", short: "join as a responder (or add --user)", args: wantArgs(1, "NUMBER")},
+		{use: `redact N SEQ --reason R`, short: "take the text of a note or public update out of storage, saying why", args: wantArgs(2, "NUMBER and SEQ (and --reason)")},
 	}, func(cmd *cobra.Command, o *changeOptions) {
 		switch cmd.Name() {
 		case "severity":
@@ -326,6 +327,8 @@ func (env *cli) incidentChangeCmds() []*cobra.Command {
 			cmd.Flags().StringVar(&o.user, "user", "", "who joins (default: you)")
 		case "role":
 			cmd.Long = roleHelp()
+		case "redact":
+			cmd.Flags().StringVar(&o.reason, "reason", "", "why the text is removed (required; it stays on the timeline)")
 		}
 		jsonFlag(cmd, &o.json)
 	}, env.incidentChange)
@@ -351,6 +354,15 @@ func (env *cli) incidentChange(sub string, o changeOptions, rest []string) error
 		inc, err = c.AssignRole(env.ctx, n, rest[1], rest[2])
 	case "join":
 		inc, err = c.Join(env.ctx, n, o.user)
+	case "redact":
+		seq, perr := strconv.ParseInt(strings.TrimPrefix(rest[1], "#"), 10, 64)
+		if perr != nil || seq < 1 {
+			return usageErrorf("%s", env.p().T("cli.error.not_event_seq", "Value", strconv.Quote(rest[1])))
+		}
+		if strings.TrimSpace(o.reason) == "" {
+			return usageErrorf("%s", env.p().T("cli.error.redact_needs_reason"))
+		}
+		inc, err = c.Redact(env.ctx, n, seq, o.reason)
 	}
 	return env.confirm(o.json, inc, err, changeLines(inc))
 }

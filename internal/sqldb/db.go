@@ -129,7 +129,11 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 			return nil, err
 		}
 		// The pragmas run on every new connection of both pools.
-		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(" + db.synchronous + ")"
+		// secure_delete zeroes the bytes a change frees, so that text
+		// taken out (a redaction, an expired session) does not linger in
+		// the file's free space; hansei appends far more than it deletes,
+		// so it costs little (docs/redaction.md).
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_pragma=synchronous(" + db.synchronous + ")"
 		base := "file:" + (&url.URL{Path: path}).EscapedPath()
 		if db.write, err = sql.Open("sqlite", base+"?"+pragmas+"&_txlock=immediate"); err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)

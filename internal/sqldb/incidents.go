@@ -71,6 +71,9 @@ func (db *DB) Execute(ctx context.Context, actor hansei.User, number int64, cmd 
 		inc    hansei.Incident
 		events []hansei.Event
 	)
+	if c, ok := cmd.(hansei.Redact); ok {
+		return db.redact(ctx, actor, number, c)
+	}
 	if inc, events, ok, err := db.executeOneStatement(ctx, actor, number, cmd); ok || err != nil {
 		return inc, events, err
 	}
@@ -239,10 +242,10 @@ func storedState(inc hansei.Incident) (string, error) {
 }
 
 // changesProjection reports whether events change more than the timeline:
-// a note does not, so it writes only its event.
+// a note or a redaction does not, so it writes only its event.
 func changesProjection(events []hansei.Event) bool {
 	for _, e := range events {
-		if e.Type != hansei.EventNoteAdded {
+		if e.Type != hansei.EventNoteAdded && e.Type != hansei.EventRedacted {
 			return true
 		}
 	}

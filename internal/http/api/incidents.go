@@ -194,6 +194,20 @@ func (s *Handler) addNote(w http.ResponseWriter, r *http.Request, u hansei.User)
 	})
 }
 
+// redact takes the text of a note or public update out of storage
+// (docs/redaction.md); the answer is the incident with the event.redacted
+// event, as for every change.
+func (s *Handler) redact(w http.ResponseWriter, r *http.Request, u hansei.User) error {
+	return s.execute(w, r, u, func() (hansei.Command, error) {
+		var in struct {
+			Seq    int64  `json:"seq"`
+			Reason string `json:"reason"`
+		}
+		err := httpx.DecodeJSON(w, r, &in, false)
+		return hansei.Redact{Seq: in.Seq, Reason: in.Reason}, err
+	})
+}
+
 func (s *Handler) getTimeline(w http.ResponseWriter, r *http.Request, u hansei.User) error {
 	n, err := httpx.IncidentNumber(r)
 	if err != nil {

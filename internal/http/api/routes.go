@@ -17,6 +17,7 @@ func (s *Handler) Routes() httpx.Routes {
 		"POST /api/v1/incidents/{n}/roles":      s.api(s.assignRole),
 		"POST /api/v1/incidents/{n}/responders": s.api(s.joinIncident),
 		"POST /api/v1/incidents/{n}/notes":      s.api(s.addNote),
+		"POST /api/v1/incidents/{n}/redactions": s.api(s.redact),
 		"GET /api/v1/incidents/{n}/timeline":    s.api(s.getTimeline),
 		"GET /api/v1/incidents/{n}/stream":      s.streams.Incident(bearerToken, bearer),
 		"GET /api/v1/stream":                    s.streams.All(bearerToken, bearer),

@@ -142,7 +142,7 @@ func liveEventTypes() []string {
 		hansei.EventIntentStated, hansei.EventIntentAcked, hansei.EventIntentObjected,
 		hansei.EventObjectionLifted, hansei.EventIntentWithdrawn, hansei.EventIntentExpired,
 		hansei.EventResponderStoodDown, hansei.EventPublicUpdate, hansei.EventComponentsLinked,
-		hansei.EventCorrected, hansei.EventRoleVacated}
+		hansei.EventCorrected, hansei.EventRoleVacated, hansei.EventRedacted}
 }
 
 type intentView struct {
@@ -329,6 +329,17 @@ func (s *Handler) runCommand(w http.ResponseWriter, r *http.Request, v *viewer, 
 
 func (s *Handler) noteForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	return s.runCommand(w, r, v, hansei.AddNote{Text: r.PostForm.Get("text")}, "")
+}
+
+// redactForm takes a note or public update out of storage (the Redact
+// action beside it on the timeline).
+func (s *Handler) redactForm(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	raw := r.PostForm.Get("seq")
+	seq, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return hansei.FieldError("seq", "seq must be the number of a note or public update on the timeline, not %q", raw)
+	}
+	return s.runCommand(w, r, v, hansei.Redact{Seq: seq, Reason: r.PostForm.Get("reason")}, "")
 }
 
 func (s *Handler) severityForm(w http.ResponseWriter, r *http.Request, v *viewer) error {

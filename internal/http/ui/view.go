@@ -158,6 +158,17 @@ func (v *viewer) Status(s hansei.Status) string { return v.Word("incident_status
 // Describe is a timeline event in words.
 func (v *viewer) Describe(e hansei.Event) string { return v.p.Print(hansei.DescribeEvent(e)) }
 
+// CanRedact says whether the page offers to redact e: a note or public
+// update not yet redacted, which the viewer may redact. The rule is the
+// domain's (hansei.MayRedact), which the use case applies again.
+func (v *viewer) CanRedact(e hansei.Event) bool {
+	if !hansei.Redactable(e.Type) || hansei.MayRedact(v.User, e) != nil {
+		return false
+	}
+	_, done := hansei.RedactionOf(e)
+	return !done
+}
+
 // Entry is a postmortem record's entry in the viewer's language where it
 // was recorded as a message, else as it was recorded.
 func (v *viewer) Entry(e hansei.RecordEntry) string {
