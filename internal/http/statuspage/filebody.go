@@ -2,6 +2,7 @@ package statuspage
 
 import (
 	"io"
+	"net"
 	"os"
 	"sync"
 )
@@ -43,6 +44,9 @@ type fileBody struct {
 type bodyStream struct {
 	f     *os.File
 	owner *fileBody
+	// conn is the connection the body goes to, when it is TCP: the
+	// response's head and body are corked together (corkTCP).
+	conn *net.TCPConn
 }
 
 // Read is the plain copy, for a writer that cannot take a file.
@@ -52,6 +56,13 @@ func (s *bodyStream) Read(p []byte) (int, error) { return s.f.Read(p) }
 // connection's ReadFrom, which sends the file with sendfile.
 func (s *bodyStream) WriteTo(w io.Writer) (int64, error) {
 	if rf, ok := w.(io.ReaderFrom); ok {
+		// fasthttp writes the response's head before the file: corked,
+		// the kernel sends head and body in full segments, as nginx's
+		// tcp_nopush does, instead of the head in a packet of its own,
+		// which costs the client a read and a parse more per answer.
+		if s.conn != nil && corkTCP(s.conn, true) == nil {
+			defer corkTCP(s.conn, false)
+		}
 		return rf.ReadFrom(s.f)
 	}
 	return io.Copy(w, struct{ io.Reader }{s.f})
@@ -59,6 +70,7 @@ func (s *bodyStream) WriteTo(w io.Writer) (int64, error) {
 
 // Close returns the open file to its body, at the start again.
 func (s *bodyStream) Close() error {
+	s.conn = nil
 	s.owner.put(s)
 	return nil
 }

@@ -2,6 +2,7 @@ package statuspage
 
 import (
 	"fmt"
+	"net"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -33,4 +34,24 @@ func newFileBody(body []byte) (*fileBody, error) {
 		master: f,
 		reopen: func() (*os.File, error) { return os.Open(path) },
 	}, nil
+}
+
+// corkTCP sets TCP_CORK on c: while on, the kernel sends only full
+// segments; turning it off sends what is left.
+func corkTCP(c *net.TCPConn, on bool) error {
+	raw, err := c.SyscallConn()
+	if err != nil {
+		return err
+	}
+	v := 0
+	if on {
+		v = 1
+	}
+	var serr error
+	if err := raw.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_CORK, v)
+	}); err != nil {
+		return err
+	}
+	return serr
 }

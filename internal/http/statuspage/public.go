@@ -193,6 +193,7 @@ func (fp *fastPublic) answer(ctx *fasthttp.RequestCtx, set *statusSet, e *status
 	}
 	if len(rep.body) >= fileBodyMin && !ctx.IsHead() {
 		if s := set.files.fileFor(rep).stream(); s != nil {
+			s.conn, _ = ctx.Conn().(*net.TCPConn)
 			ctx.Response.SetBodyStream(s, len(rep.body))
 			return code
 		}
