@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -158,6 +159,24 @@ func startServerAt(t testing.TB, clock *testClock, dsn string, args ...string) *
 
 // client returns an API client with token.
 func (s *server) client(token string) *client.Client { return client.New(s.URL, token) }
+
+// callAPI sends body (as JSON; nil for none) to path with token and
+// fails the test unless the answer's status is want; it returns the body.
+func (s *server) callAPI(t testing.TB, token, method, path string, body any, want int) []byte {
+	t.Helper()
+	var raw []byte
+	if body != nil {
+		raw, _ = json.Marshal(body)
+	}
+	resp, err := s.client(token).Do(context.Background(), client.Request{Method: method, Path: path, Body: raw})
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	if resp.Status != want {
+		t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.Status, want, resp.Body)
+	}
+	return resp.Body
+}
 
 // cliResult is what one CLI invocation printed.
 type cliResult struct {

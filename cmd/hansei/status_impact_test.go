@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/hansei-dev/hansei/client"
 )
 
 // TestPublicImpactApartFromSeverity is the story of issue 17: a SEV1
@@ -24,18 +21,7 @@ func TestPublicImpactApartFromSeverity(t *testing.T) {
 		bob := srv.addUser(t, "bob", "responder")
 		api := func(token, method, path string, body any, want int) []byte {
 			t.Helper()
-			var raw []byte
-			if body != nil {
-				raw, _ = json.Marshal(body)
-			}
-			resp, err := srv.client(token).Do(context.Background(), client.Request{Method: method, Path: path, Body: raw})
-			if err != nil {
-				t.Fatalf("%s %s: %v", method, path, err)
-			}
-			if resp.Status != want {
-				t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.Status, want, resp.Body)
-			}
-			return resp.Body
+			return srv.callAPI(t, token, method, path, body, want)
 		}
 		api(admin, "POST", "/api/v1/components", map[string]any{"key": "checkout", "name": "Checkout"}, 201)
 		api(admin, "POST", "/api/v1/incidents", map[string]any{"title": "Primary database failover", "severity": "SEV1"}, 201)

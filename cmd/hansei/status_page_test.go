@@ -34,18 +34,7 @@ func TestPublicStatusPage(t *testing.T) {
 		)
 		api := func(token, method, path string, body any, want int) []byte {
 			t.Helper()
-			var raw []byte
-			if body != nil {
-				raw, _ = json.Marshal(body)
-			}
-			resp, err := srv.client(token).Do(context.Background(), client.Request{Method: method, Path: path, Body: raw})
-			if err != nil {
-				t.Fatalf("%s %s: %v", method, path, err)
-			}
-			if resp.Status != want {
-				t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.Status, want, resp.Body)
-			}
-			return resp.Body
+			return srv.callAPI(t, token, method, path, body, want)
 		}
 		api(admin, "POST", "/api/v1/components", map[string]any{"key": "checkout", "name": "Checkout", "group": "Shop"}, 201)
 		api(admin, "POST", "/api/v1/components", map[string]any{"key": "search", "name": "Search", "group": "Shop"}, 201)
