@@ -151,16 +151,4 @@ func columns(names ...string) string { return strings.Join(names, "\t") }
 
 // duration is a length of time in the reader's words, to the second, as
 // an intent's countdown needs: "4 min 30 s", "4分30秒".
-func (env *cli) duration(d time.Duration) string {
-	p := env.p()
-	d = d.Round(time.Second)
-	switch {
-	case d < time.Minute:
-		return p.T("duration.seconds", "Seconds", int(d.Seconds()))
-	case d < time.Hour:
-		return p.T("duration.minutes_seconds", "Minutes", int(d.Minutes()), "Seconds", int(d.Seconds())%60)
-	case d < 48*time.Hour:
-		return p.T("duration.hours_minutes", "Hours", int(d.Hours()), "Minutes", int(d.Minutes())%60)
-	}
-	return p.T("duration.days_hours", "Days", int(d.Hours())/24, "Hours", int(d.Hours())%24)
-}
+func (env *cli) duration(d time.Duration) string { return env.p().PreciseDuration(d) }

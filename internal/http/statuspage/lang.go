@@ -210,20 +210,8 @@ func langLink(path, lang string) string {
 func (v *publicViewer) T(id string, args ...any) string { return v.p.T(id, args...) }
 
 // Duration is how long an incident lasted, in the page's words, to the
-// minute: "1 h 12 min", "1時間12分". It is rounded to the second first:
-// stored times keep microseconds, and 8 min 59.9999 s is nine minutes.
-func (v *publicViewer) Duration(d time.Duration) string {
-	d = d.Round(time.Second)
-	switch {
-	case d < time.Minute:
-		return v.T("duration.seconds", "Seconds", int(d.Seconds()))
-	case d < time.Hour:
-		return v.T("duration.minutes", "Minutes", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return v.T("duration.hours_minutes", "Hours", int(d.Hours()), "Minutes", int(d.Minutes())%60)
-	}
-	return v.T("duration.days_hours", "Days", int(d.Hours())/24, "Hours", int(d.Hours())%24)
-}
+// minute: "1 h 12 min", "1時間12分".
+func (v *publicViewer) Duration(d time.Duration) string { return v.p.Duration(d) }
 
 // Status is an incident status in the page's words.
 func (v *publicViewer) Status(s hansei.Status) string {

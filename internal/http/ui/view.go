@@ -93,20 +93,7 @@ func sameDay(a, b time.Time) bool {
 
 // Duration is a short human duration in the viewer's words, such as
 // "1 h 12 min" or "1時間12分".
-func (v *viewer) Duration(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	switch {
-	case d < time.Minute:
-		return v.T("duration.seconds", "Seconds", int(d.Seconds()))
-	case d < time.Hour:
-		return v.T("duration.minutes", "Minutes", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return v.T("duration.hours_minutes", "Hours", int(d.Hours()), "Minutes", int(d.Minutes())%60)
-	}
-	return v.T("duration.days_hours", "Days", int(d.Hours())/24, "Hours", int(d.Hours())%24)
-}
+func (v *viewer) Duration(d time.Duration) string { return v.p.Duration(d) }
 
 // Countdown is the time left until t, in a span that app.js counts down
 // every second. The formats it counts with are the viewer's words, with
