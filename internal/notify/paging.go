@@ -35,6 +35,12 @@ type Pager struct {
 	Source string
 }
 
+// orderedStore is an outbox that tells what waits before a delivery
+// (sqldb's); pages are sent in order per service with it.
+type orderedStore interface {
+	UndeliveredBefore(ctx context.Context, d hansei.Delivery) (int64, error)
+}
+
 // PagerDutyEnqueue is PagerDuty's Events API v2 endpoint.
 const PagerDutyEnqueue = "https://events.pagerduty.com/v2/enqueue"
 
@@ -43,6 +49,15 @@ func (d *Deliverer) page(ctx context.Context, del hansei.Delivery) error {
 	p, ok := d.Pagers[del.Target]
 	if !ok {
 		return fmt.Errorf("no paging rule %q is configured (notify.paging); put it back, or leave this delivery parked", del.Target)
+	}
+	if s, ok := d.store.(orderedStore); ok {
+		earlier, err := s.UndeliveredBefore(ctx, del)
+		if err != nil {
+			return err
+		}
+		if earlier != 0 {
+			return fmt.Errorf("waits for delivery %d to the same paging service: pages go in order, so that a resolve never overtakes its trigger", earlier)
+		}
 	}
 	var n hansei.Notification
 	if err := json.Unmarshal(del.Payload, &n); err != nil {

@@ -23,3 +23,15 @@ func (t *tx) page(ctx context.Context, before, after hansei.Incident) error {
 func (db *DB) pages(before, after hansei.Incident) bool {
 	return db.Pages != nil && len(db.Pages(before, after)) > 0
 }
+
+// UndeliveredBefore is the oldest delivery to the same channel and target
+// as d, written before it, that is still to be delivered (not delivered,
+// not parked), or 0. Pages are sent in order per paging service with it,
+// so that a resolve never overtakes its trigger (which would leave the
+// page open) when the trigger waits for a retry.
+func (db *DB) UndeliveredBefore(ctx context.Context, d hansei.Delivery) (int64, error) {
+	var id int64
+	err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MIN(id), 0) FROM outbox
+		WHERE channel = $1 AND target = $2 AND id < $3 AND state = 'pending'`, d.Channel, d.Target, d.ID).Scan(&id)
+	return id, err
+}
