@@ -208,3 +208,21 @@ notify:
 		}
 	})
 }
+
+// A paging rule naming a severity the scale does not have stops the
+// start, with its line and the levels there are.
+func TestPagingRuleWithUnknownSeverityStopsStartup(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hansei.yaml")
+	os.WriteFile(path, []byte("notify:\n  paging:\n    - name: pd\n      kind: pagerduty\n      routing_key: k\n      severities: [SEV0]\n"), 0o600)
+	var stdout, stderr strings.Builder
+	err := run(t.Context(), []string{"serve", "--config", path, "--db", filepath.Join(dir, "h.db"), "--create", "--addr", "127.0.0.1:0"},
+		envFunc(nil), strings.NewReader(""), &stdout, &stderr)
+	if err == nil {
+		t.Fatal("serve started with a paging rule for SEV0")
+	}
+	want := `hansei.yaml:6: notify.paging[0].severities[0]: unknown severity "SEV0"; the severity levels are SEV1, SEV2, SEV3, SEV4`
+	if line := errorLine(err); !strings.Contains(line, want) {
+		t.Errorf("error %q, want %q", line, want)
+	}
+}
