@@ -82,6 +82,9 @@ func (n Notification) For(reader *User, incident func(number int64) (Incident, e
 			return Notification{}, err
 		}
 		if !ok {
+			if n.Kind == NotifyPage {
+				return restrictedPage(n, link), nil // keeps what the page needs (paging.go)
+			}
 			return restrictedNotice(n, link), nil
 		}
 	}

@@ -129,6 +129,18 @@ type FanOut struct {
 	// English). Nil prints with the built-in catalogs.
 	Catalogs *i18n.Catalogs
 	Language string
+	// Pagers are the paging services (channel pagerduty or goalert,
+	// address the rule's name) that pages go to, each only its rule's
+	// (paging.go).
+	Pagers []hansei.Target
+}
+
+// catalogs are the catalogs the copies are printed with.
+func (f FanOut) catalogs() *i18n.Catalogs {
+	if f.Catalogs == nil {
+		return i18n.MustBuiltin()
+	}
+	return f.Catalogs
 }
 
 // Outgoing is the outbox rows for n, each copy as its reader may see it.
@@ -136,6 +148,9 @@ type FanOut struct {
 // recipient who is gone is skipped, since the webhooks' copy still names
 // them.
 func (f FanOut) Outgoing(n hansei.Notification, look hansei.Lookup) ([]hansei.Outgoing, error) {
+	if n.Kind == hansei.NotifyPage {
+		return f.pageOutgoing(n, look)
+	}
 	incident := memoIncidents(look.Incident)
 	cats := f.Catalogs
 	if cats == nil {

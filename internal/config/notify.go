@@ -39,6 +39,8 @@ type Notify struct {
 	// requests may reach although they are not public (loopback, private,
 	// link-local): a receiver inside the network, or a test's.
 	AllowPrivateHosts []string
+	// Paging are the paging hand-offs to PagerDuty and GoAlert (paging.go).
+	Paging []PageRule
 }
 
 // The notify section:
@@ -81,6 +83,7 @@ func notifyFields() []field[Notify] {
 			value: scalar(func(n *Notify) *string { return &n.Language }, languageKind(), "en")},
 		{key: "allow_private_hosts", doc: "Hosts (names or addresses) that webhooks and Slack may reach though they are loopback, private or link-local; none by default.",
 			value: listValue[Notify, string]{at: func(n *Notify) *[]string { return &n.AllowPrivateHosts }, kind: text(), plural: "host names"}},
+		pagingField(),
 	}
 }
 

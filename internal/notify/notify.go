@@ -36,6 +36,8 @@ type Deliverer struct {
 	log   *slog.Logger
 	// Secrets sign webhooks, by target URL.
 	Secrets map[string]string
+	// Pagers are the paging services, by rule name (paging.go).
+	Pagers map[string]Pager
 	// SMTP sends email deliveries; nil when email is not configured.
 	SMTP *SMTP
 	// Catalogs print what is known only when an email is sent (the line
@@ -95,6 +97,8 @@ func (d *Deliverer) send(ctx context.Context, del hansei.Delivery) error {
 		return d.post(ctx, del, del.Payload, d.Secrets[del.Target])
 	case "email":
 		return d.email(del)
+	case hansei.PagerPagerDuty, hansei.PagerGoAlert:
+		return d.page(ctx, del)
 	case "slack":
 		var n hansei.Notification
 		if err := json.Unmarshal(del.Payload, &n); err != nil {

@@ -201,7 +201,11 @@ func (env *Env) Serve(o Options) error {
 	if err != nil {
 		return err
 	}
+	pages := paging(cfg.Notify.Paging, cfg.Scales.Severity, base, &fan, deliverer)
 	db.FanOut = fan.Outgoing
+	if len(pages.Rules) > 0 {
+		db.Pages = pages.Pages
+	}
 	// Every periodic job, the deliveries and the status page's rebuilds
 	// included, runs in the scheduler (internal/scheduler/jobs.go).
 	jobs := scheduler.New(scheduler.Following(db.Now), db, log)

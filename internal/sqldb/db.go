@@ -58,6 +58,11 @@ type DB struct {
 	// app.FanOut's rule; nil sends nothing. See enqueue in outbox.go for
 	// why the store runs it.
 	FanOut func(n hansei.Notification, look hansei.Lookup) ([]hansei.Outgoing, error)
+	// Pages are the pages (to PagerDuty, GoAlert) a change of an incident
+	// from before to after calls for: the application's paging rule,
+	// written to the outbox in the change's transaction (paging.go); nil
+	// pages nobody.
+	Pages func(before, after hansei.Incident) []hansei.Notification
 	// Reviews says when follow-up reviews are held.
 	Reviews hansei.ReviewPolicy
 	// IntentWindow is the default objection window of intents.

@@ -54,6 +54,7 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 		At    string          `json:"at"`
 		Data  json.RawMessage `json:"data"`
 	}
+	before := inc
 	rows := make([]row, len(events))
 	joined := []string{}
 	for i, e := range events {
@@ -74,6 +75,9 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 		if inc, err = hansei.Apply(inc, e); err != nil {
 			return inc, nil, false, err
 		}
+	}
+	if db.pages(before, inc) {
+		return inc, nil, false, nil // a page is an outbox row: the transaction path (paging.go)
 	}
 	state, err := storedState(inc)
 	if err != nil {

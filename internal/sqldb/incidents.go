@@ -59,6 +59,9 @@ func (db *DB) Declare(ctx context.Context, actor hansei.User, cmd hansei.Declare
 		if err := t.appendEvents(ctx, inc, events); err != nil {
 			return err
 		}
+		if err := t.page(ctx, hansei.Incident{}, inc); err != nil {
+			return err
+		}
 		t.onCommit(func() { db.projections.put(inc) })
 		return nil
 	})
@@ -131,6 +134,7 @@ func (t *tx) execute(ctx context.Context, actor hansei.User, inc hansei.Incident
 		}
 		cmd = c
 	}
+	before := inc
 	events, err := hansei.Decide(inc, t.env(ctx, actor), cmd)
 	if err != nil {
 		return inc, nil, false, err
@@ -169,6 +173,9 @@ func (t *tx) execute(ctx context.Context, actor hansei.User, inc hansei.Incident
 		return inc, nil, false, err
 	}
 	if err := t.followCorrections(ctx, inc, events); err != nil {
+		return inc, nil, false, err
+	}
+	if err := t.page(ctx, before, inc); err != nil {
 		return inc, nil, false, err
 	}
 	t.onCommit(func() { t.db.projections.put(inc) })

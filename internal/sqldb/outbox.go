@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -104,7 +106,11 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	return scanDeliveries(rows)
+	claimed, err := scanDeliveries(rows)
+	// RETURNING gives no order (PostgreSQL returns rows as it updated
+	// them): deliver in the order the rows were written.
+	slices.SortFunc(claimed, func(a, b hansei.Delivery) int { return cmp.Compare(a.ID, b.ID) })
+	return claimed, err
 }
 
 func scanDeliveries(rows *sql.Rows) ([]hansei.Delivery, error) {
