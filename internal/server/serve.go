@@ -201,6 +201,9 @@ func (env *Env) Serve(o Options) error {
 	if err != nil {
 		return err
 	}
+	// A notification about an incident links to its page, and the
+	// severity levels' paging and the rules say who else hears of it.
+	fan.Base, fan.Scales, fan.Rules = base, cfg.Scales, cfg.Notify.Rules
 	db.FanOut = fan.Outgoing
 	// Every periodic job, the deliveries and the status page's rebuilds
 	// included, runs in the scheduler (internal/scheduler/jobs.go).
@@ -306,7 +309,7 @@ func fanOut(c config.Notify, link string, cats *i18n.Catalogs) (app.FanOut, erro
 		if err := check(fmt.Sprintf("config: notify.webhooks[%d].language", i), w.Language); err != nil {
 			return f, err
 		}
-		f.Targets = append(f.Targets, hansei.Target{Channel: "webhook", Address: w.URL, Language: w.Language})
+		f.Targets = append(f.Targets, hansei.Target{Channel: "webhook", Address: w.URL, Language: w.Language, Name: w.Name})
 	}
 	for _, u := range c.Slack {
 		f.Targets = append(f.Targets, hansei.Target{Channel: "slack", Address: u})

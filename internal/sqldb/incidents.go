@@ -59,6 +59,10 @@ func (db *DB) Declare(ctx context.Context, actor hansei.User, cmd hansei.Declare
 		if err := t.appendEvents(ctx, inc, events); err != nil {
 			return err
 		}
+		// Who is told of the declaration is written with it.
+		if err := t.enqueue(ctx, hansei.IncidentNotifications(db.Scales, hansei.Incident{}, events)...); err != nil {
+			return err
+		}
 		t.onCommit(func() { db.projections.put(inc) })
 		return nil
 	})
@@ -135,6 +139,7 @@ func (t *tx) execute(ctx context.Context, actor hansei.User, inc hansei.Incident
 	if err != nil {
 		return inc, nil, false, err
 	}
+	before := inc
 	// The domain checks the form of component keys; only the table knows
 	// which components there are.
 	if err := t.checkEventComponents(ctx, events); err != nil {
@@ -169,6 +174,11 @@ func (t *tx) execute(ctx context.Context, actor hansei.User, inc hansei.Incident
 		return inc, nil, false, err
 	}
 	if err := t.followCorrections(ctx, inc, events); err != nil {
+		return inc, nil, false, err
+	}
+	// Those the change concerns are told in its transaction: a
+	// notification commits or rolls back with it.
+	if err := t.enqueue(ctx, hansei.IncidentNotifications(t.db.Scales, before, events)...); err != nil {
 		return inc, nil, false, err
 	}
 	t.onCommit(func() { t.db.projections.put(inc) })
