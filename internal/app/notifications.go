@@ -154,12 +154,19 @@ type Recipient struct {
 // recipients, the severity level's paging and the organisation's rules
 // (hansei.Route); a person's preferences belong here too. A shared target
 // with a name gets only what is routed to it by that name; one without
-// gets every notification, as before there were names. A recipient who is
-// gone is skipped, since the webhooks' copy still names them.
+// gets every notification that names someone, as before there were
+// names. A recipient who is gone is skipped, since the webhooks' copy
+// still names them.
 func (f FanOut) Recipients(n hansei.Notification, look hansei.Lookup) ([]Recipient, hansei.Notification, error) {
 	cats := f.catalogs()
 	users, channels := hansei.Route(n, f.Scales, f.Rules)
 	n.To = users
+	if len(users) == 0 && len(channels) == 0 {
+		// Nobody to tell (a declaration that no level pages and no rule
+		// routes): a receiver routes by To, and would have nowhere to
+		// send it.
+		return nil, n, nil
+	}
 	var out []Recipient
 	for _, t := range f.Targets {
 		if t.Name == "" || slices.Contains(channels, t.Name) {

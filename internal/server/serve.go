@@ -204,7 +204,11 @@ func (env *Env) Serve(o Options) error {
 	// A notification about an incident links to its page, and the
 	// severity levels' paging and the rules say who else hears of it.
 	fan.Base, fan.Scales, fan.Rules = base, cfg.Scales, cfg.Notify.Rules
-	db.FanOut = fan.Outgoing
+	if len(fan.Targets) > 0 || fan.Email {
+		// Without a channel nothing is written: a change that would notify
+		// keeps its one-statement path (sqldb's fastpath.go).
+		db.FanOut = fan.Outgoing
+	}
 	// Every periodic job, the deliveries and the status page's rebuilds
 	// included, runs in the scheduler (internal/scheduler/jobs.go).
 	jobs := scheduler.New(scheduler.Following(db.Now), db, log)
