@@ -22,6 +22,8 @@ const (
 	NotifyObjectionLifted   = "intent.objection_lifted"
 	NotifyIntentAcked       = "intent.acknowledged"
 	NotifyIntentExpired     = "intent.expired"
+	NotifyReviewRequested   = "postmortem.review_requested"
+	NotifyPublished         = "postmortem.published"
 )
 
 // incidentMessages are each kind's subject and text in the catalogs.
@@ -37,6 +39,8 @@ func incidentMessages(kind string) [2]string {
 		NotifyObjectionLifted:   {"notify.intent.objection_lifted.subject", "notify.intent.objection_lifted.text"},
 		NotifyIntentAcked:       {"notify.intent.acknowledged.subject", "notify.intent.acknowledged.text"},
 		NotifyIntentExpired:     {"notify.intent.expired.subject", "notify.intent.expired.text"},
+		NotifyReviewRequested:   {"notify.postmortem.review_requested.subject", "notify.postmortem.review_requested.text"},
+		NotifyPublished:         {"notify.postmortem.published.subject", "notify.postmortem.published.text"},
 	}[kind]
 }
 
@@ -45,7 +49,7 @@ func incidentMessages(kind string) [2]string {
 // a person's preferences choose from.
 func IncidentNotifyKinds() []string {
 	return []string{NotifyDeclared, NotifySeverityChanged, NotifyStatusChanged, NotifyResolved, NotifyRoleAssigned,
-		NotifyIntentAwaitingAck, NotifyIntentObjected, NotifyObjectionLifted, NotifyIntentAcked, NotifyIntentExpired}
+		NotifyIntentAwaitingAck, NotifyIntentObjected, NotifyObjectionLifted, NotifyIntentAcked, NotifyIntentExpired, NotifyReviewRequested, NotifyPublished}
 }
 
 // IsIncidentNotification reports whether kind is one of IncidentNotifyKinds.
@@ -77,14 +81,9 @@ func IncidentNotifications(scales Scales, before Incident, events []Event) []Not
 // eventNotifications are what one event tells.
 func eventNotifications(scales Scales, before, inc Incident, e Event) []Notification {
 	mk := func(kind string, to []string, args ...any) Notification {
-		data := map[string]any{"incident": inc.Number, "title": inc.Title, "severity": inc.Severity,
-			"status": string(inc.Status), "services": slices.Clone(inc.Services), "event": e.Type, "seq": e.Seq, "actor": e.Actor}
-		base := []any{"Incident", inc.Number, "Title", inc.Title, "Actor", e.Actor}
-		return Notification{Key: fmt.Sprintf("incident:%d:%d:%s", inc.Number, e.Seq, kind), Kind: kind, To: to,
-			SubjectMessage: say(incidentMessages(kind)[0], base...),
-			TextMessages: []NotificationMessage{say(incidentMessages(kind)[1], append(base, args...)...),
-				say("notify.incident.severity", "Severity", severityWords(scales, inc.Severity))},
-			Data: data}
+		n := incidentNotification(scales, inc, kind, fmt.Sprintf("incident:%d:%d:%s", inc.Number, e.Seq, kind), e.Actor, to, args...)
+		n.Data["event"], n.Data["seq"] = e.Type, e.Seq
+		return n
 	}
 	others := func(names ...string) []string {
 		var to []string
@@ -103,6 +102,9 @@ func eventNotifications(scales Scales, before, inc Incident, e Event) []Notifica
 		n.Data["previous"] = before.Severity
 		return []Notification{n}
 	case EventStatusChanged:
+		if inc.Status == StatusClosed {
+			return nil // publishing the postmortem closes it: postmortem.published tells
+		}
 		if inc.Status == StatusResolved {
 			return []Notification{mk(NotifyResolved, others(activeResponders(inc)...))}
 		}
@@ -161,6 +163,21 @@ func eventNotifications(scales Scales, before, inc Incident, e Event) []Notifica
 		return intent(NotifyIntentExpired, others(in.Author, inc.Roles[RoleCommander]))
 	}
 	return nil
+}
+
+// incidentNotification is a notification of kind about inc, caused by
+// actor: its subject and text (with the incident's number, title and the
+// actor, and args), the severity with its definition, and the data that
+// routing (Route) and receivers read.
+func incidentNotification(scales Scales, inc Incident, kind, key, actor string, to []string, args ...any) Notification {
+	data := map[string]any{"incident": inc.Number, "title": inc.Title, "severity": inc.Severity,
+		"status": string(inc.Status), "services": slices.Clone(inc.Services), "actor": actor}
+	base := []any{"Incident", inc.Number, "Title", inc.Title, "Actor", actor}
+	return Notification{Key: key, Kind: kind, To: to,
+		SubjectMessage: say(incidentMessages(kind)[0], base...),
+		TextMessages: []NotificationMessage{say(incidentMessages(kind)[1], append(base, args...)...),
+			say("notify.incident.severity", "Severity", severityWords(scales, inc.Severity))},
+		Data: data}
 }
 
 // activeResponders are the names of those taking part now.

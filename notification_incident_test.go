@@ -71,6 +71,24 @@ func TestIncidentNotificationsFollowTheVisibilityRule(t *testing.T) {
 			}
 			inc = after
 		}
+		draft := Postmortem{Incident: 7, Status: PostmortemDraft, Authors: []string{"alice", "bob"}}
+		review := draft
+		review.Status, review.Version, review.Reviewers = PostmortemInReview, 2, []Reviewer{{User: "carol"}, {User: "victor"}}
+		published := review
+		published.Status, published.Revision = PostmortemPublished, 1
+		for _, n := range slices.Concat(PostmortemNotifications(DefaultScales(), draft, review, inc, "alice"),
+			PostmortemNotifications(DefaultScales(), review, published, inc, "alice")) {
+			seen[n.Kind] = true
+			for _, reader := range []*User{nil, &outsider, &member, &admin} {
+				got, err := n.For(reader, func(int64) (Incident, error) { return inc, nil }, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if whole := vis == VisibilityInternal || reader != nil && inc.CanRead(*reader); whole != (got.Key == n.Key) {
+					t.Errorf("%s %s to %v: whole = %v, want %v", vis, n.Kind, reader, got.Key == n.Key, whole)
+				}
+			}
+		}
 		for _, kind := range IncidentNotifyKinds() {
 			if !seen[kind] {
 				t.Errorf("%s: no notification of kind %s was checked", vis, kind)
@@ -165,6 +183,43 @@ func TestRoute(t *testing.T) {
 			users, channels := Route(tc.n, scales, rules)
 			if !slices.Equal(users, tc.users) || !slices.Equal(channels, tc.channels) {
 				t.Errorf("Route = %q, %q; want %q, %q", users, channels, tc.users, tc.channels)
+			}
+		})
+	}
+}
+
+// TestPostmortemNotificationsWhoIsTold: reviewers hear once that a review
+// is asked of them (when it is submitted, or they are added), not again
+// after an edit; the publication reaches its authors and the active
+// responders; never the one who acted.
+func TestPostmortemNotificationsWhoIsTold(t *testing.T) {
+	inc := intentCrew(t) // alice (commander), bob, carol, dave
+	draft := Postmortem{Incident: 7, Status: PostmortemDraft, Version: 1, Authors: []string{"erin", "alice"}}
+	submitted := draft
+	submitted.Status, submitted.Version, submitted.Reviewers = PostmortemInReview, 2, []Reviewer{{User: "bob"}, {User: "alice"}}
+	edited := submitted
+	edited.Version = 3
+	added := edited
+	added.Version, added.Reviewers = 4, append(slices.Clone(edited.Reviewers), Reviewer{User: "dave"})
+	published := added
+	published.Status, published.Revision = PostmortemPublished, 1
+	for _, tc := range []struct {
+		name          string
+		before, after Postmortem
+		want          []want
+	}{
+		{"submitted", draft, submitted, []want{{NotifyReviewRequested, []string{"bob"}}}},
+		{"edited in review", submitted, edited, nil},
+		{"a reviewer added", edited, added, []want{{NotifyReviewRequested, []string{"dave"}}}},
+		{"published", added, published, []want{{NotifyPublished, []string{"erin", "bob", "carol", "dave"}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []want
+			for _, n := range PostmortemNotifications(DefaultScales(), tc.before, tc.after, inc, "alice") {
+				got = append(got, want{n.Kind, n.To})
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("notifications = %+v, want %+v", got, tc.want)
 			}
 		})
 	}
