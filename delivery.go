@@ -11,6 +11,9 @@ import (
 type Target struct {
 	Channel string
 	Address string
+	// Name is a webhook's name, by which a level's paging or a rule sends
+	// it a notification; a target without one gets every notification.
+	Name string
 	// Language is the language a shared target is written to (its
 	// readers are many, so it is the deployment's choice, not a
 	// person's); "" for the deployment's default.

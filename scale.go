@@ -15,8 +15,10 @@ type Level struct {
 	Criteria   []string `json:"criteria"`
 	// Response is what is expected of responders at this level.
 	Response string `json:"response"`
-	// Pages says who is paged.
-	Pages string `json:"pages"`
+	// Pages says who is paged, in words; Paging is whom the fan-out pages
+	// when an incident is declared at this level or moved to it.
+	Pages  string `json:"pages"`
+	Paging Paging `json:"paging,omitzero"`
 	// OutOfHours says whether work continues outside working hours.
 	OutOfHours bool     `json:"out_of_hours"`
 	Examples   []string `json:"examples"`

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -129,13 +130,71 @@ type FanOut struct {
 	// English). Nil prints with the built-in catalogs.
 	Catalogs *i18n.Catalogs
 	Language string
+	// Base is the web UI's address: a notification about an incident
+	// links to its page there; "" for no link.
+	Base string
+	// Scales give each severity level's paging, and Rules the
+	// organisation's notify.rules: who else hears of what (hansei.Route).
+	Scales hansei.Scales
+	Rules  []hansei.NotifyRule
 	// Pagers are the paging services (channel pagerduty or goalert,
 	// address the rule's name) that pages go to, each only its rule's
 	// (paging.go).
 	Pagers []hansei.Target
 }
 
-// catalogs are the catalogs the copies are printed with.
+// Recipient is one reader of a notification: a person by their own
+// channel (User set: their email), or a shared target (a webhook, Slack),
+// and the language the copy is printed in.
+type Recipient struct {
+	User     *hansei.User
+	Target   hansei.Target
+	Language string
+}
+
+// Recipients is who gets n, each by a channel and in a language, and n
+// with To naming every person routed to it (the webhooks' copy names them
+// all). It is the one place that decides who gets what: n's own
+// recipients, the severity level's paging and the organisation's rules
+// (hansei.Route); a person's preferences belong here too. A shared target
+// with a name gets only what is routed to it by that name; one without
+// gets every notification that names someone, as before there were
+// names. A recipient who is gone is skipped, since the webhooks' copy
+// still names them.
+func (f FanOut) Recipients(n hansei.Notification, look hansei.Lookup) ([]Recipient, hansei.Notification, error) {
+	cats := f.catalogs()
+	users, channels := hansei.Route(n, f.Scales, f.Rules)
+	n.To = users
+	if len(users) == 0 && len(channels) == 0 {
+		// Nobody to tell (a declaration that no level pages and no rule
+		// routes): a receiver routes by To, and would have nowhere to
+		// send it.
+		return nil, n, nil
+	}
+	var out []Recipient
+	for _, t := range f.Targets {
+		if t.Name == "" || slices.Contains(channels, t.Name) {
+			out = append(out, Recipient{Target: t, Language: cats.Match(cmp.Or(t.Language, f.Language, "en"))})
+		}
+	}
+	if !f.Email {
+		return out, n, nil
+	}
+	for _, name := range users {
+		u, err := look.User(name)
+		if hansei.ErrorCode(err) == hansei.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, n, err
+		}
+		if u.Channel != "email" || u.Email == "" {
+			continue
+		}
+		out = append(out, Recipient{User: &u, Target: hansei.Target{Channel: "email", Address: u.Email}, Language: cats.Match(u.Language)})
+	}
+	return out, n, nil
+}
+
 func (f FanOut) catalogs() *i18n.Catalogs {
 	if f.Catalogs == nil {
 		return i18n.MustBuiltin()
@@ -144,58 +203,67 @@ func (f FanOut) catalogs() *i18n.Catalogs {
 }
 
 // Outgoing is the outbox rows for n, each copy as its reader may see it.
-// look finds recipients and incidents (in the store's transaction); a
-// recipient who is gone is skipped, since the webhooks' copy still names
-// them.
+// look finds recipients and incidents (in the store's transaction).
 func (f FanOut) Outgoing(n hansei.Notification, look hansei.Lookup) ([]hansei.Outgoing, error) {
 	if n.Kind == hansei.NotifyPage {
 		return f.pageOutgoing(n, look)
 	}
 	incident := memoIncidents(look.Incident)
-	cats := f.Catalogs
-	if cats == nil {
-		cats = i18n.MustBuiltin()
+	cats := f.catalogs()
+	recipients, n, err := f.Recipients(n, look)
+	if err != nil {
+		return nil, err
 	}
-	out := make([]hansei.Outgoing, 0, len(f.Targets))
-	if len(f.Targets) > 0 {
-		shared, err := n.For(nil, incident, f.Link)
-		if err != nil {
-			return nil, err
+	link := f.Link
+	if hansei.IsIncidentNotification(n.Kind) && f.Base != "" {
+		link = f.Base + "/incidents"
+	}
+	out := make([]hansei.Outgoing, 0, len(recipients))
+	// Shared targets: one printing per language, whatever their number.
+	byLang := map[string]hansei.Notification{}
+	for _, r := range recipients {
+		if r.User != nil {
+			continue
 		}
-		// One printing per language, whatever the number of targets.
-		byLang := map[string]hansei.Notification{}
-		for _, t := range f.Targets {
-			lang := cats.Match(cmp.Or(t.Language, f.Language, "en"))
-			printed, ok := byLang[lang]
-			if !ok {
-				printed = printNotification(shared, cats.Printer(lang))
-				byLang[lang] = printed
+		printed, ok := byLang[r.Language]
+		if !ok {
+			shared, err := n.For(nil, incident, link)
+			if err != nil {
+				return nil, err
 			}
-			out = append(out, hansei.Outgoing{Target: t, Notification: printed})
+			printed = printNotification(f.linked(shared), cats.Printer(r.Language))
+			byLang[r.Language] = printed
 		}
+		out = append(out, hansei.Outgoing{Target: r.Target, Notification: printed})
 	}
-	if !f.Email {
-		return out, nil
-	}
-	for _, name := range n.To {
-		u, err := look.User(name)
-		if hansei.ErrorCode(err) == hansei.ENOTFOUND {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		if u.Channel != "email" || u.Email == "" {
+	for _, r := range recipients {
+		if r.User == nil {
 			continue
 		}
-		personal, err := n.For(&u, incident, f.Link)
+		personal, err := n.For(r.User, incident, link)
 		if err != nil {
 			return nil, err
 		}
-		personal = printNotification(personal, cats.Printer(cats.Match(u.Language)))
-		personal.TimeZone = u.TimeZone
-		out = append(out, hansei.Outgoing{Target: hansei.Target{Channel: "email", Address: u.Email}, Notification: personal})
+		personal = printNotification(f.linked(personal), cats.Printer(r.Language))
+		personal.TimeZone = r.User.TimeZone
+		out = append(out, hansei.Outgoing{Target: r.Target, Notification: personal})
 	}
 	return out, nil
+}
+
+// linked is a copy about an incident with a last line linking to the
+// incident's page, when the copy may name it (a restricted notice links
+// only to the page to sign in to).
+func (f FanOut) linked(n hansei.Notification) hansei.Notification {
+	number, ok := n.Data["incident"].(int64)
+	if !ok || f.Base == "" || !hansei.IsIncidentNotification(n.Kind) || n.Data["restricted"] == true {
+		return n
+	}
+	link := fmt.Sprintf("%s/incidents/%d", f.Base, number)
+	n.Data = maps.Clone(n.Data)
+	n.Data["link"] = link
+	n.TextMessages = append(slices.Clone(n.TextMessages), hansei.NotificationMessage{ID: "notify.incident.link", Args: map[string]any{"Link": link}})
+	return n
 }
 
 // memoIncidents reads each incident once for all of a notification's

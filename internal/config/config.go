@@ -113,7 +113,7 @@ func configFields() []field[Config] {
 // configChecks are the rules across sections, checked once the file and
 // the environment are applied.
 func configChecks() []func(d *decoder, c *Config) {
-	return []func(d *decoder, c *Config){checkPublicAddr, checkStatusLanguage, checkPaging}
+	return []func(d *decoder, c *Config){checkPublicAddr, checkStatusLanguage, checkPaging, checkNotifyRoutes}
 }
 
 // Settings lists every setting: its path in the file, its environment

@@ -179,7 +179,7 @@ func TestParseInvalid(t *testing.T) {
 			"hansei.yaml:4: severity[0].definition: every level needs a definition: a level without one means different things to different people", 1},
 		{"misspelt level field",
 			"priority:\n  - key: P0\n    name: Now\n    defintion: Start now.\n",
-			`hansei.yaml:4: priority[0]: field "defintion" is not known; known fields: key, name, definition, criteria, response, pages, out_of_hours, examples, due_within_days, translations (did you mean "definition"?)`, 1},
+			`hansei.yaml:4: priority[0]: field "defintion" is not known; known fields: key, name, definition, criteria, response, pages, paging, out_of_hours, examples, due_within_days, translations (did you mean "definition"?)`, 1},
 		{"duplicate key",
 			"severity:\n  - key: SEV1\n" + level + "  - key: SEV1\n" + level,
 			`hansei.yaml:5: severity[1].key: key "SEV1" is used by an earlier level; keys must be unique`, 1},

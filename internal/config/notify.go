@@ -11,6 +11,9 @@ import (
 // Webhook is an outgoing webhook that receives every notification, signed
 // with Secret.
 type Webhook struct {
+	// Name, if set, makes the webhook a channel that a level's paging or
+	// a rule sends to by name; it then gets only what is sent to it.
+	Name   string
 	URL    string
 	Secret string
 	// Language is the language its notifications' words are written in;
@@ -30,6 +33,9 @@ type Notify struct {
 	Webhooks  []Webhook
 	Slack     []string // Slack incoming-webhook URLs
 	Reminders hansei.ReminderPolicy
+	// Rules send notifications to more users and channels
+	// (notify_rules.go).
+	Rules []hansei.NotifyRule
 	// Language is the language notifications to shared channels (Slack,
 	// and webhooks that name none of their own) are written in: their
 	// readers are many, so it is the organisation's, not a person's. An
@@ -72,13 +78,15 @@ func notifyFields() []field[Notify] {
 	return []field[Notify]{
 		{key: "smtp", doc: "The mail server for email notifications; email is off without it.",
 			value: optionalValue[Notify, SMTP]{at: func(n *Notify) **SMTP { return &n.SMTP }, fields: smtpFields(), check: checkSMTP}},
-		{key: "webhooks", doc: "Webhooks that receive every notification, signed with their secret.",
+		{key: "webhooks", doc: "Webhooks, signed with their secret: each receives every notification, or, with a name, what is sent to it by name.",
 			value: recordsValue[Notify, Webhook]{at: func(n *Notify) *[]Webhook { return &n.Webhooks }, fields: webhookFields(), noun: "webhook"}},
 		{key: "slack", doc: "Slack incoming-webhook URLs that receive every notification.",
 			value: listValue[Notify, string]{at: func(n *Notify) *[]string { return &n.Slack }, kind: httpURL(), plural: "Slack webhook URLs"}},
 		{key: "reminders", doc: "When owners of remediations are reminded, and to whom overdue ones escalate.",
 			value: sectionValue[Notify, hansei.ReminderPolicy]{at: func(n *Notify) *hansei.ReminderPolicy { return &n.Reminders },
 				fields: reminderFields()}},
+		{key: "rules", doc: "Who else hears of what: `{event, severities, services, users, channels}`; see notifications.md.",
+			value: recordsValue[Notify, hansei.NotifyRule]{at: func(n *Notify) *[]hansei.NotifyRule { return &n.Rules }, fields: ruleFields(), noun: "rule"}},
 		{key: "language", doc: "The language of notifications to shared channels (Slack, and webhooks without a `language` of their own), a code with a catalog such as `de`; an email is always in its recipient's language.",
 			value: scalar(func(n *Notify) *string { return &n.Language }, languageKind(), "en")},
 		{key: "allow_private_hosts", doc: "Hosts (names or addresses) that webhooks and Slack may reach though they are loopback, private or link-local; none by default.",
@@ -145,6 +153,8 @@ func checkSMTP(d *decoder, s *SMTP, path string) {
 
 func webhookFields() []field[Webhook] {
 	return []field[Webhook]{
+		{key: "name", doc: "A name that makes it a channel: it then gets only what a level's `paging` or a rule sends it by this name; without one it gets every notification.",
+			value: scalar(func(w *Webhook) *string { return &w.Name }, text(), "")},
 		{key: "url", doc: "Where to send, an http(s) URL.",
 			value: scalar(func(w *Webhook) *string { return &w.URL }, httpURL(), "")},
 		{key: "secret", doc: "The key that signs each delivery.",

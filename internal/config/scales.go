@@ -100,6 +100,8 @@ func levelFields() []field[hansei.Level] {
 			value: str(func(l *hansei.Level) *string { return &l.Response })},
 		{key: "pages", doc: "Who is paged.",
 			value: str(func(l *hansei.Level) *string { return &l.Pages })},
+		{key: "paging", doc: "Whom the fan-out pages when an incident is declared at this level or moved to it: `{users, channels}`; `pages` stays the words.",
+			value: sectionValue[hansei.Level, hansei.Paging]{at: func(l *hansei.Level) *hansei.Paging { return &l.Paging }, fields: pagingFields()}},
 		{key: "out_of_hours", doc: "Whether work continues outside working hours.",
 			value: scalar(func(l *hansei.Level) *bool { return &l.OutOfHours }, boolean(), false)},
 		{key: "examples", doc: "Typical cases.",

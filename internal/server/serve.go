@@ -202,7 +202,14 @@ func (env *Env) Serve(o Options) error {
 		return err
 	}
 	pages := paging(cfg.Notify.Paging, cfg.Scales.Severity, base, &fan, deliverer)
-	db.FanOut = fan.Outgoing
+	// A notification about an incident links to its page, and the
+	// severity levels' paging and the rules say who else hears of it.
+	fan.Base, fan.Scales, fan.Rules = base, cfg.Scales, cfg.Notify.Rules
+	if len(fan.Targets) > 0 || fan.Email || len(pages.Rules) > 0 {
+		// Without a channel nothing is written: a change that would notify
+		// keeps its one-statement path (sqldb's fastpath.go).
+		db.FanOut = fan.Outgoing
+	}
 	if len(pages.Rules) > 0 {
 		db.Pages = pages.Pages
 	}
@@ -310,7 +317,7 @@ func fanOut(c config.Notify, link string, cats *i18n.Catalogs) (app.FanOut, erro
 		if err := check(fmt.Sprintf("config: notify.webhooks[%d].language", i), w.Language); err != nil {
 			return f, err
 		}
-		f.Targets = append(f.Targets, hansei.Target{Channel: "webhook", Address: w.URL, Language: w.Language})
+		f.Targets = append(f.Targets, hansei.Target{Channel: "webhook", Address: w.URL, Language: w.Language, Name: w.Name})
 	}
 	for _, u := range c.Slack {
 		f.Targets = append(f.Targets, hansei.Target{Channel: "slack", Address: u})

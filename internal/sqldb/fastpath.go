@@ -46,6 +46,11 @@ func (db *DB) executeOneStatement(ctx context.Context, actor hansei.User, number
 	if err != nil {
 		return inc, nil, false, nil
 	}
+	if db.FanOut != nil && len(hansei.IncidentNotifications(db.Scales, inc, events)) > 0 {
+		// A change that notifies writes the outbox in its transaction:
+		// the transaction path.
+		return inc, nil, false, nil
+	}
 	type row struct {
 		Ord   int             `json:"ord"`
 		Seq   int64           `json:"seq"`

@@ -62,6 +62,10 @@ func (db *DB) Declare(ctx context.Context, actor hansei.User, cmd hansei.Declare
 		if err := t.page(ctx, hansei.Incident{}, inc); err != nil {
 			return err
 		}
+		// Who is told of the declaration is written with it.
+		if err := t.enqueue(ctx, hansei.IncidentNotifications(db.Scales, hansei.Incident{}, events)...); err != nil {
+			return err
+		}
 		t.onCommit(func() { db.projections.put(inc) })
 		return nil
 	})
@@ -176,6 +180,11 @@ func (t *tx) execute(ctx context.Context, actor hansei.User, inc hansei.Incident
 		return inc, nil, false, err
 	}
 	if err := t.page(ctx, before, inc); err != nil {
+		return inc, nil, false, err
+	}
+	// Those the change concerns are told in its transaction: a
+	// notification commits or rolls back with it.
+	if err := t.enqueue(ctx, hansei.IncidentNotifications(t.db.Scales, before, events)...); err != nil {
 		return inc, nil, false, err
 	}
 	t.onCommit(func() { t.db.projections.put(inc) })

@@ -138,6 +138,10 @@ func (db *DB) ChangePostmortem(ctx context.Context, actor hansei.User, number in
 		if err := t.recordChange(ctx, pm, actor, cmd.Action(), detail); err != nil {
 			return err
 		}
+		// Reviewers asked, and a publication, are told in this transaction.
+		if err := t.enqueue(ctx, hansei.PostmortemNotifications(db.Scales, before, pm, inc, actor.Name)...); err != nil {
+			return err
+		}
 		if pm.Status != hansei.PostmortemPublished || before.Status == hansei.PostmortemPublished {
 			return nil
 		}
