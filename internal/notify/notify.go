@@ -42,7 +42,10 @@ type Deliverer struct {
 	// that says when); nil for the built-in ones. The subject and text
 	// come printed from the outbox.
 	Catalogs *i18n.Catalogs
-	wake     chan struct{}
+	// Events delivers the timeline to the event webhooks (events.go);
+	// nil for none.
+	Events EventStore
+	wake   chan struct{}
 }
 
 // New returns a deliverer. allowPrivate are the hosts its requests may
@@ -70,6 +73,12 @@ func (d *Deliverer) Woken() <-chan struct{} { return d.wake }
 // delivered.
 func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	delivered := 0
+	if d.Events != nil {
+		n, err := d.deliverEvents(ctx)
+		if delivered += n; err != nil {
+			return delivered, err
+		}
+	}
 	for {
 		batch, err := d.store.ClaimDeliveries(ctx, 50, 30*time.Second)
 		if err != nil || len(batch) == 0 {
