@@ -148,15 +148,40 @@ func TestEventWebhooksSurviveAFailingEndpoint(t *testing.T) {
 			}
 		}
 		// Minutes of failures: each retry after the backoff (at most 15 s,
-		// 30 s, 60 s, 120 s for the first four).
-		for range 4 {
-			before, _ := rc.counts()
-			clock.Add(2 * time.Minute)
-			waitUntil(t, "another failed attempt", func() bool { n, _ := rc.counts(); return n > before })
+		// 30 s, 60 s, 120 s for the first four). The clock moves only once
+		// the failure is recorded, else the retry would be due later.
+		recorded := func() int {
+			_, list := api("GET", "/api/v1/admin/webhooks", "")
+			var hooks struct {
+				Items []struct{ ID, Attempts int64 }
+			}
+			json.Unmarshal(list, &hooks)
+			for _, h := range hooks.Items {
+				if h.ID == created.ID {
+					return int(h.Attempts)
+				}
+			}
+			return 0
+		}
+		for k := 1; k <= 5; k++ {
+			waitUntil(t, fmt.Sprintf("failed attempt %d", k), func() bool { return recorded() >= k })
+			if k < 5 {
+				clock.Add(2 * time.Minute)
+			}
 		}
 		_, list := api("GET", "/api/v1/admin/webhooks", "")
 		if !strings.Contains(string(list), "HTTP 500") || !strings.Contains(string(list), `"attempts":`) {
 			t.Errorf("the list does not show the failures: %s", list)
+		}
+		// The outbox page shows the endpoint's failures and its attempts.
+		b := newBrowser(t, srv)
+		b.signIn("admin")
+		page := b.get("/admin/outbox", http.StatusOK)
+		section := page[strings.Index(page, `<section id="webhooks">`):]
+		for _, want := range []string{`id="webhook-` + strconv.FormatInt(created.ID, 10) + `"`, "HTTP 500", `class="failed"`, "ev_" + strconv.FormatInt(created.ID, 10) + "_"} {
+			if !strings.Contains(section, want) {
+				t.Errorf("the outbox page's webhooks lack %q:\n%s", want, section)
+			}
 		}
 		rc.failing.Store(false)
 		clock.Add(2 * time.Hour) // past any backoff
