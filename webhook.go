@@ -94,9 +94,10 @@ func WebhookDeliveryID(endpoint, pos int64) string {
 	return fmt.Sprintf("ev_%d_%d", endpoint, pos)
 }
 
-// WebhookBody is what an endpoint receives: the event as the timeline API
-// gives it and the incident as GET /api/v1/incidents/{n} gives it.
-func WebhookBody(e Event, inc Incident) ([]byte, error) {
+// WebhookIncident is the incident as an endpoint receives it: as GET
+// /api/v1/incidents/{n} gives it. A delivery batch marshals it once per
+// incident (WebhookBody takes it marshalled).
+func WebhookIncident(inc Incident) ([]byte, error) {
 	if inc.Roles == nil {
 		inc.Roles = map[string]string{}
 	}
@@ -107,15 +108,26 @@ func WebhookBody(e Event, inc Incident) ([]byte, error) {
 		inc.Services = []string{}
 	}
 	return json.Marshal(struct {
-		Event    Event `json:"event"`
-		Incident struct {
-			Incident
-			Ref string `json:"ref"`
-		} `json:"incident"`
-	}{Event: e, Incident: struct {
 		Incident
 		Ref string `json:"ref"`
-	}{inc, inc.Ref()}})
+	}{inc, inc.Ref()})
+}
+
+// WebhookBody is what an endpoint receives: {"event": the event as the
+// timeline API gives it, "incident": WebhookIncident's}. The incident is
+// spliced in as it was marshalled, not marshalled again with the event:
+// a delivery batch reuses it for every event of that incident.
+func WebhookBody(e Event, incident []byte) ([]byte, error) {
+	event, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	body := make([]byte, 0, len(event)+len(incident)+24)
+	body = append(body, `{"event":`...)
+	body = append(body, event...)
+	body = append(body, `,"incident":`...)
+	body = append(body, incident...)
+	return append(body, '}'), nil
 }
 
 // webhookError refuses an endpoint's field with 422, as the API contract

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	hansei "github.com/hansei-dev/hansei"
@@ -158,9 +159,21 @@ func (db *DB) FinishWebhook(ctx context.Context, w hansei.WebhookEndpoint, curso
 		if err != nil {
 			return fmt.Errorf("finish webhook %d: %w", w.ID, err)
 		}
-		for _, d := range log {
-			if _, err := t.ExecContext(ctx, `INSERT INTO webhook_deliveries (endpoint, delivery_id, incident, seq, type, attempt, error, at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, w.ID, d.DeliveryID, d.Incident, d.Seq, d.Type, d.Attempt, d.Error, db.ts(d.At)); err != nil {
+		// One statement for the walk's attempts: a round trip per row
+		// would cost more than the deliveries themselves on PostgreSQL.
+		if len(log) > 0 {
+			var q strings.Builder
+			q.WriteString(`INSERT INTO webhook_deliveries (endpoint, delivery_id, incident, seq, type, attempt, error, at) VALUES `)
+			args := make([]any, 0, 8*len(log))
+			for i, d := range log {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				n := len(args)
+				fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+				args = append(args, w.ID, d.DeliveryID, d.Incident, d.Seq, d.Type, d.Attempt, d.Error, db.ts(d.At))
+			}
+			if _, err := t.ExecContext(ctx, q.String(), args...); err != nil {
 				return fmt.Errorf("webhook log: %w", err)
 			}
 		}
