@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	hansei "github.com/hansei-dev/hansei"
 )
 
 // eventReceiver is an event webhook's receiver that answers 500 while
@@ -251,4 +253,84 @@ func TestEventWebhooksSurviveAFailingEndpoint(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEventWebhooksSurviveARestart: events committed while the endpoint
+// fails, and the server then stopped, arrive after the restart, in order,
+// each under the delivery id its failed attempts carried.
+func TestEventWebhooksSurviveARestart(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		rc := &eventReceiver{}
+		rc.failing.Store(true)
+		hook := httptest.NewServer(rc)
+		defer hook.Close()
+		cfg := filepath.Join(t.TempDir(), "hansei.yaml")
+		os.WriteFile(cfg, []byte("notify:\n  allow_private_hosts: [127.0.0.1] # the test receiver listens there\n"), 0o600)
+		clock := newTestClock()
+		first := startServerAt(t, clock, dsn, "--config", cfg)
+		admin := first.AdminToken
+		post := func(srv *server, path, body string) {
+			t.Helper()
+			req := clientRequest("POST", path)
+			req.Body = []byte(body)
+			if resp, err := srv.client(admin).Do(t.Context(), req); err != nil || resp.Status >= 300 {
+				t.Fatalf("POST %s: %v %d %s", path, err, resp.Status, resp.Body)
+			}
+		}
+		post(first, "/api/v1/admin/webhooks", `{"url": "`+hook.URL+`"}`)
+		post(first, "/api/v1/incidents", `{"title": "Checkout failing", "severity": "SEV2"}`)
+		waitUntil(t, "a failed attempt", func() bool { n, _ := rc.counts(); return n > 0 })
+		post(first, "/api/v1/incidents/1/notes", `{"text": "still failing"}`)
+		first.stop()
+
+		rc.failing.Store(false)
+		clock.Add(2 * time.Hour)
+		second := startServerAt(t, clock, dsn, "--config", cfg)
+		resp, err := second.client(admin).Do(t.Context(), clientRequest("GET", "/api/v1/incidents/1/timeline"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var timeline struct{ Items []json.RawMessage }
+		json.Unmarshal(resp.Body, &timeline)
+		want := len(timeline.Items)
+		waitUntil(t, "every event after the restart", func() bool { _, n := rc.counts(); return n >= want })
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		for i, d := range rc.accepted {
+			var body struct{ Event struct{ Seq int64 } }
+			json.Unmarshal(d.body, &body)
+			if body.Event.Seq != int64(i+1) {
+				t.Errorf("delivery %d carries event %d", i, body.Event.Seq)
+			}
+		}
+		if len(rc.accepted) != want || rc.accepted[0].id != rc.attempts[0] {
+			t.Errorf("accepted %d of %d events; first id %s, first attempt %s", len(rc.accepted), want, rc.accepted[0].id, rc.attempts[0])
+		}
+	})
+}
+
+// TestEventSchemaIsServed: GET /api/v1/events/schema is a JSON Schema with
+// one definition per event type.
+func TestEventSchemaIsServed(t *testing.T) {
+	srv := startServer(t, filepath.Join(t.TempDir(), "h.db"))
+	resp, err := srv.client(srv.AdminToken).Do(t.Context(), clientRequest("GET", "/api/v1/events/schema"))
+	if err != nil || resp.Status != http.StatusOK {
+		t.Fatalf("GET /api/v1/events/schema: %v %d", err, resp.Status)
+	}
+	var doc struct {
+		Schema string                     `json:"$schema"`
+		Defs   map[string]json.RawMessage `json:"$defs"`
+		OneOf  []json.RawMessage          `json:"oneOf"`
+	}
+	if err := json.Unmarshal(resp.Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range hansei.EventTypes() {
+		if !strings.Contains(string(doc.Defs[typ]), `"const":"`+typ+`"`) {
+			t.Errorf("the schema has no definition fixing type %s", typ)
+		}
+	}
+	if doc.Schema == "" || len(doc.OneOf) != len(hansei.EventTypes()) {
+		t.Errorf("$schema %q, %d alternatives for %d types", doc.Schema, len(doc.OneOf), len(hansei.EventTypes()))
+	}
 }
