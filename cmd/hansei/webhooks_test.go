@@ -241,6 +241,17 @@ func TestEventWebhooksSurviveAFailingEndpoint(t *testing.T) {
 				t.Errorf("a failed attempt carried %s, not the first event's %s: a later event overtook it", id, firstFailed)
 			}
 		}
+		// Deleting: once; then it is gone from the list.
+		path := "/api/v1/admin/webhooks/" + strconv.FormatInt(created.ID, 10)
+		if status, resp := api("DELETE", path, ""); status != http.StatusOK {
+			t.Errorf("DELETE: HTTP %d %s", status, resp)
+		}
+		if status, _ := api("DELETE", path, ""); status != http.StatusNotFound {
+			t.Errorf("DELETE again: HTTP %d, want 404", status)
+		}
+		if _, list := api("GET", "/api/v1/admin/webhooks", ""); strings.Contains(string(list), hook.URL) {
+			t.Errorf("the deleted endpoint is still listed: %s", list)
+		}
 		// The filtered endpoint: the three notes of the SEV1 incident 1.
 		filtered.mu.Lock()
 		defer filtered.mu.Unlock()

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -70,17 +71,19 @@ func (db *DB) Webhooks(ctx context.Context) ([]hansei.WebhookEndpoint, error) {
 
 // DeleteWebhook removes an endpoint and its log.
 func (db *DB) DeleteWebhook(ctx context.Context, id int64) error {
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE endpoint = $1`, id); err != nil {
-		return err
-	}
-	res, err := db.write.ExecContext(ctx, `DELETE FROM webhook_endpoints WHERE id = $1`, id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hansei.Errorf(hansei.ENOTFOUND, "there is no webhook %d", id)
-	}
-	return nil
+	return db.update(ctx, func(t *tx) error {
+		if _, err := t.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE endpoint = $1`, id); err != nil {
+			return err
+		}
+		res, err := t.ExecContext(ctx, `DELETE FROM webhook_endpoints WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return hansei.Errorf(hansei.ENOTFOUND, "there is no webhook %d", id)
+		}
+		return nil
+	})
 }
 
 // WebhookDeliveries lists an endpoint's recent attempts, newest first.
@@ -140,9 +143,10 @@ func (db *DB) WebhookEvents(ctx context.Context, after int64, limit int) ([]hans
 func (db *DB) FinishWebhook(ctx context.Context, w hansei.WebhookEndpoint, cursor int64, failure error, log []hansei.WebhookDelivery) error {
 	now := db.Now()
 	return db.update(ctx, func(t *tx) error {
+		var res sql.Result
 		var err error
 		if failure == nil {
-			_, err = t.ExecContext(ctx, `UPDATE webhook_endpoints SET after_pos = $1, attempts = 0, last_error = '', leased_until = NULL,
+			res, err = t.ExecContext(ctx, `UPDATE webhook_endpoints SET after_pos = $1, attempts = 0, last_error = '', leased_until = NULL,
 				next_attempt_at = $2 WHERE id = $3`, cursor, db.ts(now), w.ID)
 		} else {
 			msg := failure.Error()
@@ -153,11 +157,14 @@ func (db *DB) FinishWebhook(ctx context.Context, w hansei.WebhookEndpoint, curso
 			if cursor != w.Cursor {
 				attempts = 1 // a new event failed: its own count starts
 			}
-			_, err = t.ExecContext(ctx, `UPDATE webhook_endpoints SET after_pos = $1, attempts = $2, last_error = $3, leased_until = NULL,
+			res, err = t.ExecContext(ctx, `UPDATE webhook_endpoints SET after_pos = $1, attempts = $2, last_error = $3, leased_until = NULL,
 				next_attempt_at = $4 WHERE id = $5`, cursor, attempts, msg, db.ts(now.Add(Backoff(attempts))), w.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("finish webhook %d: %w", w.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // deleted during the walk: nothing to record
 		}
 		// One statement for the walk's attempts: a round trip per row
 		// would cost more than the deliveries themselves on PostgreSQL.
