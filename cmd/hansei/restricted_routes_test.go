@@ -181,7 +181,7 @@ func paramKinds(path string, params []string) ([]string, bool) {
 			kind = "remediation"
 		case p == "action" && strings.Contains(path, "/intents/{id}/{action}"):
 			kind = "action"
-		case p == "id" && (strings.Contains(path, "/outbox/{id}") || strings.Contains(path, "/tokens/{id}") ||
+		case p == "id" && (strings.Contains(path, "/outbox/{id}") || strings.Contains(path, "/tokens/{id}") || strings.Contains(path, "/webhooks/{id}") ||
 			strings.Contains(path, "/maintenance/{id}")),
 			p == "key" && strings.Contains(path, "/components/{key}"),
 			p == "name" && strings.Contains(path, "/users/{name}"),

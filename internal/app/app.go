@@ -39,6 +39,7 @@ type App struct {
 	StatusPage    *StatusPage
 	Users         *Users
 	Notifications *Notifications
+	Webhooks      *Webhooks
 	// Requests runs mutating requests at most once per idempotency key.
 	Requests *Requests
 
@@ -67,6 +68,7 @@ func New(cfg Config) *App {
 		StatusPage:    &StatusPage{store: cfg.Store, now: cfg.Now},
 		Users:         users,
 		Notifications: &Notifications{store: cfg.Store},
+		Webhooks:      &Webhooks{store: cfg.Store, scales: cfg.Scales},
 		Requests:      &Requests{store: cfg.Store},
 		scales:        cfg.Scales,
 	}
@@ -89,5 +91,6 @@ type Store interface {
 	statusStore
 	userStore
 	outboxStore
+	webhookStore
 	requestStore
 }

@@ -32,8 +32,10 @@ type Store interface {
 type Deliverer struct {
 	store Store
 	http  *http.Client
-	now   func() time.Time
-	log   *slog.Logger
+	// timeout bounds each request, its answer read included.
+	timeout time.Duration
+	now     func() time.Time
+	log     *slog.Logger
 	// Secrets sign webhooks, by target URL.
 	Secrets map[string]string
 	// Pagers are the paging services, by rule name (paging.go).
@@ -44,14 +46,24 @@ type Deliverer struct {
 	// that says when); nil for the built-in ones. The subject and text
 	// come printed from the outbox.
 	Catalogs *i18n.Catalogs
-	wake     chan struct{}
+	// Events delivers the timeline to the event webhooks (events.go);
+	// nil for none.
+	Events EventStore
+	wake   chan struct{}
 }
 
 // New returns a deliverer. allowPrivate are the hosts its requests may
 // reach though they are not public (notify.allow_private_hosts; see
 // Client).
 func New(store Store, now func() time.Time, log *slog.Logger, allowPrivate []string) *Deliverer {
-	return &Deliverer{store: store, http: Client(allowPrivate, 10*time.Second), now: now, log: log,
+	// The time limit is put on each request's context in post rather
+	// than left to http.Client.Timeout, which starts a goroutine and a
+	// timer per request: a third of a delivery's cost to a fast receiver
+	// (docs/performance.md, event webhooks).
+	c := Client(allowPrivate, 10*time.Second)
+	timeout := c.Timeout
+	c.Timeout = 0
+	return &Deliverer{store: store, http: c, timeout: timeout, now: now, log: log,
 		Secrets: map[string]string{}, wake: make(chan struct{}, 1)}
 }
 
@@ -72,6 +84,12 @@ func (d *Deliverer) Woken() <-chan struct{} { return d.wake }
 // delivered.
 func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	delivered := 0
+	if d.Events != nil {
+		n, err := d.deliverEvents(ctx)
+		if delivered += n; err != nil {
+			return delivered, err
+		}
+	}
 	for {
 		batch, err := d.store.ClaimDeliveries(ctx, 50, 30*time.Second)
 		if err != nil || len(batch) == 0 {
@@ -112,6 +130,11 @@ func (d *Deliverer) send(ctx context.Context, del hansei.Delivery) error {
 
 // post sends body to the target, signed when there is a secret.
 func (d *Deliverer) post(ctx context.Context, del hansei.Delivery, body []byte, secret string) error {
+	if _, bounded := ctx.Deadline(); !bounded {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.timeout)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, del.Target, bytes.NewReader(body))
 	if err != nil {
 		return err

@@ -184,6 +184,12 @@ func (s *Web) routes() (http.Handler, error) {
 		"GET /api/v1/admin/outbox",
 		"POST /api/v1/admin/outbox/{id}/retry",
 
+		// Event webhooks and the event catalog (docs/webhooks.md).
+		"GET /api/v1/admin/webhooks",
+		"POST /api/v1/admin/webhooks",
+		"DELETE /api/v1/admin/webhooks/{id}",
+		"GET /api/v1/events/schema",
+
 		"GET /api/v1/postmortems",
 		"GET /api/v1/factors",
 

@@ -188,6 +188,11 @@ func (env *Env) Serve(o Options) error {
 		deliverer.Secrets[w.URL] = w.Secret
 	}
 	deliverer.Catalogs = cats
+	// The event webhooks walk the timeline after each commit (and on the
+	// deliverer's poll, for other instances' commits and retries).
+	deliverer.Events = db
+	app.App().Webhooks.AllowPrivateHosts = cfg.Notify.AllowPrivateHosts
+	db.AfterCommit = func([]hansei.Event) { app.Wake(); deliverer.Wake() }
 	if s := cfg.Notify.SMTP; s != nil {
 		deliverer.SMTP = &notify.SMTP{Addr: s.Addr, From: s.From, Username: s.Username, Password: s.Password, StartTLS: s.StartTLS}
 	}

@@ -59,6 +59,12 @@ func (s *Handler) Routes() httpx.Routes {
 		"GET /api/v1/admin/outbox":             s.api(s.listOutbox),
 		"POST /api/v1/admin/outbox/{id}/retry": s.api(s.retryDelivery),
 
+		// Event webhooks and the event catalog (webhooks.go, docs/webhooks.md).
+		"GET /api/v1/admin/webhooks":         s.api(s.listWebhooks),
+		"POST /api/v1/admin/webhooks":        s.api(s.createWebhook),
+		"DELETE /api/v1/admin/webhooks/{id}": s.api(s.deleteWebhook),
+		"GET /api/v1/events/schema":          s.api(s.eventSchema),
+
 		"GET /api/v1/postmortems": s.api(s.listPostmortems),
 		"GET /api/v1/factors":     s.api(s.listFactors),
 

@@ -234,6 +234,16 @@ type adminOutboxView struct {
 	State  string
 	States []adminChoice
 	Items  []outboxRow
+	// Webhooks are the event webhooks, each with its recent attempts.
+	Webhooks []webhookRow
+}
+
+// webhookRow is an event webhook on the outbox page: its URL shortened
+// like a target's, and its newest attempts.
+type webhookRow struct {
+	hansei.WebhookEndpoint
+	Target     string
+	Deliveries []hansei.WebhookDelivery
 }
 
 type outboxRow struct {
@@ -260,6 +270,17 @@ func (s *Handler) adminOutboxPage(w http.ResponseWriter, r *http.Request, v *vie
 			row.Kind, row.To = n.Kind, strings.Join(n.To, ", ")
 		}
 		d.Items = append(d.Items, row)
+	}
+	hooks, err := s.app.Webhooks.List(r.Context(), v.User)
+	if err != nil {
+		return err
+	}
+	for _, h := range hooks {
+		ds, err := s.app.Webhooks.Deliveries(r.Context(), v.User, h.ID)
+		if err != nil {
+			return err
+		}
+		d.Webhooks = append(d.Webhooks, webhookRow{WebhookEndpoint: h, Target: redactTarget(h.URL), Deliveries: ds})
 	}
 	return s.render(w, r, http.StatusOK, "admin_outbox", view{V: v, Title: v.T("common.outbox"), Nav: "admin", D: d})
 }
