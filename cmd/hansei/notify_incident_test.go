@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	hansei "github.com/hansei-dev/hansei"
-	"github.com/hansei-dev/hansei/client"
 )
 
 // notifyConfig writes a config with the test's mail sink and receivers.
@@ -21,16 +20,6 @@ func notifyConfig(t *testing.T, mail *mailSink, extra string) string {
 	os.WriteFile(cfg, []byte("notify:\n  allow_private_hosts: [127.0.0.1] # the test receivers listen there\n"+
 		"  smtp: {addr: \""+mail.ln.Addr().String()+"\", from: hansei@example.com}\n"+extra), 0o600)
 	return cfg
-}
-
-// apiCall sends a JSON request and fails the test unless it answers want.
-func apiCall(t *testing.T, srv *server, token, method, path, body string, want int) []byte {
-	t.Helper()
-	resp, err := srv.client(token).Do(t.Context(), client.Request{Method: method, Path: path, Body: []byte(body)})
-	if err != nil || resp.Status != want {
-		t.Fatalf("%s %s: %v %d %s; want %d", method, path, err, resp.Status, resp.Body, want)
-	}
-	return resp.Body
 }
 
 // outboxDrained waits until nothing waits in the outbox.
@@ -105,9 +94,9 @@ func TestIntentNotifiesThoseWhoMustAcknowledge(t *testing.T) {
 		}
 		srv.mustCLI(t, tokens["alice"], "incident", "declare", "--severity", "SEV3", "Queue backlog")
 		for _, name := range []string{"bob", "carol", "dave"} {
-			apiCall(t, srv, tokens[name], "POST", "/api/v1/incidents/1/responders", `{}`, 200)
+			srv.callAPI(t, tokens[name], "POST", "/api/v1/incidents/1/responders", `{}`, 200)
 		}
-		apiCall(t, srv, tokens["alice"], "POST", "/api/v1/incidents/1/intents",
+		srv.callAPI(t, tokens["alice"], "POST", "/api/v1/incidents/1/intents",
 			`{"text":"Restart the consumers","kind":"action","ack_from":"all","window_seconds":3600}`, 201)
 		outboxDrained(t, srv)
 		awaiting := "INC-1: intent 1 awaits your acknowledgement"
@@ -124,7 +113,7 @@ func TestIntentNotifiesThoseWhoMustAcknowledge(t *testing.T) {
 			}
 			return out
 		}
-		apiCall(t, srv, tokens["bob"], "POST", "/api/v1/intents/1/object", `{"reason":"the consumers hold leases"}`, 200)
+		srv.callAPI(t, tokens["bob"], "POST", "/api/v1/intents/1/object", `{"reason":"the consumers hold leases"}`, 200)
 		outboxDrained(t, srv)
 		if got := aliceSubjects(); !slices.Equal(got, []string{"INC-1: objection to your intent 1"}) {
 			t.Fatalf("alice got %q after bob objected", got)
@@ -132,10 +121,10 @@ func TestIntentNotifiesThoseWhoMustAcknowledge(t *testing.T) {
 		if m := mail.to("alice@example.com")[0]; !strings.Contains(m, "the consumers hold leases") {
 			t.Errorf("the objection does not give its reason:\n%s", m)
 		}
-		apiCall(t, srv, tokens["bob"], "POST", "/api/v1/intents/1/lift-objection", ``, 200)
+		srv.callAPI(t, tokens["bob"], "POST", "/api/v1/intents/1/lift-objection", ``, 200)
 		outboxDrained(t, srv) // mails of one moment may arrive in any order; of two, in theirs
 		for _, name := range []string{"bob", "carol", "dave"} {
-			apiCall(t, srv, tokens[name], "POST", "/api/v1/intents/1/acknowledge", ``, 200)
+			srv.callAPI(t, tokens[name], "POST", "/api/v1/intents/1/acknowledge", ``, 200)
 		}
 		outboxDrained(t, srv)
 		want := []string{"INC-1: objection to your intent 1", "INC-1: objection to intent 1 lifted",
@@ -171,9 +160,9 @@ func TestRestrictedIncidentNotificationsNameNothing(t *testing.T) {
 			tokens[name] = strings.TrimSpace(out)
 		}
 		srv.mustCLI(t, tokens["alice"], "incident", "declare", "--severity", "SEV1", "--restricted", "CONFIDENTIAL merger data room down")
-		apiCall(t, srv, tokens["alice"], "POST", "/api/v1/incidents/1/responders", `{"user":"bob"}`, 200)
-		apiCall(t, srv, tokens["alice"], "POST", "/api/v1/incidents/1/roles", `{"role":"scribe","user":"bob"}`, 200)
-		apiCall(t, srv, tokens["alice"], "POST", "/api/v1/incidents/1/status", `{"status":"identified"}`, 200)
+		srv.callAPI(t, tokens["alice"], "POST", "/api/v1/incidents/1/responders", `{"user":"bob"}`, 200)
+		srv.callAPI(t, tokens["alice"], "POST", "/api/v1/incidents/1/roles", `{"role":"scribe","user":"bob"}`, 200)
+		srv.callAPI(t, tokens["alice"], "POST", "/api/v1/incidents/1/status", `{"status":"identified"}`, 200)
 		outboxDrained(t, srv)
 		leak := regexp.MustCompile(`CONFIDENTIAL|merger|data room|INC-1\b|"incident":1\b|/incidents/1\b`)
 		const notice = "A restricted incident needs your attention"
